@@ -1,0 +1,1 @@
+// engine assembly lands here

@@ -1,0 +1,65 @@
+#pragma once
+// hookd's configuration (SPEC §9): one TOML file, each key overridable by the environment
+// variable HOOKD_<SECTION>_<KEY> and by the flag --<section>.<key>, in that order of precedence
+// (flag > environment > file > default). Durations are strings with a unit ("250ms", "15s",
+// "2m", "10h").
+#include "policy/retry_schedule.hpp"
+#include "policy/time.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace hookd::config {
+
+struct server_section {
+  std::string listen = "127.0.0.1:8080";
+  std::string api_token;
+  std::size_t max_payload_bytes = 1048576;
+};
+
+struct store_section {
+  std::string path = "./data/hookd.db";
+  duration retention = std::chrono::hours{72};
+};
+
+struct endpoints_section {
+  std::vector<int> permanent_statuses{404, 410};
+  duration failure_disable_after = std::chrono::hours{24};
+  bool allow_private_targets = false;
+  /// How long an endpoint actor with no work stays alive before it quits.
+  duration idle_timeout = std::chrono::seconds{60};
+};
+
+struct http_section {
+  duration connect_timeout = std::chrono::seconds{5};
+  duration attempt_timeout = std::chrono::seconds{15};
+  int max_in_flight = 1024;
+  int io_threads = 1;  ///< network I/O actors, each with its own thread and connection pool
+  std::string ca_file; ///< PEM bundle used instead of the system store (tests, private CAs)
+};
+
+struct alerts_section {
+  std::string alert_url;
+  std::string alert_secret;
+  double retry_ratio = 0.5;
+  int min_attempts = 20;
+};
+
+struct log_section {
+  std::string level = "info"; ///< trace, debug, info, warn, error, critical, off
+  std::string format = "text"; ///< text or json
+};
+
+struct config {
+  server_section server;
+  store_section store;
+  policy::retry_policy retry; ///< the [retry] section
+  endpoints_section endpoints;
+  http_section http;
+  alerts_section alerts;
+  log_section log;
+};
+
+} // namespace hookd::config

@@ -1,0 +1,85 @@
+#pragma once
+// Plain records the store reads and writes. They are storage-neutral (no SQLite types), so a
+// PostgreSQL implementation of `store` can use them unchanged.
+#include "policy/outcome.hpp"
+#include "policy/signature_scheme.hpp"
+#include "policy/time.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace hookd::store {
+
+struct endpoint_record {
+  std::string id; ///< "ep_..."
+  std::string url;
+  std::string description;
+  std::vector<std::string> event_types; ///< empty: subscribed to every event type
+  std::string secret;                   ///< "whsec_<base64>"
+  std::string previous_secret;          ///< kept signing during rotation, empty otherwise
+  time_point previous_secret_expires_at = no_time;
+  signature_scheme scheme = signature_scheme::standard;
+  double rate_limit_per_s = 0; ///< 0: unlimited
+  std::int32_t max_concurrency = 16;
+  std::int32_t timeout_ms = 0; ///< 0: the configured http.attempt_timeout
+  endpoint_status status = endpoint_status::enabled;
+  disabled_reason reason = disabled_reason::none;
+  /// First failure since the last success (the 24-hour rule's clock); no_time when healthy.
+  time_point failing_since = no_time;
+  time_point created_at = no_time;
+  time_point updated_at = no_time;
+};
+
+struct message_record {
+  std::int64_t seq = 0; ///< store-assigned internal key
+  std::string id;       ///< "msg_..."
+  std::string event_type;
+  std::string payload; ///< the JSON bytes exactly as accepted
+  time_point created_at = no_time;
+};
+
+struct delivery_record {
+  std::int64_t id = 0; ///< store-assigned, increasing
+  std::int64_t message_seq = 0;
+  std::string message_id;
+  std::string endpoint_id;
+  delivery_status status = delivery_status::pending;
+  failure_reason reason = failure_reason::none;
+  std::int32_t attempts = 0;
+  time_point first_attempt_at = no_time; ///< starts the retry window
+  time_point next_attempt_at = no_time;  ///< due time while pending
+  std::int32_t last_status_code = 0;
+  attempt_error last_error = attempt_error::none;
+  time_point created_at = no_time; ///< when the message was accepted
+  time_point updated_at = no_time;
+};
+
+/// New state of a delivery after something happened to it (an attempt, exhaustion, ...).
+struct delivery_update {
+  std::int64_t delivery_id = 0;
+  delivery_status status = delivery_status::pending;
+  failure_reason reason = failure_reason::none;
+  std::int32_t attempts = 0;
+  time_point first_attempt_at = no_time;
+  time_point next_attempt_at = no_time;
+  std::int32_t last_status_code = 0;
+  attempt_error last_error = attempt_error::none;
+  time_point at = no_time; ///< becomes updated_at
+};
+
+struct attempt_record {
+  std::int64_t seq = 0; ///< store-assigned; the API id is "att_" + encoded seq
+  std::int64_t delivery_id = 0;
+  std::string message_id;
+  std::string endpoint_id;
+  time_point at = no_time; ///< when the attempt started
+  attempt_outcome outcome = attempt_outcome::failure;
+  std::int32_t status_code = 0; ///< 0: no response
+  duration elapsed{0};
+  attempt_error error = attempt_error::none;
+  std::string error_detail;  ///< human-readable cause, e.g. the TLS verification message
+  std::string response_body; ///< first 4 KiB at most
+};
+
+} // namespace hookd::store

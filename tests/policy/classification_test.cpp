@@ -1,0 +1,58 @@
+#include "policy/classification.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <vector>
+
+using namespace hookd;
+using policy::classify;
+
+TEST_CASE("responses and transport errors are classified per SPEC §4", "[policy][classify]") {
+  const std::vector<int> permanent{404, 410};
+  struct row {
+    int status;
+    attempt_error error;
+    attempt_outcome expected;
+  };
+  const row table[] = {
+    {200, attempt_error::none, attempt_outcome::success},
+    {204, attempt_error::none, attempt_outcome::success},
+    {299, attempt_error::none, attempt_outcome::success},
+    {301, attempt_error::http_status, attempt_outcome::failure}, // redirects are not followed
+    {304, attempt_error::http_status, attempt_outcome::failure},
+    {400, attempt_error::http_status, attempt_outcome::failure},
+    {401, attempt_error::http_status, attempt_outcome::failure},
+    {404, attempt_error::http_status, attempt_outcome::permanent},
+    {410, attempt_error::http_status, attempt_outcome::permanent},
+    {429, attempt_error::http_status, attempt_outcome::failure},
+    {500, attempt_error::http_status, attempt_outcome::failure},
+    {503, attempt_error::http_status, attempt_outcome::failure},
+    {0, attempt_error::timeout, attempt_outcome::failure},
+    {0, attempt_error::connect_refused, attempt_outcome::failure},
+    {0, attempt_error::tls, attempt_outcome::failure},
+    {0, attempt_error::reset, attempt_outcome::failure},
+    {0, attempt_error::dns, attempt_outcome::failure},
+    {0, attempt_error::forbidden_address, attempt_outcome::failure},
+    {0, attempt_error::none, attempt_outcome::failure},
+  };
+  for (const auto& r : table) {
+    INFO("status " << r.status << " error " << to_string(r.error));
+    CHECK(classify(r.status, r.error, permanent) == r.expected);
+  }
+}
+
+TEST_CASE("the permanent list is configurable", "[policy][classify]") {
+  const std::vector<int> permanent{410};
+  CHECK(classify(404, attempt_error::http_status, permanent) == attempt_outcome::failure);
+  CHECK(classify(410, attempt_error::http_status, permanent) == attempt_outcome::permanent);
+  CHECK(classify(404, attempt_error::http_status, std::vector<int>{}) == attempt_outcome::failure);
+}
+
+TEST_CASE("outcome names round-trip", "[policy][outcome]") {
+  for (auto e : {attempt_error::none, attempt_error::timeout, attempt_error::tls,
+                 attempt_error::forbidden_address, attempt_error::unavailable})
+    CHECK(enum_from_string<attempt_error>(to_string(e)) == e);
+  CHECK(enum_from_string<failure_reason>("exhausted") == failure_reason::exhausted);
+  CHECK(enum_from_string<disabled_reason>("gone") == disabled_reason::gone);
+  CHECK_FALSE(enum_from_string<delivery_status>("bogus").has_value());
+}

@@ -34,6 +34,12 @@ public:
 
   void on_probe_started() { state_ = state::probing; }
 
+  /// Whether a failure now would (re)schedule a probe, i.e. needs `next_probe_delay`.
+  bool failure_schedules_probe(bool was_probe) const {
+    return (state_ == state::closed && failures_ + 1 >= threshold_) ||
+           (state_ == state::probing && was_probe);
+  }
+
   transition on_success() {
     failures_ = 0;
     if (state_ == state::closed)

@@ -1,0 +1,162 @@
+#pragma once
+// The per-endpoint delivery state machine, in plain C++ (no actors, no I/O, no clock).
+//
+// An endpoint actor owns one `endpoint_scheduler` and only translates: messages in become calls
+// here, the returned effects become messages out. Everything SPEC §3–§4 decides per endpoint
+// happens in this class, so it is tested with explicit time points:
+//   - due-time ordering of pending deliveries (a min-heap; one timer per endpoint: next_wakeup);
+//   - concurrency limit, token-bucket rate limit;
+//   - circuit breaker: no fresh attempts while open, one probe at a time on the backoff schedule;
+//   - retry schedule with jitter, the retry window, Retry-After;
+//   - classification of results: success, retryable failure, permanent (disable `gone`);
+//   - the 24-hour rule (disable `failing`).
+//
+// Life cycle of a delivery inside: queued --take_due--> in flight --on_result--> queued again
+// (retry) or gone (delivered / exhausted / endpoint disabled).
+#include "policy/circuit_breaker.hpp"
+#include "policy/failure_clock.hpp"
+#include "policy/retry_schedule.hpp"
+#include "policy/token_bucket.hpp"
+#include "store/records.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <queue>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace hookd::delivery {
+
+struct scheduler_config {
+  policy::retry_policy retry;
+  std::vector<int> permanent_statuses{404, 410};
+  duration failure_disable_after = std::chrono::hours{24};
+  int max_concurrency = 16;
+  double rate_limit_per_s = 0; ///< 0: unlimited
+};
+
+/// What the scheduler needs to know of one pending delivery.
+struct pending_delivery {
+  std::int64_t id = 0;
+  std::int64_t message_seq = 0;
+  std::string message_id;
+  time_point created_at = no_time; ///< message accepted (for latency)
+  std::int32_t attempts = 0;
+  time_point first_attempt_at = no_time;
+  time_point due = no_time;
+};
+
+/// An attempt the actor must start now.
+struct attempt_start {
+  std::int64_t delivery_id = 0;
+  bool probe = false; ///< the breaker's single probe
+};
+
+/// The raw result of an attempt, as a destination reported it.
+struct attempt_report {
+  int status = 0;
+  attempt_error error = attempt_error::none;
+  std::string retry_after; ///< raw header value; empty when absent
+};
+
+/// What the actor must do after a result.
+struct result_effects {
+  bool known = false; ///< false: the id was not in flight (stale or duplicate result)
+  attempt_outcome outcome = attempt_outcome::failure;
+  const pending_delivery* delivery = nullptr; ///< valid until the next call
+  store::delivery_update update;              ///< persist (with the attempt record)
+  bool retry_scheduled = false;
+  bool exhausted = false;
+  std::optional<disabled_reason> disable; ///< the endpoint must be disabled now
+  policy::circuit_breaker::transition breaker = policy::circuit_breaker::transition::none;
+  std::optional<time_point> failing_since_changed; ///< persist (no_time: cleared)
+};
+
+class endpoint_scheduler {
+public:
+  /// `jitter` yields u in [0,1) for each retry; `failing_since` restores the 24-hour clock.
+  endpoint_scheduler(scheduler_config cfg, time_point now, time_point failing_since,
+                     std::function<double()> jitter);
+
+  /// Adds a new or recovered delivery. Returns false (and ignores it) when the id is already
+  /// known or the endpoint is disabled.
+  bool add(pending_delivery d);
+
+  /// Starts every attempt that may start at `now`. Deliveries whose window ended while the
+  /// breaker held them back are returned in `expired` (exhausted, to be persisted).
+  struct due_work {
+    std::vector<attempt_start> starts;
+    std::vector<store::delivery_update> expired;
+  };
+  due_work take_due(time_point now);
+
+  /// When calling take_due next could start something; nullopt: nothing to wait for (empty, or
+  /// only in-flight results can unblock it).
+  std::optional<time_point> next_wakeup(time_point now) const;
+
+  /// Applies an attempt's result for an in-flight delivery that started at `started_at`.
+  result_effects on_result(std::int64_t delivery_id, time_point started_at, time_point now,
+                           const attempt_report& report);
+
+  /// Moves a queued delivery's due time to `now` (an operator's "retry now"). False if unknown.
+  bool expedite(std::int64_t delivery_id, time_point now);
+
+  /// Stops all work: clears the queue and returns the ids that were queued (not in flight).
+  std::vector<std::int64_t> disable();
+  bool disabled() const { return disabled_; }
+  /// Accepts work again after an operator re-enabled the endpoint (breaker and clock reset).
+  void enable(time_point now);
+
+  void reconfigure(int max_concurrency, double rate_limit_per_s, time_point now);
+
+  const pending_delivery* find(std::int64_t delivery_id) const;
+  std::size_t size() const { return deliveries_.size(); }
+  std::size_t in_flight() const { return in_flight_; }
+  bool idle() const { return deliveries_.empty(); }
+  const policy::circuit_breaker& breaker() const { return breaker_; }
+  time_point failing_since() const { return failure_clock_.failing_since(); }
+
+private:
+  struct entry {
+    pending_delivery d;
+    bool in_flight = false;
+    bool probe = false;
+  };
+  struct queued {
+    time_point due;
+    std::int64_t id;
+    bool operator>(const queued& other) const {
+      return due != other.due ? due > other.due : id > other.id;
+    }
+  };
+
+  void push(const entry& e);
+  /// Drops stale heap entries (delivered, in flight or rescheduled) from the top.
+  void prune() const;
+  const queued* top() const;
+  void start(entry& e, bool probe, due_work& out);
+  store::delivery_update update_for(const entry& e, time_point now) const;
+  /// The retry window ended before `now`: nothing more may be attempted.
+  bool window_over(const pending_delivery& d, time_point now) const;
+  /// The delivery's next attempt is its last one, at the window's end.
+  bool last_chance(const pending_delivery& d) const;
+  void fail_retryable(entry& e, time_point started_at, time_point now, const attempt_report& r,
+                      result_effects& fx);
+  duration probe_delay();
+
+  scheduler_config cfg_;
+  std::function<double()> jitter_;
+  std::unordered_map<std::int64_t, entry> deliveries_;
+  mutable std::priority_queue<queued, std::vector<queued>, std::greater<>> queue_;
+  std::size_t in_flight_ = 0;
+  bool probe_in_flight_ = false;
+  bool disabled_ = false;
+  policy::circuit_breaker breaker_;
+  policy::token_bucket bucket_;
+  policy::failure_clock failure_clock_;
+  pending_delivery last_removed_; ///< backs result_effects::delivery after removal
+};
+
+} // namespace hookd::delivery

@@ -43,10 +43,11 @@ const endpoint_scheduler::queued* endpoint_scheduler::top() const {
   return queue_.empty() ? nullptr : &queue_.top();
 }
 
-void endpoint_scheduler::start(entry& e, bool probe, due_work& out) {
+void endpoint_scheduler::start(entry& e, bool probe, time_point now, due_work& out) {
   queue_.pop();
   e.in_flight = true;
   e.probe = probe;
+  e.started_at = now;
   ++in_flight_;
   if (probe) {
     probe_in_flight_ = true;
@@ -70,7 +71,7 @@ endpoint_scheduler::due_work endpoint_scheduler::take_due(time_point now) {
         const bool allowed = breaker_.probe_due(now) || last_chance(e.d);
         if (!probe_in_flight_ && allowed && q->due <= now && in_flight_ < max_in_flight &&
             bucket_.try_take(now))
-          start(e, true, out);
+          start(e, true, now, out);
         return out;
       }
       queue_.pop();
@@ -87,7 +88,7 @@ endpoint_scheduler::due_work endpoint_scheduler::take_due(time_point now) {
     const queued* q = top();
     if (q == nullptr || q->due > now || !bucket_.try_take(now))
       break;
-    start(deliveries_.at(q->id), false, out);
+    start(deliveries_.at(q->id), false, now, out);
   }
   return out;
 }
@@ -135,8 +136,8 @@ duration endpoint_scheduler::probe_delay() {
   return policy::backoff_delay(cfg_.retry, k, jitter_());
 }
 
-result_effects endpoint_scheduler::on_result(std::int64_t delivery_id, time_point started_at,
-                                             time_point now, const attempt_report& report) {
+result_effects endpoint_scheduler::on_result(std::int64_t delivery_id, time_point now,
+                                             const attempt_report& report) {
   result_effects fx;
   auto it = deliveries_.find(delivery_id);
   if (it == deliveries_.end() || !it->second.in_flight)
@@ -147,6 +148,7 @@ result_effects endpoint_scheduler::on_result(std::int64_t delivery_id, time_poin
   const bool was_probe = std::exchange(e.probe, false);
   if (was_probe)
     probe_in_flight_ = false;
+  const time_point started_at = e.started_at;
   ++e.d.attempts;
   if (e.d.first_attempt_at == no_time)
     e.d.first_attempt_at = started_at;
@@ -156,6 +158,8 @@ result_effects endpoint_scheduler::on_result(std::int64_t delivery_id, time_poin
     r.error = attempt_error::http_status;
 
   fx.known = true;
+  fx.started_at = started_at;
+  fx.probe = was_probe;
   fx.outcome = policy::classify(r.status, r.error, cfg_.permanent_statuses);
   fx.update = update_for(e, now);
   fx.update.last_status_code = r.status;
@@ -203,7 +207,7 @@ result_effects endpoint_scheduler::on_result(std::int64_t delivery_id, time_poin
     disable_now(disabled_reason::failing);
     return fx;
   }
-  fail_retryable(e, started_at, now, r, fx);
+  fail_retryable(e, now, r, fx);
   if (fx.exhausted)
     remove(delivery_status::failed, failure_reason::exhausted);
   else
@@ -211,7 +215,7 @@ result_effects endpoint_scheduler::on_result(std::int64_t delivery_id, time_poin
   return fx;
 }
 
-void endpoint_scheduler::fail_retryable(entry& e, time_point, time_point now, const attempt_report& r,
+void endpoint_scheduler::fail_retryable(entry& e, time_point now, const attempt_report& r,
                                         result_effects& fx) {
   std::optional<duration> retry_after;
   if (policy::honours_retry_after(r.status) && !r.retry_after.empty())

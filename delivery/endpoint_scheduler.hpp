@@ -66,6 +66,8 @@ struct result_effects {
   bool known = false; ///< false: the id was not in flight (stale or duplicate result)
   attempt_outcome outcome = attempt_outcome::failure;
   const pending_delivery* delivery = nullptr; ///< valid until the next call
+  time_point started_at = no_time;            ///< when the attempt started (take_due's `now`)
+  bool probe = false;                         ///< the attempt was the breaker's probe
   store::delivery_update update;              ///< persist (with the attempt record)
   bool retry_scheduled = false;
   bool exhausted = false;
@@ -96,9 +98,8 @@ public:
   /// only in-flight results can unblock it).
   std::optional<time_point> next_wakeup(time_point now) const;
 
-  /// Applies an attempt's result for an in-flight delivery that started at `started_at`.
-  result_effects on_result(std::int64_t delivery_id, time_point started_at, time_point now,
-                           const attempt_report& report);
+  /// Applies the result of an in-flight delivery's attempt, received at `now`.
+  result_effects on_result(std::int64_t delivery_id, time_point now, const attempt_report& report);
 
   /// Moves a queued delivery's due time to `now` (an operator's "retry now"). False if unknown.
   bool expedite(std::int64_t delivery_id, time_point now);
@@ -123,6 +124,7 @@ private:
     pending_delivery d;
     bool in_flight = false;
     bool probe = false;
+    time_point started_at = no_time;
   };
   struct queued {
     time_point due;
@@ -136,14 +138,13 @@ private:
   /// Drops stale heap entries (delivered, in flight or rescheduled) from the top.
   void prune() const;
   const queued* top() const;
-  void start(entry& e, bool probe, due_work& out);
+  void start(entry& e, bool probe, time_point now, due_work& out);
   store::delivery_update update_for(const entry& e, time_point now) const;
   /// The retry window ended before `now`: nothing more may be attempted.
   bool window_over(const pending_delivery& d, time_point now) const;
   /// The delivery's next attempt is its last one, at the window's end.
   bool last_chance(const pending_delivery& d) const;
-  void fail_retryable(entry& e, time_point started_at, time_point now, const attempt_report& r,
-                      result_effects& fx);
+  void fail_retryable(entry& e, time_point now, const attempt_report& r, result_effects& fx);
   duration probe_delay();
 
   scheduler_config cfg_;

@@ -50,14 +50,14 @@ TEST_CASE("a new delivery is attempted at once and delivered on 2xx", "[schedule
   CHECK(f.s.next_wakeup(t0) == t0);
   CHECK(f.start_ids(t0) == std::vector<std::int64_t>{1});
   CHECK(f.s.next_wakeup(t0) == std::nullopt);
-  auto fx = f.s.on_result(1, t0, t0 + 20ms, status(200));
+  auto fx = f.s.on_result(1, t0 + 20ms, status(200));
   CHECK(fx.known);
   CHECK(fx.outcome == attempt_outcome::success);
   CHECK(fx.update.status == delivery_status::delivered);
   CHECK(fx.update.attempts == 1);
   CHECK(fx.update.first_attempt_at == t0);
   CHECK(f.s.idle());
-  CHECK_FALSE(f.s.on_result(1, t0, t0, status(200)).known); // a stale duplicate result
+  CHECK_FALSE(f.s.on_result(1, t0, status(200)).known); // a stale duplicate result
 }
 
 TEST_CASE("500 then 200: the retry is due 2–3 minutes after the failure", "[scheduler]") {
@@ -65,7 +65,7 @@ TEST_CASE("500 then 200: the retry is due 2–3 minutes after the failure", "[sc
   f.u = 0.25;
   f.s.add(fresh(1));
   f.start_ids(t0);
-  auto fx = f.s.on_result(1, t0, t0 + 1s, status(500));
+  auto fx = f.s.on_result(1, t0 + 1s, status(500));
   CHECK(fx.outcome == attempt_outcome::failure);
   CHECK(fx.retry_scheduled);
   CHECK(fx.update.status == delivery_status::pending);
@@ -76,7 +76,7 @@ TEST_CASE("500 then 200: the retry is due 2–3 minutes after the failure", "[sc
   CHECK(f.s.next_wakeup(t0 + 1s) == due);
   CHECK(f.start_ids(due - 1ms).empty());
   CHECK(f.start_ids(due) == std::vector<std::int64_t>{1});
-  fx = f.s.on_result(1, due, due + 5ms, status(200));
+  fx = f.s.on_result(1, due + 5ms, status(200));
   CHECK(fx.update.status == delivery_status::delivered);
   CHECK(fx.update.attempts == 2);
 }
@@ -87,7 +87,7 @@ TEST_CASE("410 and 404 disable the endpoint at once and drop its queue", "[sched
   for (int id = 1; id <= 3; ++id)
     f.s.add(fresh(id, t0 + std::chrono::seconds{id - 1}));
   CHECK(f.start_ids(t0) == std::vector<std::int64_t>{1});
-  auto fx = f.s.on_result(1, t0, t0, status(code));
+  auto fx = f.s.on_result(1, t0, status(code));
   CHECK(fx.outcome == attempt_outcome::permanent);
   REQUIRE(fx.disable == disabled_reason::gone);
   CHECK(fx.update.status == delivery_status::failed);
@@ -114,7 +114,7 @@ TEST_CASE("an always-failing delivery is exhausted at the end of its window", "[
       continue;
     }
     ++attempts;
-    fx = f.s.on_result(1, now, now, transport(attempt_error::connect_refused));
+    fx = f.s.on_result(1, now, transport(attempt_error::connect_refused));
     if (!fx.retry_scheduled)
       break;
   }
@@ -131,10 +131,10 @@ TEST_CASE("Retry-After on 429 pushes the retry out", "[scheduler]") {
   fixture f;
   f.s.add(fresh(1));
   f.start_ids(t0);
-  auto fx = f.s.on_result(1, t0, t0, status(429, "600"));
+  auto fx = f.s.on_result(1, t0, status(429, "600"));
   CHECK(fx.update.next_attempt_at == t0 + 600s);
   f.start_ids(t0 + 600s);
-  fx = f.s.on_result(1, t0 + 600s, t0 + 600s, status(500, "6000")); // ignored on a 500
+  fx = f.s.on_result(1, t0 + 600s, status(500, "6000")); // ignored on a 500
   CHECK(fx.update.next_attempt_at == t0 + 600s + 240s);
 }
 
@@ -147,7 +147,7 @@ TEST_CASE("concurrency and rate limits hold attempts back", "[scheduler]") {
     f.s.add(fresh(id));
   CHECK(f.start_ids(t0).size() == 2);
   CHECK(f.s.next_wakeup(t0) == std::nullopt); // only a result can unblock
-  f.s.on_result(1, t0, t0, status(200));
+  f.s.on_result(1, t0, status(200));
   CHECK(f.start_ids(t0) == std::vector<std::int64_t>{3});
 
   scheduler_config limited;
@@ -167,7 +167,7 @@ TEST_CASE("the breaker opens after 5 failures, probes alone, and drains on succe
   REQUIRE(f.start_ids(t0).size() == 5);
   result_effects fx;
   for (int id = 1; id <= 5; ++id)
-    fx = f.s.on_result(id, t0, t0, status(503));
+    fx = f.s.on_result(id, t0, status(503));
   CHECK(fx.breaker == policy::circuit_breaker::transition::opened);
   CHECK_FALSE(f.s.breaker().is_closed());
 
@@ -185,11 +185,11 @@ TEST_CASE("the breaker opens after 5 failures, probes alone, and drains on succe
   CHECK(f.s.take_due(probe_at + 1h).starts.empty()); // one probe at a time
 
   SECTION("a failed probe re-opens it on a longer delay") {
-    fx = f.s.on_result(work.starts[0].delivery_id, probe_at, probe_at, status(500));
+    fx = f.s.on_result(work.starts[0].delivery_id, probe_at, status(500));
     CHECK(f.s.breaker().next_probe_at() == probe_at + 240s);
   }
   SECTION("a successful probe closes it and the backlog drains") {
-    fx = f.s.on_result(work.starts[0].delivery_id, probe_at, probe_at, status(200));
+    fx = f.s.on_result(work.starts[0].delivery_id, probe_at, status(200));
     CHECK(fx.breaker == policy::circuit_breaker::transition::closed);
     // The backlog drains: the 5 earlier failures (due at 120 s) and the 4 new ones left.
     CHECK(f.start_ids(probe_at).size() == 9);
@@ -205,7 +205,7 @@ TEST_CASE("24 h of nothing but failures disables the endpoint as failing", "[sch
   result_effects fx;
   for (;;) {
     f.start_ids(now);
-    fx = f.s.on_result(1, now, now, status(500));
+    fx = f.s.on_result(1, now, status(500));
     if (fx.disable)
       break;
     REQUIRE(fx.retry_scheduled);
@@ -224,16 +224,16 @@ TEST_CASE("one success inside the 24 h resets the clock", "[scheduler]") {
   fixture f;
   f.s.add(fresh(1));
   f.start_ids(t0);
-  auto fx = f.s.on_result(1, t0, t0, status(500));
+  auto fx = f.s.on_result(1, t0, status(500));
   CHECK(fx.failing_since_changed == t0);
   f.s.add(fresh(2, t0 + 23h));
   f.start_ids(t0 + 23h);
-  fx = f.s.on_result(2, t0 + 23h, t0 + 23h, status(200));
+  fx = f.s.on_result(2, t0 + 23h, status(200));
   CHECK(fx.failing_since_changed == no_time);
   CHECK(f.s.failing_since() == no_time);
   f.s.add(fresh(3, t0 + 25h));
   f.start_ids(t0 + 25h);
-  fx = f.s.on_result(3, t0 + 25h, t0 + 25h, status(500));
+  fx = f.s.on_result(3, t0 + 25h, status(500));
   CHECK_FALSE(fx.disable);
   CHECK(f.s.failing_since() == t0 + 25h);
 }
@@ -243,7 +243,7 @@ TEST_CASE("a restored failing clock still disables after restart", "[scheduler]"
   endpoint_scheduler s{cfg, t0 + 24h, t0, [] { return 0.0; }};
   s.add(fresh(1, t0 + 24h));
   s.take_due(t0 + 24h);
-  auto fx = s.on_result(1, t0 + 24h, t0 + 24h, attempt_report{0, attempt_error::timeout, {}});
+  auto fx = s.on_result(1, t0 + 24h, attempt_report{0, attempt_error::timeout, {}});
   CHECK(fx.disable == disabled_reason::failing);
 }
 
@@ -254,7 +254,7 @@ TEST_CASE("recovered deliveries keep their attempts and window", "[scheduler]") 
   d.first_attempt_at = t0 - 9h - 59min;
   f.s.add(d);
   CHECK(f.start_ids(t0 + 5min).size() == 1);
-  auto fx = f.s.on_result(1, t0 + 5min, t0 + 5min, status(500));
+  auto fx = f.s.on_result(1, t0 + 5min, status(500));
   CHECK(fx.update.attempts == 4);
   CHECK(fx.exhausted); // the window ended before this attempt came back
 }
@@ -265,7 +265,7 @@ TEST_CASE("disable while attempts are in flight, then enable", "[scheduler]") {
   f.s.add(fresh(2, t0 + 1h));
   f.start_ids(t0);
   CHECK(f.s.disable() == std::vector<std::int64_t>{2});
-  auto fx = f.s.on_result(1, t0, t0, status(200));
+  auto fx = f.s.on_result(1, t0, status(200));
   CHECK(fx.update.status == delivery_status::delivered); // a real success is recorded as one
   CHECK(f.s.idle());
   f.s.enable(t0);
@@ -290,7 +290,7 @@ TEST_CASE("while the breaker is open, a delivery whose window ends is exhausted"
     f.s.add(fresh(id));
   f.s.take_due(t0);
   for (int id = 1; id <= 5; ++id)
-    f.s.on_result(id, t0, t0, status(500));
+    f.s.on_result(id, t0, status(500));
   REQUIRE_FALSE(f.s.breaker().is_closed());
 
   auto old = fresh(9, t0 + 5s);

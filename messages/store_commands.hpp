@@ -1,0 +1,100 @@
+#pragma once
+// Commands to the single store writer (actors/store_writer.hpp) and queries to the readers
+// (actors/store_reader.hpp). Writes are grouped into one transaction per batch; a command
+// with a reply is answered only after its transaction committed.
+#include "messages/payload.hpp"
+#include "messages/records.hpp"
+
+#include "messages/inspect.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace hookd {
+
+// -- writes -----------------------------------------------------------------------------------
+
+struct insert_message_cmd {
+  store::message_record message;
+  std::vector<store::delivery_record> deliveries;
+};
+/// Reply: the same, with seq and delivery ids assigned.
+struct message_inserted {
+  store::message_record message;
+  std::vector<store::delivery_record> deliveries;
+};
+
+struct record_attempt_cmd {
+  store::attempt_record attempt;
+  store::delivery_update update;
+};
+
+struct update_delivery_cmd {
+  store::delivery_update update;
+};
+
+struct set_failing_since_cmd {
+  std::string endpoint_id;
+  time_point since = no_time;
+};
+
+struct put_endpoint_cmd {
+  store::endpoint_record endpoint;
+};
+
+/// Status change; when disabling, the endpoint's pending deliveries fail in the same
+/// transaction with `fail_reason`. Reply: how many deliveries failed.
+struct set_endpoint_status_cmd {
+  std::string endpoint_id;
+  endpoint_status status = endpoint_status::enabled;
+  disabled_reason reason = disabled_reason::none;
+  failure_reason fail_reason = failure_reason::endpoint_disabled;
+  time_point at = no_time;
+};
+
+struct delete_endpoint_cmd {
+  std::string endpoint_id;
+  time_point at = no_time;
+};
+
+struct requeue_failed_cmd {
+  std::string endpoint_id;
+  time_point since = no_time;
+  time_point now = no_time;
+};
+
+struct purge_cmd {
+  time_point before = no_time;
+};
+
+// -- reads ------------------------------------------------------------------------------------
+
+struct load_pending_query {
+  std::string endpoint_id;
+};
+
+struct load_payloads_query {
+  std::vector<std::int64_t> message_seqs;
+};
+
+struct payload_entry {
+  std::int64_t message_seq = 0;
+  payload body;
+};
+
+HOOKD_INSPECT(insert_message_cmd, x.message, x.deliveries)
+HOOKD_INSPECT(message_inserted, x.message, x.deliveries)
+HOOKD_INSPECT(record_attempt_cmd, x.attempt, x.update)
+HOOKD_INSPECT(update_delivery_cmd, x.update)
+HOOKD_INSPECT(set_failing_since_cmd, x.endpoint_id, x.since)
+HOOKD_INSPECT(put_endpoint_cmd, x.endpoint)
+HOOKD_INSPECT(set_endpoint_status_cmd, x.endpoint_id, x.status, x.reason, x.fail_reason, x.at)
+HOOKD_INSPECT(delete_endpoint_cmd, x.endpoint_id, x.at)
+HOOKD_INSPECT(requeue_failed_cmd, x.endpoint_id, x.since, x.now)
+HOOKD_INSPECT(purge_cmd, x.before)
+HOOKD_INSPECT(load_pending_query, x.endpoint_id)
+HOOKD_INSPECT(load_payloads_query, x.message_seqs)
+HOOKD_INSPECT(payload_entry, x.message_seq, x.body)
+
+} // namespace hookd

@@ -1,0 +1,73 @@
+#pragma once
+// The one CAF type-id block for every message hookd's actors exchange. Load it with
+// `cfg.add_message_types<caf::id_block::hookd>()` before creating the actor system.
+#include "messages/attempt.hpp"
+#include "messages/delivery.hpp"
+#include "messages/ingest.hpp"
+#include "messages/lifecycle.hpp"
+#include "messages/records.hpp"
+#include "messages/store_commands.hpp"
+
+#include <caf/type_id.hpp>
+
+CAF_BEGIN_TYPE_ID_BLOCK(hookd, caf::first_custom_type_id)
+
+  // payloads and records
+  CAF_ADD_TYPE_ID(hookd, (hookd::payload))
+  CAF_ADD_TYPE_ID(hookd, (hookd::store::endpoint_record))
+  CAF_ADD_TYPE_ID(hookd, (hookd::store::message_record))
+  CAF_ADD_TYPE_ID(hookd, (hookd::store::delivery_record))
+  CAF_ADD_TYPE_ID(hookd, (hookd::store::delivery_update))
+  CAF_ADD_TYPE_ID(hookd, (hookd::store::attempt_record))
+  CAF_ADD_TYPE_ID(hookd, (std::vector<hookd::store::endpoint_record>))
+  CAF_ADD_TYPE_ID(hookd, (std::vector<hookd::store::delivery_record>))
+  CAF_ADD_TYPE_ID(hookd, (std::vector<hookd::store::attempt_record>))
+
+  // attempts (the destination interface)
+  CAF_ADD_TYPE_ID(hookd, (hookd::attempt_request))
+  CAF_ADD_TYPE_ID(hookd, (hookd::attempt_result))
+
+  // deliveries
+  CAF_ADD_TYPE_ID(hookd, (hookd::delivery_job))
+  CAF_ADD_TYPE_ID(hookd, (hookd::deliver_jobs))
+  CAF_ADD_TYPE_ID(hookd, (hookd::expedite_deliveries))
+
+  // ingest
+  CAF_ADD_TYPE_ID(hookd, (hookd::submit_message))
+  CAF_ADD_TYPE_ID(hookd, (hookd::submit_result))
+
+  // life cycle
+  CAF_ADD_TYPE_ID(hookd, (hookd::endpoint_idle))
+  CAF_ADD_TYPE_ID(hookd, (hookd::watch_endpoint))
+  CAF_ADD_TYPE_ID(hookd, (hookd::endpoint_crashed))
+  CAF_ADD_TYPE_ID(hookd, (hookd::disable_endpoint))
+  CAF_ADD_TYPE_ID(hookd, (hookd::endpoint_status_changed))
+  CAF_ADD_TYPE_ID(hookd, (hookd::alert_event))
+
+  // store
+  CAF_ADD_TYPE_ID(hookd, (hookd::insert_message_cmd))
+  CAF_ADD_TYPE_ID(hookd, (hookd::message_inserted))
+  CAF_ADD_TYPE_ID(hookd, (hookd::record_attempt_cmd))
+  CAF_ADD_TYPE_ID(hookd, (hookd::update_delivery_cmd))
+  CAF_ADD_TYPE_ID(hookd, (hookd::set_failing_since_cmd))
+  CAF_ADD_TYPE_ID(hookd, (hookd::put_endpoint_cmd))
+  CAF_ADD_TYPE_ID(hookd, (hookd::set_endpoint_status_cmd))
+  CAF_ADD_TYPE_ID(hookd, (hookd::delete_endpoint_cmd))
+  CAF_ADD_TYPE_ID(hookd, (hookd::requeue_failed_cmd))
+  CAF_ADD_TYPE_ID(hookd, (hookd::purge_cmd))
+  CAF_ADD_TYPE_ID(hookd, (hookd::load_pending_query))
+  CAF_ADD_TYPE_ID(hookd, (hookd::load_payloads_query))
+  CAF_ADD_TYPE_ID(hookd, (hookd::payload_entry))
+  CAF_ADD_TYPE_ID(hookd, (std::vector<hookd::payload_entry>))
+
+  // atoms
+  CAF_ADD_ATOM(hookd, hookd, tick_atom, "tick")
+  CAF_ADD_ATOM(hookd, hookd, stop_atom, "stop")
+  CAF_ADD_ATOM(hookd, hookd, flush_atom, "flush")
+  CAF_ADD_ATOM(hookd, hookd, recover_atom, "recover")
+  CAF_ADD_ATOM(hookd, hookd, shutdown_atom, "shutdown")
+  CAF_ADD_ATOM(hookd, hookd, idle_atom, "idle")
+  CAF_ADD_ATOM(hookd, hookd, endpoints_atom, "endpoints")
+  CAF_ADD_ATOM(hookd, hookd, pending_atom, "pending")
+
+CAF_END_TYPE_ID_BLOCK(hookd)

@@ -79,7 +79,7 @@ endpoint_scheduler::due_work endpoint_scheduler::take_due(time_point now) {
       update.status = delivery_status::failed;
       update.reason = failure_reason::exhausted;
       update.next_attempt_at = no_time;
-      out.expired.push_back(update);
+      out.expired.push_back(expired_delivery{update, e.d.message_id});
       deliveries_.erase(e.d.id);
     }
     return out;

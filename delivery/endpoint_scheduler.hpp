@@ -86,11 +86,15 @@ public:
   /// known or the endpoint is disabled.
   bool add(pending_delivery d);
 
-  /// Starts every attempt that may start at `now`. Deliveries whose window ended while the
-  /// breaker held them back are returned in `expired` (exhausted, to be persisted).
+  /// A delivery whose window ended while the open breaker held it back: exhausted.
+  struct expired_delivery {
+    store::delivery_update update; ///< to persist
+    std::string message_id;
+  };
+  /// Starts every attempt that may start at `now`; also reports deliveries that expired.
   struct due_work {
     std::vector<attempt_start> starts;
-    std::vector<store::delivery_update> expired;
+    std::vector<expired_delivery> expired;
   };
   due_work take_due(time_point now);
 

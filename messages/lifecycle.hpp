@@ -2,8 +2,6 @@
 // Messages about endpoints' and actors' life cycles: idling, crashing, being disabled, alerts.
 #include "policy/outcome.hpp"
 #include "policy/time.hpp"
-
-#include <caf/actor.hpp>
 #include "messages/inspect.hpp"
 
 #include <cstdint>

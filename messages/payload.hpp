@@ -1,9 +1,8 @@
 #pragma once
 // An immutable, shared message body. Fan-out to many endpoints and retries share one buffer;
 // copying a `payload` copies a pointer. Serialises as its bytes (CAF inspect).
-#include <caf/meta/load_callback.hpp>
-#include <caf/meta/type_name.hpp>
-#include <caf/none.hpp>
+
+#include "messages/inspect.hpp"
 
 #include <memory>
 #include <string>

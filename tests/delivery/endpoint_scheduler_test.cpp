@@ -300,8 +300,9 @@ TEST_CASE("while the breaker is open, a delivery whose window ends is exhausted"
   auto work = f.s.take_due(t0 + 60s);
   CHECK(work.starts.empty());
   REQUIRE(work.expired.size() == 1);
-  CHECK(work.expired[0].delivery_id == 9);
-  CHECK(work.expired[0].status == delivery_status::failed);
-  CHECK(work.expired[0].reason == failure_reason::exhausted);
+  CHECK(work.expired[0].update.delivery_id == 9);
+  CHECK(work.expired[0].update.status == delivery_status::failed);
+  CHECK(work.expired[0].update.reason == failure_reason::exhausted);
+  CHECK(work.expired[0].message_id == "msg_9");
   CHECK(f.s.find(9) == nullptr);
 }

@@ -1,0 +1,243 @@
+#include "actors/dispatcher.hpp"
+
+#include "actors/endpoint_actor.hpp"
+#include "delivery/endpoint_registry.hpp"
+#include "logging/logger.hpp"
+#include "messages/errors.hpp"
+#include "policy/ids.hpp"
+
+#include <caf/all.hpp>
+
+#include <functional>
+#include <unordered_map>
+
+namespace hookd {
+namespace {
+
+struct live_endpoint {
+  endpoint_actor actor;
+  std::uint64_t sent = 0; ///< deliver_jobs messages sent (the idle handshake compares)
+};
+
+struct dispatcher_state {
+  static inline const char* name = "hookd.dispatcher";
+  dispatcher_deps deps;
+  delivery::endpoint_registry registry;
+  std::unordered_map<std::string, live_endpoint> live;
+  policy::id_generator ids;
+  bool ready = false;
+  bool shutting_down = false;
+  std::shared_ptr<spdlog::logger> log = logging::get("engine");
+};
+
+using dispatcher_ptr = dispatcher_actor::stateful_pointer<dispatcher_state>;
+
+time_point now(dispatcher_ptr self) { return self->state.deps.ctx->clock.now(self->clock()); }
+
+// -- endpoint actors ---------------------------------------------------------------------------
+
+live_endpoint& spawn_for(dispatcher_ptr self, const store::endpoint_record& ep, bool recover) {
+  auto& st = self->state;
+  const auto& dests = st.deps.destinations;
+  endpoint_deps deps{st.deps.ctx,
+                     st.deps.writer,
+                     st.deps.reader,
+                     st.deps.supervisor,
+                     self,
+                     dests[std::hash<std::string>{}(ep.id) % dests.size()]};
+  auto actor = spawn_endpoint(self->home_system(), std::move(deps), ep, recover);
+  self->send(st.deps.supervisor, watch_endpoint{ep.id, caf::actor_cast<caf::actor>(actor)});
+  auto& entry = st.live[ep.id];
+  entry = live_endpoint{std::move(actor), 0};
+  return entry;
+}
+
+/// The live actor of an endpoint, spawning it when needed; nullptr for unknown endpoints.
+live_endpoint* actor_for(dispatcher_ptr self, const std::string& endpoint_id) {
+  auto& st = self->state;
+  if (auto it = st.live.find(endpoint_id); it != st.live.end())
+    return &it->second;
+  const auto* ep = st.registry.find(endpoint_id);
+  return ep == nullptr ? nullptr : &spawn_for(self, *ep, false);
+}
+
+void route(dispatcher_ptr self, std::vector<store::delivery_record>& deliveries, const payload& body) {
+  std::unordered_map<std::string, std::vector<delivery_job>> by_endpoint;
+  for (auto& d : deliveries)
+    by_endpoint[d.endpoint_id].push_back(job_from(d, body));
+  for (auto& [endpoint_id, jobs] : by_endpoint) {
+    auto* live = actor_for(self, endpoint_id);
+    if (live == nullptr) // deleted meanwhile; the store failed its deliveries
+      continue;
+    ++live->sent;
+    self->send(live->actor, deliver_jobs{std::move(jobs)});
+  }
+}
+
+// -- ingest ------------------------------------------------------------------------------------
+
+caf::result<submit_result> submit(dispatcher_ptr self, submit_message& msg) {
+  auto& st = self->state;
+  if (st.shutting_down)
+    return make_error(errc::shutting_down, "hookd is shutting down");
+  if (!st.ready)
+    return make_error(errc::not_ready, "hookd is still recovering");
+  std::vector<std::string> targets;
+  if (!msg.endpoint_id.empty()) {
+    const auto* ep = st.registry.find(msg.endpoint_id);
+    if (ep == nullptr)
+      return make_error(errc::unknown_endpoint, "no endpoint " + msg.endpoint_id);
+    if (ep->status != endpoint_status::enabled)
+      return make_error(errc::endpoint_disabled, "endpoint " + msg.endpoint_id + " is disabled");
+    targets.push_back(msg.endpoint_id);
+  } else {
+    targets = st.registry.subscribers(msg.event_type);
+  }
+  const time_point t = now(self);
+  insert_message_cmd cmd;
+  cmd.message.id = msg.message_id.empty() ? st.ids.next("msg_", t) : std::move(msg.message_id);
+  cmd.message.event_type = std::move(msg.event_type);
+  cmd.message.payload = std::move(msg.payload);
+  cmd.message.created_at = t;
+  for (auto& endpoint_id : targets) {
+    store::delivery_record d;
+    d.message_id = cmd.message.id;
+    d.endpoint_id = std::move(endpoint_id);
+    d.next_attempt_at = t;
+    d.created_at = t;
+    d.updated_at = t;
+    cmd.deliveries.push_back(std::move(d));
+  }
+  auto rp = self->make_response_promise<submit_result>();
+  self->request(st.deps.writer, caf::infinite, std::move(cmd))
+    .then(
+      [=](message_inserted& done) mutable {
+        payload body{std::move(done.message.payload)};
+        submit_result result;
+        for (const auto& d : done.deliveries)
+          result.endpoint_ids.push_back(d.endpoint_id);
+        route(self, done.deliveries, body);
+        result.message = std::move(done.message);
+        rp.deliver(std::move(result));
+      },
+      [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
+  return rp;
+}
+
+// -- registry ----------------------------------------------------------------------------------
+
+caf::result<store::endpoint_record> put_endpoint(dispatcher_ptr self, put_endpoint_cmd& cmd) {
+  auto rp = self->make_response_promise<store::endpoint_record>();
+  self->request(self->state.deps.writer, caf::infinite, std::move(cmd))
+    .then(
+      [=](store::endpoint_record& ep) mutable {
+        auto& st = self->state;
+        const auto* before = st.registry.find(ep.id);
+        const bool status_changed = before != nullptr && before->status != ep.status;
+        st.registry.put(ep);
+        if (auto it = st.live.find(ep.id); it != st.live.end()) {
+          self->send(it->second.actor, ep);
+          if (status_changed)
+            self->send(it->second.actor, endpoint_status_changed{ep.id, ep.status, ep.reason});
+        }
+        rp.deliver(std::move(ep));
+      },
+      [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
+  return rp;
+}
+
+void status_changed(dispatcher_ptr self, endpoint_status_changed& change) {
+  auto& st = self->state;
+  st.registry.set_status(change.endpoint_id, change.status, change.reason);
+  if (auto it = st.live.find(change.endpoint_id); it != st.live.end())
+    self->send(it->second.actor, std::move(change));
+}
+
+// -- life cycle --------------------------------------------------------------------------------
+
+caf::result<std::size_t> recover(dispatcher_ptr self) {
+  auto rp = self->make_response_promise<std::size_t>();
+  auto& st = self->state;
+  self->request(st.deps.reader, caf::infinite, endpoints_atom_v)
+    .then(
+      [=](std::vector<store::endpoint_record>& endpoints) mutable {
+        for (auto& ep : endpoints)
+          self->state.registry.put(std::move(ep));
+        self->request(self->state.deps.reader, caf::infinite, pending_atom_v)
+          .then(
+            [=](std::vector<std::string>& with_pending) mutable {
+              auto& st = self->state;
+              for (const auto& id : with_pending)
+                if (const auto* ep = st.registry.find(id); ep != nullptr && !st.live.contains(id))
+                  spawn_for(self, *ep, true);
+              st.ready = true;
+              st.log->info("recovery done: {} endpoints, {} with pending deliveries",
+                           st.registry.size(), with_pending.size());
+              rp.deliver(with_pending.size());
+            },
+            [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
+      },
+      [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
+  return rp;
+}
+
+caf::result<caf::unit_t> shutdown(dispatcher_ptr self) {
+  auto& st = self->state;
+  st.shutting_down = true;
+  auto rp = self->make_response_promise<caf::unit_t>();
+  if (st.live.empty()) {
+    rp.deliver(caf::unit);
+    return rp;
+  }
+  auto remaining = std::make_shared<std::size_t>(st.live.size());
+  auto one_done = [=]() mutable {
+    if (--*remaining == 0)
+      rp.deliver(caf::unit);
+  };
+  for (auto& [id, live] : st.live)
+    self->request(live.actor, caf::infinite, shutdown_atom_v)
+      .then([=](caf::unit_t) mutable { one_done(); }, [=](caf::error&) mutable { one_done(); });
+  st.live.clear();
+  return rp;
+}
+
+dispatcher_actor::behavior_type dispatcher(dispatcher_ptr self, dispatcher_deps deps) {
+  self->state.deps = std::move(deps);
+  return {
+    [=](submit_message& msg) { return submit(self, msg); },
+    [=](put_endpoint_cmd& cmd) { return put_endpoint(self, cmd); },
+    [=](endpoint_idle& idle) {
+      auto& st = self->state;
+      auto it = st.live.find(idle.endpoint_id);
+      if (it == st.live.end() || it->second.sent != idle.received)
+        return; // work is on its way to it: it stays
+      self->send(it->second.actor, stop_atom_v);
+      st.live.erase(it);
+    },
+    [=](endpoint_crashed& crash) {
+      auto& st = self->state;
+      auto it = st.live.find(crash.endpoint_id);
+      if (it == st.live.end() || it->second.actor.address() != crash.actor)
+        return; // already replaced or retired
+      st.live.erase(it);
+      if (const auto* ep = st.registry.find(crash.endpoint_id); ep && !st.shutting_down)
+        spawn_for(self, *ep, true);
+    },
+    [=](endpoint_status_changed& change) { status_changed(self, change); },
+    [=](caf::get_atom, const std::string& endpoint_id) -> caf::actor {
+      auto& st = self->state;
+      auto it = st.live.find(endpoint_id);
+      return it == st.live.end() ? caf::actor{} : caf::actor_cast<caf::actor>(it->second.actor);
+    },
+    [=](recover_atom) { return recover(self); },
+    [=](shutdown_atom) { return shutdown(self); },
+  };
+}
+
+} // namespace
+
+dispatcher_actor spawn_dispatcher(caf::actor_system& sys, dispatcher_deps deps) {
+  return sys.spawn(dispatcher, std::move(deps));
+}
+
+} // namespace hookd

@@ -1,0 +1,36 @@
+#pragma once
+// The actor of one endpoint. It owns the endpoint's pending deliveries and everything that
+// decides when they are attempted — through one delivery::endpoint_scheduler — and is only the
+// shell around it: deliveries and results in, attempts, store writes, alerts and disable
+// requests out.
+//
+// Life cycle: spawned lazily by the dispatcher when work arrives (or at start-up/after a crash
+// with `recover`, loading its pending deliveries from the store); asks the dispatcher for
+// permission to quit after `endpoints.idle_timeout` without work; on shutdown_atom it stops
+// starting attempts and answers once the attempts in flight have come back.
+//
+// Memory: a delivery's body is kept only while an attempt is near; after a failure whose retry
+// is more than `body_keep` away it is dropped and fetched from the store when due again.
+#include "actors/engine_context.hpp"
+#include "actors/interfaces.hpp"
+
+#include <caf/actor_system.hpp>
+
+namespace hookd {
+
+struct endpoint_deps {
+  engine_context_ptr ctx;
+  store_writer_actor writer;
+  store_reader_actor reader;
+  supervisor_actor supervisor;
+  dispatcher_actor dispatcher;
+  destination_actor destination;
+};
+
+/// Bodies of deliveries whose next attempt is further away than this are released.
+inline constexpr duration body_keep = std::chrono::seconds{30};
+
+endpoint_actor spawn_endpoint(caf::actor_system& sys, endpoint_deps deps,
+                              store::endpoint_record settings, bool recover);
+
+} // namespace hookd

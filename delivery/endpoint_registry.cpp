@@ -1,0 +1,74 @@
+#include "delivery/endpoint_registry.hpp"
+
+namespace hookd::delivery {
+
+void endpoint_registry::index(const store::endpoint_record& ep) {
+  if (ep.event_types.empty()) {
+    all_events_.insert(ep.id);
+    return;
+  }
+  for (const auto& type : ep.event_types)
+    by_event_type_[type].insert(ep.id);
+}
+
+void endpoint_registry::unindex(const store::endpoint_record& ep) {
+  all_events_.erase(ep.id);
+  for (const auto& type : ep.event_types) {
+    auto it = by_event_type_.find(type);
+    if (it == by_event_type_.end())
+      continue;
+    it->second.erase(ep.id);
+    if (it->second.empty())
+      by_event_type_.erase(it);
+  }
+}
+
+void endpoint_registry::put(store::endpoint_record ep) {
+  if (auto it = endpoints_.find(ep.id); it != endpoints_.end()) {
+    unindex(it->second);
+    it->second = std::move(ep);
+    index(it->second);
+    return;
+  }
+  auto [it, inserted] = endpoints_.emplace(ep.id, std::move(ep));
+  index(it->second);
+}
+
+bool endpoint_registry::remove(const std::string& id) {
+  auto it = endpoints_.find(id);
+  if (it == endpoints_.end())
+    return false;
+  unindex(it->second);
+  endpoints_.erase(it);
+  return true;
+}
+
+const store::endpoint_record* endpoint_registry::find(const std::string& id) const {
+  auto it = endpoints_.find(id);
+  return it == endpoints_.end() ? nullptr : &it->second;
+}
+
+bool endpoint_registry::set_status(const std::string& id, endpoint_status status,
+                                   disabled_reason reason) {
+  auto it = endpoints_.find(id);
+  if (it == endpoints_.end())
+    return false;
+  it->second.status = status;
+  it->second.reason = reason;
+  return true;
+}
+
+std::vector<std::string> endpoint_registry::subscribers(const std::string& event_type) const {
+  std::vector<std::string> out;
+  auto add_enabled = [&](const std::unordered_set<std::string>& ids) {
+    for (const auto& id : ids)
+      if (endpoints_.at(id).status == endpoint_status::enabled)
+        out.push_back(id);
+  };
+  add_enabled(all_events_);
+  if (auto it = by_event_type_.find(event_type); it != by_event_type_.end())
+    add_enabled(it->second);
+  return out;
+}
+
+} // namespace hookd::delivery

@@ -1,0 +1,40 @@
+#pragma once
+// Every registered endpoint's settings, and which endpoints a message goes to (SPEC §5 fan-out:
+// every enabled endpoint whose event_types is empty or contains the message's event_type).
+// Plain C++; the dispatcher actor owns one. Lookups cost O(matching endpoints), not O(all).
+#include "store/records.hpp"
+
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace hookd::delivery {
+
+class endpoint_registry {
+public:
+  /// Inserts or replaces an endpoint (re-indexing its event types).
+  void put(store::endpoint_record ep);
+  /// Removes it; false when unknown.
+  bool remove(const std::string& id);
+
+  const store::endpoint_record* find(const std::string& id) const;
+  std::size_t size() const { return endpoints_.size(); }
+
+  /// Sets status and reason; false when unknown.
+  bool set_status(const std::string& id, endpoint_status status, disabled_reason reason);
+
+  /// Enabled endpoints subscribed to `event_type`.
+  std::vector<std::string> subscribers(const std::string& event_type) const;
+
+private:
+  void index(const store::endpoint_record& ep);
+  void unindex(const store::endpoint_record& ep);
+
+  std::unordered_map<std::string, store::endpoint_record> endpoints_;
+  std::unordered_map<std::string, std::unordered_set<std::string>> by_event_type_;
+  std::unordered_set<std::string> all_events_; ///< endpoints with an empty filter
+};
+
+} // namespace hookd::delivery

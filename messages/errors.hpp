@@ -1,0 +1,35 @@
+#pragma once
+// hookd's own error codes, carried as caf::error values between actors (category "hookd").
+// Exceptions never cross an actor boundary; they become one of these.
+
+#include "messages/inspect.hpp"
+
+#include <cstdint>
+#include <string>
+
+namespace hookd {
+
+enum class errc : std::uint8_t {
+  store_failed = 1,  ///< the database refused or failed a write/read
+  unknown_endpoint,  ///< no endpoint with that id
+  endpoint_disabled, ///< the endpoint does not take new deliveries
+  shutting_down,     ///< the engine is stopping and accepts no new work
+  not_ready,         ///< recovery has not finished
+};
+
+inline constexpr caf::atom_value error_category = caf::atom("hookd");
+
+inline caf::error make_error(errc code, std::string detail) {
+  return caf::error{static_cast<std::uint8_t>(code), error_category,
+                    caf::make_message(std::move(detail))};
+}
+
+/// The code of a hookd error; nullopt-like 0 for errors of other categories.
+inline std::uint8_t code_of(const caf::error& e) {
+  return e.category() == error_category ? e.code() : 0;
+}
+
+/// The human-readable detail of an error made by make_error (or CAF's rendering otherwise).
+std::string describe(const caf::error& e);
+
+} // namespace hookd

@@ -203,6 +203,14 @@ caf::result<caf::unit_t> shutdown(dispatcher_ptr self) {
 
 dispatcher_actor::behavior_type dispatcher(dispatcher_ptr self, dispatcher_deps deps) {
   self->state.deps = std::move(deps);
+  // Endpoint actors are not linked to the dispatcher (a crash must not take it down); when
+  // the engine stops the dispatcher, it takes its endpoint actors with it.
+  self->set_exit_handler([=](caf::exit_msg& msg) {
+    for (auto& [id, live] : self->state.live)
+      self->send_exit(live.actor, msg.reason);
+    self->state.live.clear();
+    self->quit(msg.reason);
+  });
   return {
     [=](submit_message& msg) { return submit(self, msg); },
     [=](put_endpoint_cmd& cmd) { return put_endpoint(self, cmd); },

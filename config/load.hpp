@@ -29,7 +29,8 @@ std::map<std::string, std::string> process_environment();
 /// Parses "250ms", "15s", "2m", "10h" (also "1d"); nullopt when malformed or negative.
 std::optional<duration> parse_duration(const std::string& text);
 
-/// Renders a duration in the largest unit that divides it ("2m", "1500ms").
+/// Renders a duration in the largest unit up to hours that divides it ("2m", "1500ms", "72h");
+/// days are accepted by parse_duration but never produced. The text parses back exactly.
 std::string format_duration(duration d);
 
 } // namespace hookd::config

@@ -1,0 +1,134 @@
+#include "actors/http_destination.hpp"
+
+#include "hookd_version.hpp"
+#include "net/io_worker.hpp"
+#include "policy/signing.hpp"
+
+#include <caf/all.hpp>
+
+#include <deque>
+#include <memory>
+#include <unordered_map>
+
+namespace hookd {
+namespace {
+
+/// io thread → actor: one exchange ended.
+struct io_done {
+  std::uint64_t token = 0;
+  attempt_result result;
+};
+
+} // namespace
+} // namespace hookd
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hookd::io_done)
+
+namespace hookd {
+namespace {
+
+using http_impl = destination_actor::extend<caf::reacts_to<io_done>>;
+
+struct waiting_attempt {
+  std::uint64_t token;
+  attempt_request request;
+};
+
+struct http_state {
+  static inline const char* name = "hookd.http_destination";
+  http_destination_options opts;
+  std::unique_ptr<net::io_worker> worker;
+  std::unordered_map<std::uint64_t, caf::typed_response_promise<attempt_result>> pending;
+  std::deque<waiting_attempt> waiting; ///< over max_in_flight
+  std::size_t in_flight = 0;
+  std::uint64_t next_token = 1;
+};
+
+using http_ptr = http_impl::stateful_pointer<http_state>;
+
+net::http_request to_http(const http_destination_options& opts, const attempt_request& req) {
+  net::http_request out;
+  out.url = req.url;
+  out.body = req.body.shared();
+  out.connect_timeout = std::min(opts.connect_timeout, req.timeout);
+  out.total_timeout = req.timeout;
+  const auto unix_seconds = std::chrono::duration_cast<std::chrono::seconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count();
+  out.headers = policy::signature_headers(req.scheme, req.secrets, req.message_id, unix_seconds,
+                                          req.body.str());
+  return out;
+}
+
+attempt_result to_result(std::int64_t delivery_id, net::http_response&& r) {
+  attempt_result out;
+  out.delivery_id = delivery_id;
+  out.status = r.status;
+  out.error = r.error;
+  out.error_detail = std::move(r.error_detail);
+  out.response_body = std::move(r.body);
+  out.retry_after = r.retry_after.value_or("");
+  out.elapsed = r.elapsed;
+  return out;
+}
+
+void start(http_ptr self, std::uint64_t token, const attempt_request& req) {
+  auto& st = self->state;
+  ++st.in_flight;
+  // A weak handle: the io thread must not keep this actor alive.
+  caf::weak_actor_ptr weak = caf::actor_cast<caf::weak_actor_ptr>(self);
+  const auto delivery_id = req.delivery_id;
+  st.worker->submit(to_http(st.opts, req), [weak, token, delivery_id](net::http_response r) {
+    if (auto strong = caf::actor_cast<http_impl>(weak))
+      caf::anon_send(strong, io_done{token, to_result(delivery_id, std::move(r))});
+  });
+}
+
+http_impl::behavior_type http_destination(http_ptr self, http_destination_options opts) {
+  auto& st = self->state;
+  st.opts = std::move(opts);
+  st.worker = std::make_unique<net::io_worker>(st.opts.client);
+  return {
+    [=](attempt_request& req) -> caf::result<attempt_result> {
+      auto& st = self->state;
+      auto rp = self->make_response_promise<attempt_result>();
+      const auto token = st.next_token++;
+      st.pending.emplace(token, rp);
+      if (st.in_flight < st.opts.max_in_flight)
+        start(self, token, req);
+      else
+        st.waiting.push_back(waiting_attempt{token, std::move(req)});
+      return rp;
+    },
+    [=](io_done& done) {
+      auto& st = self->state;
+      --st.in_flight;
+      if (auto it = st.pending.find(done.token); it != st.pending.end()) {
+        it->second.deliver(std::move(done.result));
+        st.pending.erase(it);
+      }
+      if (!st.waiting.empty()) {
+        auto next = std::move(st.waiting.front());
+        st.waiting.pop_front();
+        start(self, next.token, next.request);
+      }
+    },
+  };
+}
+
+} // namespace
+
+http_destination_options http_destination_options_from(const config::config& cfg, int share) {
+  http_destination_options opts;
+  opts.client.user_agent = std::string{"hookd/"} + version;
+  opts.client.ca_file = cfg.http.ca_file;
+  opts.connect_timeout = cfg.http.connect_timeout;
+  opts.max_in_flight = static_cast<std::size_t>(std::max(1, cfg.http.max_in_flight / std::max(1, share)));
+  return opts;
+}
+
+destination_actor spawn_http_destination(caf::actor_system& sys, http_destination_options opts) {
+  return sys.spawn(http_destination, std::move(opts));
+}
+
+} // namespace hookd

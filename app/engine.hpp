@@ -1,0 +1,69 @@
+#pragma once
+// Assembles the delivery engine inside an actor system: store writer and reader, destinations,
+// supervisor and dispatcher, wired together. The daemon (app/main.cpp) and the tests build it
+// the same way; tests swap in their own destinations and keep every actor on CAF's scheduler so
+// the test coordinator can drive virtual time.
+//
+// Start-up: construct, then send recover_atom to dispatcher() (or call recover_blocking());
+// the engine takes new messages once recovery answered. Shutdown: shutdown_blocking() drains
+// endpoint actors and flushes the store; the destructor stops every actor.
+#include "actors/interfaces.hpp"
+#include "actors/wall_clock.hpp"
+#include "config/config.hpp"
+#include "store/store.hpp"
+
+#include <caf/actor_system.hpp>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace hookd {
+
+struct engine_options {
+  /// Opens one store connection; called once for the writer and once for the reader.
+  std::function<std::shared_ptr<store::store>()> open_store;
+  /// The destinations endpoints send attempts to. Null: HTTP destinations per [http].
+  std::function<std::vector<destination_actor>(caf::actor_system&)> make_destinations;
+  /// Give the store actors their own threads (false under the test coordinator).
+  bool detached_store = true;
+  /// The wall-clock anchor; unset: anchored at construction. Tests share theirs.
+  std::optional<wall_clock> clock;
+};
+
+class engine {
+public:
+  engine(caf::actor_system& sys, std::shared_ptr<const config::config> cfg, engine_options opts);
+  ~engine();
+  engine(const engine&) = delete;
+  engine& operator=(const engine&) = delete;
+
+  const dispatcher_actor& dispatcher() const { return dispatcher_; }
+  const supervisor_actor& supervisor() const { return supervisor_; }
+  const store_writer_actor& writer() const { return writer_; }
+  const store_reader_actor& reader() const { return reader_; }
+  const config::config& cfg() const { return *cfg_; }
+
+  /// Loads endpoints and re-creates actors for pending work; returns how many endpoints had
+  /// pending deliveries. Blocks: not for use under the test coordinator.
+  caf::expected<std::size_t> recover_blocking();
+
+  /// Stops accepting, lets in-flight attempts finish (bounded by the attempt timeout), and
+  /// flushes the store. Blocks: not for use under the test coordinator.
+  void shutdown_blocking();
+
+private:
+  caf::actor_system& sys_;
+  std::shared_ptr<const config::config> cfg_;
+  store_writer_actor writer_;
+  store_reader_actor reader_;
+  std::vector<destination_actor> destinations_;
+  supervisor_actor supervisor_;
+  dispatcher_actor dispatcher_;
+};
+
+/// The actor-system configuration hookd runs with (message types registered, scheduler sized).
+void configure_actor_system(caf::actor_system_config& cfg);
+
+} // namespace hookd

@@ -1,0 +1,150 @@
+#include "store/sqlite_schema.hpp"
+
+#include "store/sqlite_statement.hpp"
+#include "store/store.hpp"
+
+#include <array>
+#include <string>
+
+namespace hookd::store::sqlite {
+namespace {
+
+// Version 1.
+//
+// Times are unix milliseconds (INTEGER); NULL means unset (no_time).
+//
+// Enums are small integers. The code of a value is its index in store/enum_codes.hpp:
+//   delivery_status   0 pending, 1 delivered, 2 failed
+//   failure_reason    0 none, 1 exhausted, 2 endpoint_disabled, 3 endpoint_deleted
+//   attempt_outcome   0 success, 1 failure, 2 permanent
+//   attempt_error     0 none, 1 http_status, 2 timeout, 3 connect_refused, 4 connect_failed,
+//                     5 dns, 6 tls, 7 reset, 8 protocol, 9 forbidden_address, 10 invalid_url,
+//                     11 unavailable
+//   endpoint_status   0 enabled, 1 disabled
+//   disabled_reason   0 none, 1 gone, 2 failing, 3 manual
+//   signature_scheme  0 standard, 1 typeform
+// Integers rather than names because delivery rows are written and rewritten tens of thousands
+// of times a second: in a SQLite record 0 and 1 take no payload bytes and the other codes one,
+// where the names take 4 to 17 bytes per column. Smaller rows mean fewer pages per commit.
+//
+// AUTOINCREMENT on messages, deliveries and attempts: their keys leave the store (message seqs
+// are held by actors, "att_" ids by API clients), so they must never be reused, not even after
+// purge_finished removed the newest rows. It also keeps them increasing, so the hot updates
+// touch the most recent pages of the deliveries table.
+//
+// Attempts keep only their delivery id; message id and endpoint id come from the delivery.
+// Deliveries keep the endpoint id as text without a foreign key: their history outlives a
+// deleted endpoint.
+//
+// deliveries_pending and deliveries_failed are partial indexes: they stay as small as the
+// work they index. SQLite uses one only when the query spells the same `status = N` literally.
+constexpr const char* schema_v1 = R"sql(
+CREATE TABLE endpoints (
+  id                         TEXT PRIMARY KEY NOT NULL,
+  url                        TEXT NOT NULL,
+  description                TEXT NOT NULL,
+  event_types                TEXT NOT NULL,    -- JSON list of strings; [] = every type
+  secret                     TEXT NOT NULL,
+  previous_secret            TEXT NOT NULL,    -- '' outside a rotation
+  previous_secret_expires_at INTEGER,
+  signature_scheme           INTEGER NOT NULL,
+  rate_limit_per_s           REAL NOT NULL,    -- 0 = unlimited
+  max_concurrency            INTEGER NOT NULL,
+  timeout_ms                 INTEGER NOT NULL, -- 0 = the configured default
+  status                     INTEGER NOT NULL,
+  disabled_reason            INTEGER NOT NULL,
+  failing_since              INTEGER,
+  created_at                 INTEGER,
+  updated_at                 INTEGER
+);
+
+CREATE TABLE messages (
+  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  id         TEXT NOT NULL UNIQUE,
+  event_type TEXT NOT NULL,
+  payload    BLOB NOT NULL,                    -- the bytes exactly as accepted
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX messages_by_created_at ON messages (created_at);
+
+CREATE TABLE deliveries (
+  id               INTEGER PRIMARY KEY AUTOINCREMENT,
+  message_seq      INTEGER NOT NULL REFERENCES messages (seq),
+  endpoint_id      TEXT NOT NULL,
+  status           INTEGER NOT NULL CHECK (status IN (0, 1, 2)),
+  reason           INTEGER NOT NULL,
+  attempts         INTEGER NOT NULL,
+  first_attempt_at INTEGER,
+  next_attempt_at  INTEGER,
+  last_status_code INTEGER NOT NULL,
+  last_error       INTEGER NOT NULL,
+  updated_at       INTEGER
+);
+CREATE INDEX deliveries_by_message ON deliveries (message_seq);
+CREATE INDEX deliveries_pending ON deliveries (endpoint_id, next_attempt_at) WHERE status = 0;
+CREATE INDEX deliveries_failed ON deliveries (endpoint_id) WHERE status = 2;
+
+CREATE TABLE attempts (
+  seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+  delivery_id   INTEGER NOT NULL REFERENCES deliveries (id),
+  at            INTEGER,
+  outcome       INTEGER NOT NULL,
+  status_code   INTEGER NOT NULL,              -- 0 = no response
+  elapsed_ms    INTEGER NOT NULL,
+  error         INTEGER NOT NULL,
+  error_detail  TEXT NOT NULL,
+  response_body BLOB NOT NULL                  -- the first 4 KiB at most, bytes as received
+);
+CREATE INDEX attempts_by_delivery ON attempts (delivery_id);
+)sql";
+
+/// migrations[i] takes a database from version i to version i + 1.
+constexpr std::array migrations{schema_v1};
+static_assert(migrations.size() == schema_version);
+
+std::int64_t read_pragma(connection& db, const char* pragma) {
+  statement s{db, std::string{"PRAGMA "} + pragma};
+  query q{s, "migrate"};
+  return q.step() ? q.column_int() : 0;
+}
+
+void check_version(connection& db, std::int64_t version) {
+  if (version > schema_version)
+    throw error("migrate: database " + db.path() + " has schema version " +
+                std::to_string(version) + ", newer than this hookd understands (" +
+                std::to_string(schema_version) + ")");
+  std::int64_t app = read_pragma(db, "application_id");
+  if (app != application_id && (app != 0 || version > 0))
+    throw error("migrate: " + db.path() + " is not a hookd database (application_id " +
+                std::to_string(app) + ")");
+}
+
+void apply_migrations(connection& db, std::int64_t from) {
+  for (auto v = from; v < schema_version; ++v)
+    db.exec(migrations[static_cast<std::size_t>(v)], "migrate");
+  std::string stamp = "PRAGMA user_version = " + std::to_string(schema_version) +
+                      "; PRAGMA application_id = " + std::to_string(application_id) + ";";
+  db.exec(stamp.c_str(), "migrate");
+}
+
+} // namespace
+
+void migrate(connection& db) {
+  auto version = read_pragma(db, "user_version");
+  check_version(db, version);
+  if (version == schema_version)
+    return; // the common case: no write lock needed
+  db.exec("BEGIN IMMEDIATE", "migrate");
+  try {
+    version = read_pragma(db, "user_version"); // another connection may have migrated meanwhile
+    check_version(db, version);
+    if (version < schema_version)
+      apply_migrations(db, version);
+    db.exec("COMMIT", "migrate");
+  } catch (...) {
+    db.rollback_quietly();
+    throw;
+  }
+}
+
+} // namespace hookd::store::sqlite

@@ -1,0 +1,624 @@
+#include "store/sqlite_store.hpp"
+
+#include "store/enum_codes.hpp"
+#include "store/event_types_json.hpp"
+#include "store/sqlite_connection.hpp"
+#include "store/sqlite_schema.hpp"
+#include "store/sqlite_statement.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <system_error>
+
+namespace hookd::store {
+namespace {
+
+using codes::decode;
+using codes::encode;
+using sqlite::connection;
+using sqlite::query;
+using sqlite::statement;
+
+// -- connection setup -----------------------------------------------------------------------------
+
+void enable_wal(connection& db) {
+  statement s{db, "PRAGMA journal_mode = WAL"};
+  query q{s, "open: enable WAL"};
+  std::string mode = q.step() ? q.column_text() : "";
+  if (mode != "wal" && !(mode == "memory" && db.path() == ":memory:"))
+    throw error("open: cannot put " + db.path() + " in WAL mode (journal_mode is '" + mode + "')");
+}
+
+void apply_pragmas(connection& db, const sqlite_options& options) {
+  // Set first: everything after may wait for a lock held by another connection.
+  std::string busy = "PRAGMA busy_timeout = " + std::to_string(options.busy_timeout.count());
+  db.exec(busy.c_str(), "open");
+  enable_wal(db);
+  // synchronous=FULL, not the NORMAL usually paired with WAL. With NORMAL, walFrames() in
+  // SQLite's wal.c fsyncs the WAL only at checkpoints, so a power loss or kernel crash can
+  // undo transactions whose COMMIT has already returned, and hookd answers 202 (and marks
+  // deliveries done) on the strength of that return (SPEC §7). FULL fsyncs the WAL at every
+  // commit; group commit amortizes the ~140 µs (shared/notes/limits.md §4).
+  // https://www.sqlite.org/pragma.html#pragma_synchronous
+  db.exec("PRAGMA synchronous = FULL", "open");
+  db.exec("PRAGMA foreign_keys = ON", "open");
+  // A checkpoint resets the WAL but keeps the file at its largest size unless told otherwise.
+  db.exec("PRAGMA journal_size_limit = 67108864", "open");
+  std::string cache = "PRAGMA cache_size = -" + std::to_string(options.cache_size_kib);
+  db.exec(cache.c_str(), "open");
+}
+
+void create_parent_directories(const std::string& path) {
+  auto parent = std::filesystem::path{path}.parent_path();
+  if (path == ":memory:" || parent.empty())
+    return;
+  std::error_code ec;
+  std::filesystem::create_directories(parent, ec);
+  if (ec)
+    throw error("open: cannot create directory " + parent.string() + " for database " + path +
+                ": " + ec.message());
+}
+
+/// A connection with hookd's pragmas applied and the schema brought up to date.
+class store_connection : public connection {
+public:
+  store_connection(const std::string& path, const sqlite_options& options) : connection(path) {
+    apply_pragmas(*this, options);
+    sqlite::migrate(*this);
+    if (options.read_only)
+      exec("PRAGMA query_only = ON", "open");
+  }
+};
+
+// -- SQL ------------------------------------------------------------------------------------------
+// Status literals are the codes of store/enum_codes.hpp (0 pending, 2 failed): SQLite picks a
+// partial index only for a literal that matches its WHERE clause.
+
+constexpr const char* endpoint_columns =
+    "id, url, description, event_types, secret, previous_secret, previous_secret_expires_at, "
+    "signature_scheme, rate_limit_per_s, max_concurrency, timeout_ms, status, disabled_reason, "
+    "failing_since, created_at, updated_at";
+
+constexpr const char* delivery_columns =
+    "SELECT d.id, d.message_seq, m.id, d.endpoint_id, d.status, d.reason, d.attempts, "
+    "d.first_attempt_at, d.next_attempt_at, d.last_status_code, d.last_error, m.created_at, "
+    "d.updated_at FROM deliveries d JOIN messages m ON m.seq = d.message_seq ";
+
+/// Messages created before ?1 none of whose deliveries is pending.
+constexpr const char* finished_messages =
+    "SELECT m.seq FROM messages m WHERE m.created_at < ?1 AND NOT EXISTS "
+    "(SELECT 1 FROM deliveries p WHERE p.message_seq = m.seq AND p.status = 0)";
+
+/// Payloads are read this many seqs per statement; a short last chunk repeats its last seq.
+constexpr std::size_t payload_chunk = 64;
+
+std::string cat(std::initializer_list<std::string_view> parts) {
+  std::string s;
+  for (auto p : parts)
+    s += p;
+  return s;
+}
+
+std::string payload_query() {
+  std::string s = "SELECT seq, payload FROM messages WHERE seq IN (?";
+  for (std::size_t i = 1; i < payload_chunk; ++i)
+    s += ",?";
+  return s + ") ORDER BY seq";
+}
+
+struct statements {
+  explicit statements(connection& db, bool read_only)
+      : begin{db, read_only ? "BEGIN" : "BEGIN IMMEDIATE"}, commit{db, "COMMIT"},
+        rollback{db, "ROLLBACK"},
+        insert_message{db, "INSERT INTO messages (id, event_type, payload, created_at) "
+                           "VALUES (?, ?, ?, ?)"},
+        insert_delivery{db, "INSERT INTO deliveries (message_seq, endpoint_id, status, reason, "
+                            "attempts, first_attempt_at, next_attempt_at, last_status_code, "
+                            "last_error, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
+        update_delivery{db, "UPDATE deliveries SET status = ?, reason = ?, attempts = ?, "
+                            "first_attempt_at = ?, next_attempt_at = ?, last_status_code = ?, "
+                            "last_error = ?, updated_at = ? WHERE id = ?"},
+        insert_attempt{db, "INSERT INTO attempts (delivery_id, at, outcome, status_code, "
+                           "elapsed_ms, error, error_detail, response_body) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"},
+        put_endpoint{db, cat({"INSERT OR REPLACE INTO endpoints (", endpoint_columns,
+                              ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"})},
+        set_endpoint_status{db, "UPDATE endpoints SET status = ?, disabled_reason = ?, "
+                                "updated_at = ? WHERE id = ?"},
+        set_failing_since{db, "UPDATE endpoints SET failing_since = ? WHERE id = ?"},
+        fail_pending{db, "UPDATE deliveries SET status = 2, reason = ?, next_attempt_at = NULL, "
+                         "updated_at = ? WHERE endpoint_id = ? AND status = 0"},
+        delete_endpoint{db, "DELETE FROM endpoints WHERE id = ?"},
+        requeue_failed{db, "UPDATE deliveries SET status = 0, reason = 0, attempts = 0, "
+                           "first_attempt_at = NULL, next_attempt_at = ?1, updated_at = ?1 "
+                           "WHERE endpoint_id = ?2 AND status = 2 AND (SELECT created_at FROM "
+                           "messages WHERE seq = deliveries.message_seq) >= ?3"},
+        purge_attempts{db, cat({"DELETE FROM attempts WHERE delivery_id IN (SELECT id FROM "
+                                "deliveries WHERE message_seq IN (",
+                                finished_messages, "))"})},
+        purge_deliveries{
+            db, cat({"DELETE FROM deliveries WHERE message_seq IN (", finished_messages, ")"})},
+        // Runs after purge_deliveries: a finished message has no deliveries left by then.
+        purge_messages{db, "DELETE FROM messages WHERE created_at < ?1 AND NOT EXISTS "
+                           "(SELECT 1 FROM deliveries d WHERE d.message_seq = messages.seq)"},
+        load_endpoints{
+            db, cat({"SELECT ", endpoint_columns, " FROM endpoints ORDER BY created_at, id"})},
+        find_endpoint{db, cat({"SELECT ", endpoint_columns, " FROM endpoints WHERE id = ?"})},
+        endpoints_with_pending{db, "SELECT DISTINCT endpoint_id FROM deliveries WHERE status = 0 "
+                                   "ORDER BY endpoint_id"},
+        load_pending{db, cat({delivery_columns, "WHERE d.endpoint_id = ? AND d.status = 0 "
+                                                "ORDER BY d.next_attempt_at, d.id"})},
+        load_payloads{db, payload_query()},
+        find_message{db,
+                     "SELECT seq, id, event_type, payload, created_at FROM messages WHERE id = ?"},
+        deliveries_of{db, cat({delivery_columns, "WHERE d.message_seq = ? ORDER BY d.id"})},
+        attempts_of{db, "SELECT a.seq, a.delivery_id, m.id, d.endpoint_id, a.at, a.outcome, "
+                        "a.status_code, a.elapsed_ms, a.error, a.error_detail, a.response_body "
+                        "FROM messages m JOIN deliveries d ON d.message_seq = m.seq "
+                        "JOIN attempts a ON a.delivery_id = d.id WHERE m.id = ? ORDER BY a.seq"} {}
+
+  statement begin, commit, rollback;
+  statement insert_message, insert_delivery, update_delivery, insert_attempt;
+  statement put_endpoint, set_endpoint_status, set_failing_since, fail_pending, delete_endpoint;
+  statement requeue_failed, purge_attempts, purge_deliveries, purge_messages;
+  statement load_endpoints, find_endpoint, endpoints_with_pending, load_pending, load_payloads;
+  statement find_message, deliveries_of, attempts_of;
+};
+
+// -- rows -----------------------------------------------------------------------------------------
+
+/// Binds the mutable part of a delivery, in the column order of insert_delivery/update_delivery.
+template <class State>
+void bind_delivery_state(query& q, const State& s, time_point updated_at) {
+  q.bind_int(encode(s.status))
+      .bind_int(encode(s.reason))
+      .bind_int(s.attempts)
+      .bind_time(s.first_attempt_at)
+      .bind_time(s.next_attempt_at)
+      .bind_int(s.last_status_code)
+      .bind_int(encode(s.last_error))
+      .bind_time(updated_at);
+}
+
+/// `event_types_json` is bound without a copy, so the caller keeps it alive.
+void bind_endpoint(query& q, const endpoint_record& ep, const std::string& event_types_json) {
+  q.bind_text(ep.id)
+      .bind_text(ep.url)
+      .bind_text(ep.description)
+      .bind_text(event_types_json)
+      .bind_text(ep.secret)
+      .bind_text(ep.previous_secret)
+      .bind_time(ep.previous_secret_expires_at)
+      .bind_int(encode(ep.scheme))
+      .bind_real(ep.rate_limit_per_s)
+      .bind_int(ep.max_concurrency)
+      .bind_int(ep.timeout_ms)
+      .bind_int(encode(ep.status))
+      .bind_int(encode(ep.reason))
+      .bind_time(ep.failing_since)
+      .bind_time(ep.created_at)
+      .bind_time(ep.updated_at);
+}
+
+std::int32_t column_int32(query& q) {
+  return static_cast<std::int32_t>(q.column_int());
+}
+
+endpoint_record read_endpoint(query& q) {
+  endpoint_record ep;
+  ep.id = q.column_text();
+  ep.url = q.column_text();
+  ep.description = q.column_text();
+  ep.event_types = decode_event_types(q.column_text());
+  ep.secret = q.column_text();
+  ep.previous_secret = q.column_text();
+  ep.previous_secret_expires_at = q.column_time();
+  ep.scheme = decode<signature_scheme>(q.column_int());
+  ep.rate_limit_per_s = q.column_real();
+  ep.max_concurrency = column_int32(q);
+  ep.timeout_ms = column_int32(q);
+  ep.status = decode<endpoint_status>(q.column_int());
+  ep.reason = decode<disabled_reason>(q.column_int());
+  ep.failing_since = q.column_time();
+  ep.created_at = q.column_time();
+  ep.updated_at = q.column_time();
+  return ep;
+}
+
+delivery_record read_delivery(query& q) {
+  delivery_record d;
+  d.id = q.column_int();
+  d.message_seq = q.column_int();
+  d.message_id = q.column_text();
+  d.endpoint_id = q.column_text();
+  d.status = decode<delivery_status>(q.column_int());
+  d.reason = decode<failure_reason>(q.column_int());
+  d.attempts = column_int32(q);
+  d.first_attempt_at = q.column_time();
+  d.next_attempt_at = q.column_time();
+  d.last_status_code = column_int32(q);
+  d.last_error = decode<attempt_error>(q.column_int());
+  d.created_at = q.column_time();
+  d.updated_at = q.column_time();
+  return d;
+}
+
+attempt_record read_attempt(query& q) {
+  attempt_record a;
+  a.seq = q.column_int();
+  a.delivery_id = q.column_int();
+  a.message_id = q.column_text();
+  a.endpoint_id = q.column_text();
+  a.at = q.column_time();
+  a.outcome = decode<attempt_outcome>(q.column_int());
+  a.status_code = column_int32(q);
+  a.elapsed = duration{q.column_int()};
+  a.error = decode<attempt_error>(q.column_int());
+  a.error_detail = q.column_text();
+  a.response_body = q.column_blob();
+  return a;
+}
+
+message_record read_message(query& q) {
+  message_record m;
+  m.seq = q.column_int();
+  m.id = q.column_text();
+  m.event_type = q.column_text();
+  m.payload = q.column_blob();
+  m.created_at = q.column_time();
+  return m;
+}
+
+/// Runs `q` and collects every row with `read`.
+template <class Read>
+auto read_all(query& q, Read read) {
+  std::vector<decltype(read(q))> rows;
+  while (q.step())
+    rows.push_back(read(q));
+  return rows;
+}
+
+// -- the store ------------------------------------------------------------------------------------
+
+class sqlite_store final : public store {
+public:
+  sqlite_store(const std::string& path, const sqlite_options& options)
+      : db_(path, options), read_only_(options.read_only), sql_(db_, options.read_only) {}
+
+  ~sqlite_store() override { rollback_quietly(); }
+
+  // -- transactions -------------------------------------------------------------------------------
+
+  void begin() override {
+    query{sql_.begin, "begin"}.run();
+    explicit_transaction_ = true;
+    broken_because_.clear();
+  }
+
+  void commit() override {
+    try {
+      if (!db_.in_transaction())
+        throw error("commit: no transaction is open (begin() was not called, or SQLite rolled "
+                    "it back after an earlier failure; database " +
+                    db_.path() + ")");
+      check_usable("commit");
+      query{sql_.commit, "commit"}.run();
+    } catch (...) {
+      rollback_quietly(); // a failed commit leaves nothing open behind it
+      throw;
+    }
+    explicit_transaction_ = false;
+  }
+
+  void rollback() override {
+    explicit_transaction_ = false;
+    broken_because_.clear();
+    if (db_.in_transaction())
+      query{sql_.rollback, "rollback"}.run();
+  }
+
+  void rollback_quietly() noexcept {
+    explicit_transaction_ = false;
+    broken_because_.clear();
+    db_.rollback_quietly();
+  }
+
+  // -- writes -------------------------------------------------------------------------------------
+
+  void insert_message(message_record& msg, std::vector<delivery_record>& deliveries) override {
+    constexpr std::string_view op = "insert_message";
+    std::int64_t seq = 0;
+    std::vector<std::int64_t> ids;
+    ids.reserve(deliveries.size());
+    atomically(op, [&] {
+      query q{sql_.insert_message, op};
+      q.bind_text(msg.id)
+          .bind_text(msg.event_type)
+          .bind_blob(msg.payload)
+          .bind_time(msg.created_at);
+      q.run();
+      seq = db_.last_insert_rowid();
+      for (const auto& d : deliveries)
+        ids.push_back(insert_delivery(seq, d, initial_update_time(msg, d)));
+    });
+    msg.seq = seq;
+    for (std::size_t i = 0; i < deliveries.size(); ++i) {
+      auto& d = deliveries[i];
+      d.updated_at = initial_update_time(msg, d);
+      d.id = ids[i];
+      d.message_seq = seq;
+      d.message_id = msg.id;
+      d.created_at = msg.created_at;
+    }
+  }
+
+  void record_attempt(attempt_record& a, const delivery_update& d) override {
+    constexpr std::string_view op = "record_attempt";
+    if (a.delivery_id != 0 && a.delivery_id != d.delivery_id)
+      throw error("record_attempt: the attempt is for delivery " + std::to_string(a.delivery_id) +
+                  " but the update for delivery " + std::to_string(d.delivery_id));
+    atomically(op, [&] {
+      apply_update(d, op);
+      query q{sql_.insert_attempt, op};
+      q.bind_int(d.delivery_id)
+          .bind_time(a.at)
+          .bind_int(encode(a.outcome))
+          .bind_int(a.status_code)
+          .bind_int(a.elapsed.count())
+          .bind_int(encode(a.error))
+          .bind_text(a.error_detail)
+          .bind_blob(a.response_body);
+      q.run();
+      a.seq = db_.last_insert_rowid();
+    });
+    a.delivery_id = d.delivery_id;
+  }
+
+  void update_delivery(const delivery_update& d) override {
+    check_writable("update_delivery");
+    apply_update(d, "update_delivery");
+  }
+
+  void put_endpoint(const endpoint_record& ep) override {
+    check_writable("put_endpoint");
+    auto event_types = encode_event_types(ep.event_types);
+    query q{sql_.put_endpoint, "put_endpoint"};
+    bind_endpoint(q, ep, event_types);
+    q.run();
+  }
+
+  void set_endpoint_status(const std::string& endpoint_id, endpoint_status status,
+                           disabled_reason reason, time_point at) override {
+    check_writable("set_endpoint_status");
+    query q{sql_.set_endpoint_status, "set_endpoint_status"};
+    q.bind_int(encode(status)).bind_int(encode(reason)).bind_time(at).bind_text(endpoint_id);
+    q.run();
+  }
+
+  void set_failing_since(const std::string& endpoint_id, time_point since) override {
+    check_writable("set_failing_since");
+    query q{sql_.set_failing_since, "set_failing_since"};
+    q.bind_time(since).bind_text(endpoint_id);
+    q.run();
+  }
+
+  std::size_t fail_pending(const std::string& endpoint_id, failure_reason reason,
+                           time_point at) override {
+    check_writable("fail_pending");
+    return fail_pending_rows(endpoint_id, reason, at, "fail_pending");
+  }
+
+  bool delete_endpoint(const std::string& endpoint_id, time_point at) override {
+    constexpr std::string_view op = "delete_endpoint";
+    bool deleted = false;
+    atomically(op, [&] {
+      fail_pending_rows(endpoint_id, failure_reason::endpoint_deleted, at, op);
+      query q{sql_.delete_endpoint, op};
+      q.bind_text(endpoint_id);
+      q.run();
+      deleted = db_.changes() > 0;
+    });
+    return deleted;
+  }
+
+  std::size_t requeue_failed(const std::string& endpoint_id, time_point since,
+                             time_point now) override {
+    check_writable("requeue_failed");
+    query q{sql_.requeue_failed, "requeue_failed"};
+    q.bind_time(now).bind_text(endpoint_id).bind_time(since);
+    q.run();
+    return changed_rows();
+  }
+
+  std::size_t purge_finished(time_point before) override {
+    constexpr std::string_view op = "purge_finished";
+    std::size_t purged = 0;
+    atomically(op, [&] {
+      for (auto* s : {&sql_.purge_attempts, &sql_.purge_deliveries, &sql_.purge_messages}) {
+        query q{*s, op};
+        q.bind_time(before);
+        q.run();
+      }
+      purged = changed_rows(); // of purge_messages
+    });
+    return purged;
+  }
+
+  // -- reads --------------------------------------------------------------------------------------
+
+  std::vector<endpoint_record> load_endpoints() override {
+    query q{sql_.load_endpoints, "load_endpoints"};
+    return read_all(q, read_endpoint);
+  }
+
+  std::optional<endpoint_record> find_endpoint(const std::string& endpoint_id) override {
+    query q{sql_.find_endpoint, "find_endpoint"};
+    q.bind_text(endpoint_id);
+    if (!q.step())
+      return std::nullopt;
+    return read_endpoint(q);
+  }
+
+  std::vector<std::string> endpoints_with_pending() override {
+    query q{sql_.endpoints_with_pending, "endpoints_with_pending"};
+    return read_all(q, [](query& row) { return row.column_text(); });
+  }
+
+  std::vector<delivery_record> load_pending(const std::string& endpoint_id) override {
+    query q{sql_.load_pending, "load_pending"};
+    q.bind_text(endpoint_id);
+    return read_all(q, read_delivery);
+  }
+
+  std::vector<std::pair<std::int64_t, std::string>>
+  load_payloads(std::span<const std::int64_t> message_seqs) override {
+    std::vector<std::int64_t> seqs(message_seqs.begin(), message_seqs.end());
+    std::sort(seqs.begin(), seqs.end());
+    seqs.erase(std::unique(seqs.begin(), seqs.end()), seqs.end());
+    std::vector<std::pair<std::int64_t, std::string>> result;
+    result.reserve(seqs.size());
+    for (std::size_t first = 0; first < seqs.size(); first += payload_chunk)
+      load_payload_chunk(std::span{seqs}.subspan(first), result);
+    return result;
+  }
+
+  std::optional<message_record> find_message(const std::string& message_id) override {
+    query q{sql_.find_message, "find_message"};
+    q.bind_text(message_id);
+    if (!q.step())
+      return std::nullopt;
+    return read_message(q);
+  }
+
+  std::vector<delivery_record> deliveries_of(std::int64_t message_seq) override {
+    query q{sql_.deliveries_of, "deliveries_of"};
+    q.bind_int(message_seq);
+    return read_all(q, read_delivery);
+  }
+
+  std::vector<attempt_record> attempts_of(const std::string& message_id) override {
+    query q{sql_.attempts_of, "attempts_of"};
+    q.bind_text(message_id);
+    return read_all(q, read_attempt);
+  }
+
+private:
+  /// Refuses writes on a reader and writes into a transaction that can no longer commit.
+  void check_writable(std::string_view op) const {
+    if (read_only_)
+      throw error(std::string{op} + ": this store instance is read-only (database " + db_.path() +
+                  ")");
+    check_usable(op);
+  }
+
+  /// A transaction is unusable once SQLite rolled it back by itself (disk full, I/O error: a
+  /// further write would silently autocommit) or a write call failed half-way (atomically()).
+  void check_usable(std::string_view op) const {
+    if (explicit_transaction_ && !db_.in_transaction())
+      throw error(std::string{op} +
+                  ": SQLite rolled back the transaction after an earlier "
+                  "failure; call rollback() and start again (database " +
+                  db_.path() + ")");
+    if (!broken_because_.empty())
+      throw error(std::string{op} + ": an earlier write failed after writing part of its rows (" +
+                  broken_because_ + "); call rollback() and start again");
+  }
+
+  /// Runs the statements of one write call so that it is all-or-nothing.
+  ///
+  /// Inside the caller's transaction no savepoint is taken: a savepoint per call copies every
+  /// page it touches to the sub-journal and nearly doubled the CPU cost of insert_message.
+  /// Instead, a call that fails after some of its statements succeeded (only disk full, I/O
+  /// errors and the like can do that: the calls order their statements so that expected
+  /// failures, such as a duplicate message id or an unknown delivery, hit the first one)
+  /// marks the transaction broken, so it can only be rolled back. Outside a transaction the
+  /// call gets one of its own.
+  template <class Body>
+  void atomically(std::string_view op, Body&& body) {
+    check_writable(op);
+    if (!explicit_transaction_) {
+      in_own_transaction(op, body);
+      return;
+    }
+    auto changes_before = db_.total_changes();
+    try {
+      body();
+    } catch (const std::exception& e) {
+      if (db_.total_changes() != changes_before)
+        broken_because_ = e.what();
+      throw;
+    }
+  }
+
+  template <class Body>
+  void in_own_transaction(std::string_view op, Body& body) {
+    query{sql_.begin, op}.run();
+    try {
+      body();
+      query{sql_.commit, op}.run();
+    } catch (...) {
+      db_.rollback_quietly();
+      throw;
+    }
+  }
+
+  static time_point initial_update_time(const message_record& msg, const delivery_record& d) {
+    return d.updated_at == no_time ? msg.created_at : d.updated_at;
+  }
+
+  std::int64_t insert_delivery(std::int64_t message_seq, const delivery_record& d,
+                               time_point updated_at) {
+    query q{sql_.insert_delivery, "insert_message"};
+    q.bind_int(message_seq).bind_text(d.endpoint_id);
+    bind_delivery_state(q, d, updated_at);
+    q.run();
+    return db_.last_insert_rowid();
+  }
+
+  void apply_update(const delivery_update& d, std::string_view op) {
+    query q{sql_.update_delivery, op};
+    bind_delivery_state(q, d, d.at);
+    q.bind_int(d.delivery_id);
+    q.run();
+    if (db_.changes() == 0)
+      throw error(std::string{op} + ": no delivery with id " + std::to_string(d.delivery_id) +
+                  " (database " + db_.path() + ")");
+  }
+
+  std::size_t fail_pending_rows(const std::string& endpoint_id, failure_reason reason,
+                                time_point at, std::string_view op) {
+    query q{sql_.fail_pending, op};
+    q.bind_int(encode(reason)).bind_time(at).bind_text(endpoint_id);
+    q.run();
+    return changed_rows();
+  }
+
+  /// Reads the payloads of up to `payload_chunk` seqs from the front of `seqs`.
+  void load_payload_chunk(std::span<const std::int64_t> seqs,
+                          std::vector<std::pair<std::int64_t, std::string>>& out) {
+    query q{sql_.load_payloads, "load_payloads"};
+    for (std::size_t i = 0; i < payload_chunk; ++i)
+      q.bind_int(seqs[std::min(i, seqs.size() - 1)]);
+    while (q.step()) {
+      auto seq = q.column_int();
+      out.emplace_back(seq, q.column_blob());
+    }
+  }
+
+  std::size_t changed_rows() const { return static_cast<std::size_t>(db_.changes()); }
+
+  store_connection db_; // declared first: destroyed after the statements that use it
+  bool read_only_;
+  statements sql_;
+  bool explicit_transaction_ = false;
+  std::string broken_because_; ///< why the open transaction can only be rolled back
+};
+
+} // namespace
+
+std::unique_ptr<store> open_sqlite_store(const std::string& path, const sqlite_options& options) {
+  create_parent_directories(path);
+  return std::make_unique<sqlite_store>(path, options);
+}
+
+} // namespace hookd::store

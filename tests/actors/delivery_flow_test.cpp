@@ -1,0 +1,259 @@
+// The engine end to end in virtual time: dispatcher, endpoint actors, supervisor, store writer
+// and reader on a real SQLite file, with a scripted destination instead of the network.
+#include "messages/errors.hpp"
+#include "tests/actors/vtime_engine.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace std::chrono_literals;
+using namespace hookd;
+using hookd::testing::scripted_reply;
+using hookd::testing::vtime_engine;
+
+namespace {
+
+const std::string url_a = "http://127.0.0.1:9/a";
+const std::string url_b = "http://127.0.0.1:9/b";
+
+scripted_reply status(int code) { return scripted_reply{code, attempt_error::none, {}, false}; }
+
+/// A script answering from a fixed sequence, then `rest` forever.
+testing::script sequence(std::vector<scripted_reply> first, scripted_reply rest) {
+  auto calls = std::make_shared<std::size_t>(0);
+  return [=](const attempt_request&) {
+    const auto i = (*calls)++;
+    return i < first.size() ? first[i] : rest;
+  };
+}
+
+} // namespace
+
+TEST_CASE("a message is delivered to its endpoint once, signed, and recorded", "[engine]") {
+  vtime_engine e;
+  const auto ep = e.add_endpoint(url_a);
+  const auto msg = e.submit("order.created", R"({"id":1})");
+  REQUIRE_FALSE(msg.empty());
+  e.run();
+  auto seen = e.attempts_to(url_a);
+  REQUIRE(seen.size() == 1);
+  CHECK(seen[0].request.message_id == msg);
+  CHECK(seen[0].request.body.str() == R"({"id":1})");
+  CHECK(seen[0].request.secrets.size() == 1);
+  auto deliveries = e.deliveries_of(msg);
+  REQUIRE(deliveries.size() == 1);
+  CHECK(deliveries[0].endpoint_id == ep);
+  CHECK(deliveries[0].status == delivery_status::delivered);
+  CHECK(deliveries[0].attempts == 1);
+}
+
+TEST_CASE("fan-out reaches subscribed endpoints only", "[engine]") {
+  vtime_engine e;
+  e.add_endpoint(url_a, {"order.created"});
+  e.add_endpoint(url_b, {"user.created"});
+  const auto msg = e.submit("order.created", "{}");
+  e.run();
+  CHECK(e.attempts_to(url_a).size() == 1);
+  CHECK(e.attempts_to(url_b).empty());
+  CHECK(e.deliveries_of(msg).size() == 1);
+}
+
+TEST_CASE("500 then 200: delivered on the second attempt, 2–3 minutes later", "[engine]") {
+  vtime_engine e;
+  e.add_endpoint(url_a);
+  e.script_for(url_a, sequence({status(500)}, status(200)));
+  const auto msg = e.submit("t", "{}");
+  e.run();
+  CHECK(e.deliveries_of(msg)[0].status == delivery_status::pending);
+  e.advance(5min);
+  auto seen = e.attempts_to(url_a);
+  REQUIRE(seen.size() == 2);
+  const auto gap = seen[1].at - seen[0].at;
+  CHECK(gap >= 120s);
+  CHECK(gap < 180s);
+  auto d = e.deliveries_of(msg)[0];
+  CHECK(d.status == delivery_status::delivered);
+  CHECK(d.attempts == 2);
+}
+
+TEST_CASE("a permanent status disables the endpoint at once and fails its other deliveries",
+          "[engine]") {
+  const int code = GENERATE(404, 410);
+  vtime_engine e;
+  const auto ep = e.add_endpoint(url_a);
+  e.add_endpoint(url_b);
+  e.script_for(url_a, sequence({status(500), status(500)}, status(code)));
+  const auto m1 = e.submit("t", "{}");
+  const auto m2 = e.submit("t", "{}");
+  e.run();
+  REQUIRE(e.attempts_to(url_a).size() == 2); // two retries now pending
+  const auto m3 = e.submit("t", "{}");
+  e.run();
+
+  auto endpoint = e.endpoint(ep);
+  REQUIRE(endpoint);
+  CHECK(endpoint->status == endpoint_status::disabled);
+  CHECK(endpoint->reason == disabled_reason::gone);
+  for (const auto& m : {m1, m2, m3}) {
+    auto d = e.deliveries_of(m);
+    auto mine = std::find_if(d.begin(), d.end(), [&](auto& x) { return x.endpoint_id == ep; });
+    REQUIRE(mine != d.end());
+    CHECK(mine->status == delivery_status::failed);
+    CHECK(mine->reason == failure_reason::endpoint_disabled);
+  }
+  // Nothing more is sent to it, while the other endpoint keeps receiving.
+  e.advance(2h);
+  const auto m4 = e.submit("t", "{}");
+  e.advance(1min);
+  CHECK(e.attempts_to(url_a).size() == 3);
+  CHECK(e.deliveries_of(m4).size() == 1); // only the enabled endpoint got a delivery
+  CHECK(e.attempts_to(url_b).size() == 4);
+}
+
+TEST_CASE("24 hours of nothing but failures disables the endpoint as failing", "[engine]") {
+  vtime_engine e;
+  const auto ep = e.add_endpoint(url_a);
+  e.script_for(url_a, [](const attempt_request&) { return status(500); });
+  const auto first = e.now();
+  e.submit("t", "{}");
+  for (int hour = 0; hour < 23; ++hour) {
+    e.advance(1h);
+    e.submit("t", "{}");
+    REQUIRE(e.endpoint(ep)->status == endpoint_status::enabled);
+  }
+  e.advance(3h);
+  auto endpoint = e.endpoint(ep);
+  CHECK(endpoint->status == endpoint_status::disabled);
+  CHECK(endpoint->reason == disabled_reason::failing);
+  // Disabled by the first failure at or after 24 h.
+  const auto last = e.attempts_to(url_a).back().at;
+  CHECK(last - first >= 24h);
+  CHECK(last - first < 26h);
+}
+
+TEST_CASE("one success inside the 24 hours resets the clock", "[engine]") {
+  vtime_engine e;
+  const auto ep = e.add_endpoint(url_a);
+  const auto start = e.now();
+  auto succeeded = std::make_shared<bool>(false);
+  e.script_for(url_a, [&e, start, succeeded](const attempt_request&) {
+    if (!*succeeded && e.now() - start >= 20h) {
+      *succeeded = true;
+      return status(200);
+    }
+    return status(500);
+  });
+  e.submit("t", "{}");
+  for (int hour = 0; hour < 30; ++hour) {
+    e.advance(1h);
+    e.submit("t", "{}");
+  }
+  CHECK(*succeeded);
+  auto endpoint = e.endpoint(ep);
+  CHECK(endpoint->status == endpoint_status::enabled);
+  CHECK(endpoint->failing_since >= start + 20h);
+}
+
+TEST_CASE("the breaker opens after 5 failures and a probe success drains the backlog",
+          "[engine][breaker]") {
+  vtime_engine e;
+  e.add_endpoint(url_a);
+  e.script_for(url_a, sequence(std::vector<scripted_reply>(5, status(503)), status(200)));
+  std::vector<std::string> messages;
+  for (int i = 0; i < 5; ++i)
+    messages.push_back(e.submit("t", "{}"));
+  e.run();
+  REQUIRE(e.attempts_to(url_a).size() == 5);
+  for (int i = 0; i < 5; ++i)
+    messages.push_back(e.submit("t", "{}")); // no fresh attempts while open
+  e.advance(100s);
+  CHECK(e.attempts_to(url_a).size() == 5);
+  e.advance(10min);
+  auto seen = e.attempts_to(url_a);
+  CHECK(seen.size() == 15); // 5 failures, then the probe, then the other 9
+  for (const auto& m : messages)
+    CHECK(e.deliveries_of(m)[0].status == delivery_status::delivered);
+}
+
+TEST_CASE("transport errors are retryable failures", "[engine]") {
+  const auto error = GENERATE(attempt_error::connect_refused, attempt_error::timeout,
+                              attempt_error::tls, attempt_error::reset);
+  vtime_engine e;
+  e.add_endpoint(url_a);
+  e.script_for(url_a, sequence({scripted_reply{0, error, {}, false}}, status(200)));
+  const auto msg = e.submit("t", "{}");
+  e.run();
+  auto d = e.deliveries_of(msg)[0];
+  CHECK(d.status == delivery_status::pending);
+  CHECK(d.last_error == error);
+  e.advance(4min);
+  CHECK(e.deliveries_of(msg)[0].status == delivery_status::delivered);
+}
+
+TEST_CASE("Retry-After on a 429 postpones the retry", "[engine]") {
+  vtime_engine e;
+  e.add_endpoint(url_a);
+  e.script_for(url_a, sequence({scripted_reply{429, attempt_error::none, "900", false}}, status(200)));
+  const auto msg = e.submit("t", "{}");
+  e.advance(14min);
+  CHECK(e.attempts_to(url_a).size() == 1);
+  e.advance(2min);
+  REQUIRE(e.attempts_to(url_a).size() == 2);
+  CHECK(e.attempts_to(url_a)[1].at - e.attempts_to(url_a)[0].at >= 900s);
+  CHECK(e.deliveries_of(msg)[0].status == delivery_status::delivered);
+}
+
+TEST_CASE("an always-failing delivery is exhausted after its 10-hour window", "[engine]") {
+  vtime_engine e;
+  e.add_endpoint(url_a);
+  e.script_for(url_a, [](const attempt_request&) { return status(500); });
+  const auto msg = e.submit("t", "{}");
+  e.advance(9h);
+  CHECK(e.deliveries_of(msg)[0].status == delivery_status::pending);
+  e.advance(2h);
+  auto d = e.deliveries_of(msg)[0];
+  CHECK(d.status == delivery_status::failed);
+  CHECK(d.reason == failure_reason::exhausted);
+  const auto seen = e.attempts_to(url_a);
+  CHECK(seen.back().at - seen.front().at == 10h);
+  CHECK(d.attempts == static_cast<int>(seen.size()));
+}
+
+TEST_CASE("a killed endpoint actor is re-created from the store and its deliveries arrive",
+          "[engine][supervisor]") {
+  vtime_engine e;
+  const auto ep = e.add_endpoint(url_a);
+  e.script_for(url_a, sequence({status(500)}, status(200)));
+  const auto msg = e.submit("t", "{}");
+  e.run();
+  auto before = e.endpoint_actor_of(ep);
+  REQUIRE(before);
+  caf::anon_send_exit(before, caf::exit_reason::kill);
+  e.run();
+  auto after = e.endpoint_actor_of(ep);
+  REQUIRE(after);
+  CHECK(after != before);
+  e.advance(5min);
+  auto d = e.deliveries_of(msg)[0];
+  CHECK(d.status == delivery_status::delivered);
+  CHECK(d.attempts == 2);
+}
+
+TEST_CASE("idle endpoint actors quit and come back when work arrives", "[engine]") {
+  vtime_engine e;
+  const auto ep = e.add_endpoint(url_a);
+  e.submit("t", "{}");
+  e.run();
+  CHECK(e.endpoint_actor_of(ep));
+  e.advance(e.cfg.endpoints.idle_timeout + 1s);
+  CHECK_FALSE(e.endpoint_actor_of(ep));
+  const auto msg = e.submit("t", "{}");
+  e.run();
+  CHECK(e.deliveries_of(msg)[0].status == delivery_status::delivered);
+}
+
+TEST_CASE("submitting to an unknown or disabled endpoint is an error, not a lost message",
+          "[engine]") {
+  vtime_engine e;
+  CHECK(e.submit("t", "{}", "ep_nope").empty());
+  CHECK(code_of(e.last_error) == static_cast<std::uint8_t>(errc::unknown_endpoint));
+}

@@ -1,0 +1,84 @@
+#pragma once
+// The whole engine under CAF's test coordinator: virtual time, one message at a time, a real
+// SQLite store in a temp dir, and a scripted destination standing in for the network.
+#include "actors/wall_clock.hpp"
+#include "app/engine.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <caf/all.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace hookd::testing {
+
+/// What the scripted destination does with one attempt.
+struct scripted_reply {
+  int status = 200;
+  attempt_error error = attempt_error::none;
+  std::string retry_after;
+  bool hang = false; ///< never answer (the promise stays open)
+};
+
+/// One attempt the destination saw, with the virtual wall time it arrived.
+struct seen_attempt {
+  attempt_request request;
+  time_point at;
+};
+
+using script = std::function<scripted_reply(const attempt_request&)>;
+
+class vtime_engine {
+public:
+  explicit vtime_engine(std::function<void(config::config&)> tune = {});
+  ~vtime_engine();
+
+  caf::actor_system& sys() { return *sys_; }
+  engine& eng() { return *engine_; }
+  time_point now() const;
+
+  /// Runs every queued message (no time passes).
+  void run();
+  /// Lets virtual time pass, firing each timer at its own instant, until `now() + d`.
+  void advance(duration d);
+
+  /// Replaces the destination's behaviour for the endpoint with this URL.
+  void script_for(const std::string& url, script s);
+  const std::vector<seen_attempt>& attempts() const { return *seen_; }
+  std::vector<seen_attempt> attempts_to(const std::string& url) const;
+
+  /// Creates an enabled endpoint and returns its id.
+  std::string add_endpoint(const std::string& url, std::vector<std::string> event_types = {});
+  /// Submits a message; returns its id (empty on error, with `last_error` set).
+  std::string submit(const std::string& event_type, const std::string& payload,
+                     const std::string& endpoint_id = {});
+  caf::error last_error;
+
+  /// Reads through a fresh store connection (what is committed).
+  std::vector<store::delivery_record> deliveries_of(const std::string& message_id);
+  std::optional<store::endpoint_record> endpoint(const std::string& id);
+
+  /// The live endpoint actor (invalid if none).
+  caf::actor endpoint_actor_of(const std::string& endpoint_id);
+
+  config::config cfg;
+
+private:
+  template <class Reply, class... Ts>
+  Reply ask(const caf::actor& dest, Ts... xs);
+
+  temp_dir dir_;
+  wall_clock clock_;
+  std::unique_ptr<caf::actor_system_config> sys_cfg_;
+  std::unique_ptr<caf::actor_system> sys_;
+  caf::scheduler::test_coordinator* sched_ = nullptr;
+  std::shared_ptr<std::vector<seen_attempt>> seen_;
+  std::shared_ptr<std::unordered_map<std::string, script>> scripts_;
+  std::unique_ptr<engine> engine_;
+  std::unique_ptr<store::store> inspector_;
+  std::unique_ptr<caf::scoped_actor> self_;
+};
+
+} // namespace hookd::testing

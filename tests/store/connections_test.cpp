@@ -1,0 +1,57 @@
+#include "tests/store/store_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace hookd;
+using namespace hookd::store;
+using namespace hookd::store::testing;
+
+TEST_CASE("reader instances see what the writer committed, not what it has not",
+          "[store][connections]") {
+  store_fixture f;
+  sqlite_options reader_options;
+  reader_options.read_only = true;
+  auto reader = open_sqlite_store(f.path, reader_options);
+  auto second_reader = open_sqlite_store(f.path, reader_options);
+
+  insert(*f.db, "msg_1", at_ms(1), {"ep_a"});
+  CHECK(reader->find_message("msg_1"));
+
+  f.db->begin();
+  auto msg = make_message("msg_2", at_ms(2));
+  auto ds = make_deliveries(msg, {"ep_a"});
+  f.db->insert_message(msg, ds);
+  CHECK_FALSE(reader->find_message("msg_2")); // not committed yet
+  CHECK(reader->load_pending("ep_a").size() == 1);
+
+  second_reader->begin(); // a read snapshot from before the commit
+  CHECK(second_reader->load_pending("ep_a").size() == 1);
+  f.db->commit();
+  CHECK(second_reader->load_pending("ep_a").size() == 1);
+  second_reader->commit();
+
+  CHECK(reader->find_message("msg_2"));
+  CHECK(second_reader->load_pending("ep_a").size() == 2);
+}
+
+TEST_CASE("a reader instance refuses writes", "[store][connections]") {
+  store_fixture f;
+  sqlite_options reader_options;
+  reader_options.read_only = true;
+  auto reader = open_sqlite_store(f.path, reader_options);
+  reader->begin();
+  auto msg = make_message("msg_1", at_ms(1));
+  std::vector<delivery_record> ds;
+  CHECK_THROWS_WITH(reader->insert_message(msg, ds), Catch::Contains("read-only"));
+  CHECK_THROWS_AS(reader->put_endpoint(make_endpoint("ep_a")), error);
+  reader->rollback();
+}
+
+TEST_CASE("two writers on one file take turns", "[store][connections]") {
+  store_fixture f;
+  auto other = open_sqlite_store(f.path);
+  insert(*f.db, "msg_1", at_ms(1), {"ep_a"});
+  insert(*other, "msg_2", at_ms(2), {"ep_a"});
+  CHECK(f.db->load_pending("ep_a").size() == 2);
+  CHECK(other->load_pending("ep_a").size() == 2);
+}

@@ -1,0 +1,72 @@
+#include "tests/store/store_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include <sqlite3.h>
+
+using namespace hookd;
+using namespace hookd::store;
+using namespace hookd::store::testing;
+
+namespace {
+
+void write_file(const std::string& path, const std::string& bytes) {
+  std::ofstream{path, std::ios::binary} << bytes;
+}
+
+void set_user_version(const std::string& path, int version) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  auto sql = "PRAGMA user_version = " + std::to_string(version);
+  CHECK(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+}
+
+} // namespace
+
+TEST_CASE("opening under a path that cannot be created throws a useful error", "[store][errors]") {
+  hookd::testing::temp_dir dir;
+  write_file(dir.file("plain_file"), "x");
+  auto path = dir.file("plain_file/sub/hookd.db"); // a regular file where a directory should be
+  CHECK_THROWS_AS(open_sqlite_store(path), error);
+  CHECK_THROWS_WITH(open_sqlite_store(path), Catch::Contains("cannot create directory") &&
+                                                 Catch::Contains(dir.file("plain_file/sub")));
+}
+
+TEST_CASE("opening a directory as the database throws", "[store][errors]") {
+  hookd::testing::temp_dir dir;
+  CHECK_THROWS_WITH(open_sqlite_store(dir.path().string()), Catch::Contains(dir.path().string()));
+}
+
+TEST_CASE("opening a file that is not a database throws", "[store][errors]") {
+  hookd::testing::temp_dir dir;
+  auto path = dir.file("garbage.db");
+  write_file(path, std::string(8192, 'g'));
+  CHECK_THROWS_WITH(open_sqlite_store(path),
+                    Catch::Contains("not a database") && Catch::Contains(path));
+}
+
+TEST_CASE("opening a database from a newer hookd throws", "[store][errors]") {
+  store_fixture f;
+  f.db.reset();
+  set_user_version(f.path, 99);
+  CHECK_THROWS_WITH(open_sqlite_store(f.path), Catch::Contains("schema version 99"));
+}
+
+TEST_CASE("reopening migrates nothing and keeps the data", "[store][errors]") {
+  store_fixture f;
+  insert(*f.db, "msg_1", at_ms(1), {"ep_a"});
+  f.reopen();
+  f.reopen();
+  CHECK(f.db->find_message("msg_1"));
+}
+
+TEST_CASE("commit without begin throws; errors name the operation", "[store][errors]") {
+  store_fixture f;
+  CHECK_THROWS_WITH(f.db->commit(), Catch::StartsWith("commit:"));
+  f.db->begin();
+  CHECK_THROWS_WITH(f.db->begin(), Catch::StartsWith("begin:"));
+  f.db->rollback();
+}

@@ -181,22 +181,22 @@ caf::result<std::size_t> recover(dispatcher_ptr self) {
   return rp;
 }
 
-caf::result<caf::unit_t> shutdown(dispatcher_ptr self) {
+caf::result<caf::ok_atom> shutdown(dispatcher_ptr self) {
   auto& st = self->state;
   st.shutting_down = true;
-  auto rp = self->make_response_promise<caf::unit_t>();
+  auto rp = self->make_response_promise<caf::ok_atom>();
   if (st.live.empty()) {
-    rp.deliver(caf::unit);
+    rp.deliver(caf::ok_atom_v);
     return rp;
   }
   auto remaining = std::make_shared<std::size_t>(st.live.size());
   auto one_done = [=]() mutable {
     if (--*remaining == 0)
-      rp.deliver(caf::unit);
+      rp.deliver(caf::ok_atom_v);
   };
   for (auto& [id, live] : st.live)
     self->request(live.actor, caf::infinite, shutdown_atom_v)
-      .then([=](caf::unit_t) mutable { one_done(); }, [=](caf::error&) mutable { one_done(); });
+      .then([=](caf::ok_atom) mutable { one_done(); }, [=](caf::error&) mutable { one_done(); });
   st.live.clear();
   return rp;
 }

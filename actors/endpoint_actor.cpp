@@ -247,7 +247,7 @@ void consider_idle(endpoint_ptr self) {
 void finish_drain_if_done(endpoint_ptr self) {
   auto& st = self->state;
   if (st.draining && st.scheduler->in_flight() == 0) {
-    st.draining->deliver(caf::unit);
+    st.draining->deliver(caf::ok_atom_v);
     self->quit();
   }
 }
@@ -382,9 +382,9 @@ endpoint_actor::behavior_type endpoint_behavior(endpoint_ptr self, endpoint_deps
         self->send(st.deps.dispatcher, endpoint_idle{st.settings.id, st.received});
     },
     [=](stop_atom) { self->quit(); },
-    [=](shutdown_atom) -> caf::result<caf::unit_t> {
+    [=](shutdown_atom) -> caf::result<caf::ok_atom> {
       auto& st = self->state;
-      auto rp = self->make_response_promise<caf::unit_t>();
+      auto rp = self->make_response_promise<caf::ok_atom>();
       st.draining = rp;
       finish_drain_if_done(self);
       return rp;

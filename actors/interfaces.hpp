@@ -6,7 +6,6 @@
 
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
-#include <caf/unit.hpp>
 
 #include <cstddef>
 #include <string>
@@ -29,7 +28,7 @@ using store_writer_actor = caf::typed_actor<
   caf::replies_to<delete_endpoint_cmd>::with<bool>,
   caf::replies_to<requeue_failed_cmd>::with<std::vector<store::delivery_record>>,
   caf::replies_to<purge_cmd>::with<std::size_t>,
-  caf::replies_to<flush_atom>::with<caf::unit_t>>; // after everything sent before is committed
+  caf::replies_to<flush_atom>::with<caf::ok_atom>>; // after everything sent before is committed
 
 /// A reader on its own connection; sees committed data only.
 using store_reader_actor = caf::typed_actor<
@@ -48,7 +47,7 @@ using endpoint_actor = caf::typed_actor<
   caf::reacts_to<tick_atom, time_point>,   // its one timer, armed for that instant
   caf::reacts_to<idle_atom>,               // idle timer
   caf::reacts_to<stop_atom>,               // quit now (the dispatcher agreed it is idle)
-  caf::replies_to<shutdown_atom>::with<caf::unit_t>>; // stop attempting, answer when drained
+  caf::replies_to<shutdown_atom>::with<caf::ok_atom>>; // stop attempting, answer when drained
 
 /// Routes deliveries to endpoint actors, spawning them lazily; keeps the endpoint registry.
 using dispatcher_actor = caf::typed_actor<
@@ -59,7 +58,7 @@ using dispatcher_actor = caf::typed_actor<
   caf::reacts_to<endpoint_status_changed>,
   caf::replies_to<caf::get_atom, std::string>::with<caf::actor>, // live actor of an endpoint
   caf::replies_to<recover_atom>::with<std::size_t>,              // endpoints with pending work
-  caf::replies_to<shutdown_atom>::with<caf::unit_t>>;
+  caf::replies_to<shutdown_atom>::with<caf::ok_atom>>;
 
 /// Disables endpoints, raises alerts, restarts crashed endpoint actors.
 using supervisor_actor = caf::typed_actor<

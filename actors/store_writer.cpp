@@ -174,8 +174,8 @@ writer_impl::behavior_type writer(writer_ptr self, std::shared_ptr<store::store>
     [=](purge_cmd& cmd) -> caf::result<std::size_t> {
       return enqueue<std::size_t>(self, [cmd](store::store& db) { return db.purge_finished(cmd.before); });
     },
-    [=](flush_atom) -> caf::result<caf::unit_t> {
-      return enqueue<caf::unit_t>(self, [](store::store&) { return caf::unit; });
+    [=](flush_atom) -> caf::result<caf::ok_atom> {
+      return enqueue<caf::ok_atom>(self, [](store::store&) { return caf::ok_atom_v; });
     },
     [=](commit_atom) { commit(self); },
   };

@@ -66,10 +66,10 @@ void engine::shutdown_blocking() {
   auto log = logging::get("engine");
   const auto grace = cfg_->http.attempt_timeout + std::chrono::seconds{5};
   self->request(dispatcher_, grace, shutdown_atom_v)
-    .receive([](caf::unit_t) {},
+    .receive([](caf::ok_atom) {},
              [&](caf::error& e) { log->warn("shutdown: endpoints did not drain: {}", caf::to_string(e)); });
   self->request(writer_, std::chrono::seconds{30}, flush_atom_v)
-    .receive([](caf::unit_t) {},
+    .receive([](caf::ok_atom) {},
              [&](caf::error& e) { log->error("shutdown: store flush failed: {}", caf::to_string(e)); });
 }
 

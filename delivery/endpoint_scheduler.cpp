@@ -63,13 +63,11 @@ endpoint_scheduler::due_work endpoint_scheduler::take_due(time_point now) {
   const auto max_in_flight = static_cast<std::size_t>(std::max(1, cfg_.max_concurrency));
   if (!breaker_.is_closed()) {
     // Open: deliveries whose window ended while held back are exhausted; then one probe at a
-    // time, when the candidate is due and the breaker's schedule allows it — or the candidate's
-    // last attempt (at its window's end) has come, which is never skipped.
+    // time, when the candidate may go (see probe_time).
     while (const queued* q = top()) {
       entry& e = deliveries_.at(q->id);
       if (!window_over(e.d, now)) {
-        const bool allowed = breaker_.probe_due(now) || last_chance(e.d);
-        if (!probe_in_flight_ && allowed && q->due <= now && in_flight_ < max_in_flight &&
+        if (!probe_in_flight_ && now >= probe_time(e.d) && in_flight_ < max_in_flight &&
             bucket_.try_take(now))
           start(e, true, now, out);
         return out;
@@ -105,8 +103,7 @@ std::optional<time_point> endpoint_scheduler::next_wakeup(time_point now) const 
     const entry& e = deliveries_.at(q->id);
     if (window_over(e.d, now))
       return now;
-    const time_point allowed = last_chance(e.d) ? q->due : std::max(q->due, breaker_.next_probe_at());
-    return std::max(allowed, bucket_.next_available(now));
+    return std::max(probe_time(e.d), bucket_.next_available(now));
   }
   return std::max(q->due, bucket_.next_available(now));
 }
@@ -115,8 +112,13 @@ bool endpoint_scheduler::window_over(const pending_delivery& d, time_point now) 
   return d.first_attempt_at != no_time && now > d.first_attempt_at + cfg_.retry.max_duration;
 }
 
-bool endpoint_scheduler::last_chance(const pending_delivery& d) const {
-  return d.first_attempt_at != no_time && d.due >= d.first_attempt_at + cfg_.retry.max_duration;
+time_point endpoint_scheduler::probe_time(const pending_delivery& d) const {
+  // Not before its own due time nor the breaker's next probe — but never after its window's
+  // end: a delivery's last attempt is not skipped because the breaker is open.
+  const time_point t = std::max(d.due, breaker_.next_probe_at());
+  if (d.first_attempt_at == no_time)
+    return t;
+  return std::min(t, d.first_attempt_at + cfg_.retry.max_duration);
 }
 
 store::delivery_update endpoint_scheduler::update_for(const entry& e, time_point now) const {

@@ -146,8 +146,8 @@ private:
   store::delivery_update update_for(const entry& e, time_point now) const;
   /// The retry window ended before `now`: nothing more may be attempted.
   bool window_over(const pending_delivery& d, time_point now) const;
-  /// The delivery's next attempt is its last one, at the window's end.
-  bool last_chance(const pending_delivery& d) const;
+  /// While the breaker is open: when this delivery may go as the probe.
+  time_point probe_time(const pending_delivery& d) const;
   void fail_retryable(entry& e, time_point now, const attempt_report& r, result_effects& fx);
   duration probe_delay();
 

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <random>
+
 using namespace std::chrono_literals;
 using namespace hookd;
 using namespace hookd::delivery;
@@ -305,4 +307,35 @@ TEST_CASE("while the breaker is open, a delivery whose window ends is exhausted"
   CHECK(work.expired[0].update.reason == failure_reason::exhausted);
   CHECK(work.expired[0].message_id == "msg_9");
   CHECK(f.s.find(9) == nullptr);
+}
+
+TEST_CASE("an open breaker never skips a delivery's last attempt at its window's end",
+          "[scheduler][breaker]") {
+  // Jitter makes the breaker's probe time and the delivery's own due time differ; whatever
+  // they are, an always-failing delivery still gets its attempt exactly at the window's end.
+  for (unsigned seed = 0; seed < 500; ++seed) {
+    std::mt19937_64 rng{seed};
+    std::uniform_real_distribution<double> u{0.0, 1.0};
+    endpoint_scheduler s{scheduler_config{}, t0, no_time, [&] { return u(rng); }};
+    s.add(fresh(1));
+    time_point now = t0;
+    time_point last = t0;
+    for (;;) {
+      auto work = s.take_due(now);
+      REQUIRE(work.expired.empty());
+      if (work.starts.empty()) {
+        auto wake = s.next_wakeup(now);
+        REQUIRE(wake);
+        now = *wake;
+        continue;
+      }
+      last = now;
+      auto fx = s.on_result(1, now, status(500));
+      if (!fx.retry_scheduled) {
+        REQUIRE(fx.exhausted);
+        break;
+      }
+    }
+    REQUIRE(last == t0 + 10h);
+  }
 }

@@ -32,19 +32,18 @@ struct dispatcher_state {
 
 using dispatcher_ptr = dispatcher_actor::stateful_pointer<dispatcher_state>;
 
-time_point now(dispatcher_ptr self) { return self->state.deps.ctx->clock.now(self->clock()); }
+time_point now(dispatcher_ptr self) {
+  return self->state.deps.ctx->clock.now(self->clock());
+}
 
 // -- endpoint actors ---------------------------------------------------------------------------
 
 live_endpoint& spawn_for(dispatcher_ptr self, const store::endpoint_record& ep, bool recover) {
   auto& st = self->state;
   const auto& dests = st.deps.destinations;
-  endpoint_deps deps{st.deps.ctx,
-                     st.deps.writer,
-                     st.deps.reader,
-                     st.deps.supervisor,
-                     self,
-                     dests[std::hash<std::string>{}(ep.id) % dests.size()]};
+  endpoint_deps deps{st.deps.ctx,    st.deps.writer,
+                     st.deps.reader, st.deps.supervisor,
+                     self,           dests[std::hash<std::string>{}(ep.id) % dests.size()]};
   auto actor = spawn_endpoint(self->home_system(), std::move(deps), ep, recover);
   self->send(st.deps.supervisor, watch_endpoint{ep.id, caf::actor_cast<caf::actor>(actor)});
   auto& entry = st.live[ep.id];
@@ -61,7 +60,8 @@ live_endpoint* actor_for(dispatcher_ptr self, const std::string& endpoint_id) {
   return ep == nullptr ? nullptr : &spawn_for(self, *ep, false);
 }
 
-void route(dispatcher_ptr self, std::vector<store::delivery_record>& deliveries, const payload& body) {
+void route(dispatcher_ptr self, std::vector<store::delivery_record>& deliveries,
+           const payload& body) {
   std::unordered_map<std::string, std::vector<delivery_job>> by_endpoint;
   for (auto& d : deliveries)
     by_endpoint[d.endpoint_id].push_back(job_from(d, body));
@@ -110,17 +110,17 @@ caf::result<submit_result> submit(dispatcher_ptr self, submit_message& msg) {
   }
   auto rp = self->make_response_promise<submit_result>();
   self->request(st.deps.writer, caf::infinite, std::move(cmd))
-    .then(
-      [=](message_inserted& done) mutable {
-        payload body{std::move(done.message.payload)};
-        submit_result result;
-        for (const auto& d : done.deliveries)
-          result.endpoint_ids.push_back(d.endpoint_id);
-        route(self, done.deliveries, body);
-        result.message = std::move(done.message);
-        rp.deliver(std::move(result));
-      },
-      [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
+      .then(
+          [=](message_inserted& done) mutable {
+            payload body{std::move(done.message.payload)};
+            submit_result result;
+            for (const auto& d : done.deliveries)
+              result.endpoint_ids.push_back(d.endpoint_id);
+            route(self, done.deliveries, body);
+            result.message = std::move(done.message);
+            rp.deliver(std::move(result));
+          },
+          [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
   return rp;
 }
 
@@ -129,20 +129,20 @@ caf::result<submit_result> submit(dispatcher_ptr self, submit_message& msg) {
 caf::result<store::endpoint_record> put_endpoint(dispatcher_ptr self, put_endpoint_cmd& cmd) {
   auto rp = self->make_response_promise<store::endpoint_record>();
   self->request(self->state.deps.writer, caf::infinite, std::move(cmd))
-    .then(
-      [=](store::endpoint_record& ep) mutable {
-        auto& st = self->state;
-        const auto* before = st.registry.find(ep.id);
-        const bool status_changed = before != nullptr && before->status != ep.status;
-        st.registry.put(ep);
-        if (auto it = st.live.find(ep.id); it != st.live.end()) {
-          self->send(it->second.actor, ep);
-          if (status_changed)
-            self->send(it->second.actor, endpoint_status_changed{ep.id, ep.status, ep.reason});
-        }
-        rp.deliver(std::move(ep));
-      },
-      [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
+      .then(
+          [=](store::endpoint_record& ep) mutable {
+            auto& st = self->state;
+            const auto* before = st.registry.find(ep.id);
+            const bool status_changed = before != nullptr && before->status != ep.status;
+            st.registry.put(ep);
+            if (auto it = st.live.find(ep.id); it != st.live.end()) {
+              self->send(it->second.actor, ep);
+              if (status_changed)
+                self->send(it->second.actor, endpoint_status_changed{ep.id, ep.status, ep.reason});
+            }
+            rp.deliver(std::move(ep));
+          },
+          [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
   return rp;
 }
 
@@ -159,25 +159,26 @@ caf::result<std::size_t> recover(dispatcher_ptr self) {
   auto rp = self->make_response_promise<std::size_t>();
   auto& st = self->state;
   self->request(st.deps.reader, caf::infinite, endpoints_atom_v)
-    .then(
-      [=](std::vector<store::endpoint_record>& endpoints) mutable {
-        for (auto& ep : endpoints)
-          self->state.registry.put(std::move(ep));
-        self->request(self->state.deps.reader, caf::infinite, pending_atom_v)
-          .then(
-            [=](std::vector<std::string>& with_pending) mutable {
-              auto& st = self->state;
-              for (const auto& id : with_pending)
-                if (const auto* ep = st.registry.find(id); ep != nullptr && !st.live.contains(id))
-                  spawn_for(self, *ep, true);
-              st.ready = true;
-              st.log->info("recovery done: {} endpoints, {} with pending deliveries",
-                           st.registry.size(), with_pending.size());
-              rp.deliver(with_pending.size());
-            },
-            [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
-      },
-      [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
+      .then(
+          [=](std::vector<store::endpoint_record>& endpoints) mutable {
+            for (auto& ep : endpoints)
+              self->state.registry.put(std::move(ep));
+            self->request(self->state.deps.reader, caf::infinite, pending_atom_v)
+                .then(
+                    [=](std::vector<std::string>& with_pending) mutable {
+                      auto& st = self->state;
+                      for (const auto& id : with_pending)
+                        if (const auto* ep = st.registry.find(id);
+                            ep != nullptr && !st.live.contains(id))
+                          spawn_for(self, *ep, true);
+                      st.ready = true;
+                      st.log->info("recovery done: {} endpoints, {} with pending deliveries",
+                                   st.registry.size(), with_pending.size());
+                      rp.deliver(with_pending.size());
+                    },
+                    [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
+          },
+          [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
   return rp;
 }
 
@@ -196,7 +197,7 @@ caf::result<caf::ok_atom> shutdown(dispatcher_ptr self) {
   };
   for (auto& [id, live] : st.live)
     self->request(live.actor, caf::infinite, shutdown_atom_v)
-      .then([=](caf::ok_atom) mutable { one_done(); }, [=](caf::error&) mutable { one_done(); });
+        .then([=](caf::ok_atom) mutable { one_done(); }, [=](caf::error&) mutable { one_done(); });
   st.live.clear();
   return rp;
 }
@@ -212,33 +213,33 @@ dispatcher_actor::behavior_type dispatcher(dispatcher_ptr self, dispatcher_deps 
     self->quit(msg.reason);
   });
   return {
-    [=](submit_message& msg) { return submit(self, msg); },
-    [=](put_endpoint_cmd& cmd) { return put_endpoint(self, cmd); },
-    [=](endpoint_idle& idle) {
-      auto& st = self->state;
-      auto it = st.live.find(idle.endpoint_id);
-      if (it == st.live.end() || it->second.sent != idle.received)
-        return; // work is on its way to it: it stays
-      self->send(it->second.actor, stop_atom_v);
-      st.live.erase(it);
-    },
-    [=](endpoint_crashed& crash) {
-      auto& st = self->state;
-      auto it = st.live.find(crash.endpoint_id);
-      if (it == st.live.end() || it->second.actor.address() != crash.actor)
-        return; // already replaced or retired
-      st.live.erase(it);
-      if (const auto* ep = st.registry.find(crash.endpoint_id); ep && !st.shutting_down)
-        spawn_for(self, *ep, true);
-    },
-    [=](endpoint_status_changed& change) { status_changed(self, change); },
-    [=](caf::get_atom, const std::string& endpoint_id) -> caf::actor {
-      auto& st = self->state;
-      auto it = st.live.find(endpoint_id);
-      return it == st.live.end() ? caf::actor{} : caf::actor_cast<caf::actor>(it->second.actor);
-    },
-    [=](recover_atom) { return recover(self); },
-    [=](shutdown_atom) { return shutdown(self); },
+      [=](submit_message& msg) { return submit(self, msg); },
+      [=](put_endpoint_cmd& cmd) { return put_endpoint(self, cmd); },
+      [=](endpoint_idle& idle) {
+        auto& st = self->state;
+        auto it = st.live.find(idle.endpoint_id);
+        if (it == st.live.end() || it->second.sent != idle.received)
+          return; // work is on its way to it: it stays
+        self->send(it->second.actor, stop_atom_v);
+        st.live.erase(it);
+      },
+      [=](endpoint_crashed& crash) {
+        auto& st = self->state;
+        auto it = st.live.find(crash.endpoint_id);
+        if (it == st.live.end() || it->second.actor.address() != crash.actor)
+          return; // already replaced or retired
+        st.live.erase(it);
+        if (const auto* ep = st.registry.find(crash.endpoint_id); ep && !st.shutting_down)
+          spawn_for(self, *ep, true);
+      },
+      [=](endpoint_status_changed& change) { status_changed(self, change); },
+      [=](caf::get_atom, const std::string& endpoint_id) -> caf::actor {
+        auto& st = self->state;
+        auto it = st.live.find(endpoint_id);
+        return it == st.live.end() ? caf::actor{} : caf::actor_cast<caf::actor>(it->second.actor);
+      },
+      [=](recover_atom) { return recover(self); },
+      [=](shutdown_atom) { return shutdown(self); },
   };
 }
 

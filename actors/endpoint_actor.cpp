@@ -24,16 +24,20 @@ struct endpoint_state {
   bool body_request_open = false;
   time_point timer_at = no_time; ///< the earliest armed tick
   bool idle_timer_armed = false;
-  std::uint64_t received = 0;                     ///< deliver_jobs processed (idle handshake)
-  std::optional<caf::response_promise> draining;  ///< shutdown: answered when nothing is in flight
+  std::uint64_t received = 0;                    ///< deliver_jobs processed (idle handshake)
+  std::optional<caf::response_promise> draining; ///< shutdown: answered when nothing is in flight
   std::mt19937_64 rng{std::random_device{}()};
   std::shared_ptr<spdlog::logger> log = logging::get("engine");
 };
 
 using endpoint_ptr = endpoint_actor::stateful_pointer<endpoint_state>;
 
-time_point now(endpoint_ptr self) { return self->state.deps.ctx->clock.now(self->clock()); }
-const config::config& cfg(endpoint_ptr self) { return *self->state.deps.ctx->cfg; }
+time_point now(endpoint_ptr self) {
+  return self->state.deps.ctx->clock.now(self->clock());
+}
+const config::config& cfg(endpoint_ptr self) {
+  return *self->state.deps.ctx->cfg;
+}
 
 delivery::scheduler_config scheduler_config_of(const config::config& c,
                                                const store::endpoint_record& ep) {
@@ -80,14 +84,14 @@ void send_attempt(endpoint_ptr self, std::int64_t delivery_id) {
   if (d == nullptr)
     return;
   self->request(st.deps.destination, caf::infinite, request_for(self, *d, st.bodies[delivery_id]))
-    .then([=](attempt_result& r) { on_result(self, delivery_id, std::move(r)); },
-          [=](caf::error& e) {
-            attempt_result r;
-            r.delivery_id = delivery_id;
-            r.error = attempt_error::unavailable;
-            r.error_detail = "destination: " + describe(e);
-            on_result(self, delivery_id, std::move(r));
-          });
+      .then([=](attempt_result& r) { on_result(self, delivery_id, std::move(r)); },
+            [=](caf::error& e) {
+              attempt_result r;
+              r.delivery_id = delivery_id;
+              r.error = attempt_error::unavailable;
+              r.error_detail = "destination: " + describe(e);
+              on_result(self, delivery_id, std::move(r));
+            });
 }
 
 void fail_awaiting(endpoint_ptr self, std::vector<std::int64_t> ids, const std::string& why) {
@@ -113,33 +117,33 @@ void load_bodies(endpoint_ptr self) {
       query.message_seqs.push_back(d->message_seq);
   st.body_request_open = true;
   self->request(st.deps.reader, caf::infinite, std::move(query))
-    .then(
-      [=](std::vector<payload_entry>& entries) {
-        auto& st = self->state;
-        st.body_request_open = false;
-        std::unordered_map<std::int64_t, payload> by_seq;
-        for (auto& e : entries)
-          by_seq.emplace(e.message_seq, std::move(e.body));
-        std::vector<std::int64_t> missing;
-        for (auto id : ids) {
-          const auto* d = st.scheduler->find(id);
-          if (d == nullptr)
-            continue;
-          if (auto it = by_seq.find(d->message_seq); it != by_seq.end()) {
-            st.bodies[id] = it->second;
-            send_attempt(self, id);
-          } else {
-            missing.push_back(id);
-          }
-        }
-        fail_awaiting(self, std::move(missing), "store: message body not found");
-        load_bodies(self);
-      },
-      [=](caf::error& e) {
-        self->state.body_request_open = false;
-        fail_awaiting(self, ids, "store: " + describe(e));
-        load_bodies(self);
-      });
+      .then(
+          [=](std::vector<payload_entry>& entries) {
+            auto& st = self->state;
+            st.body_request_open = false;
+            std::unordered_map<std::int64_t, payload> by_seq;
+            for (auto& e : entries)
+              by_seq.emplace(e.message_seq, std::move(e.body));
+            std::vector<std::int64_t> missing;
+            for (auto id : ids) {
+              const auto* d = st.scheduler->find(id);
+              if (d == nullptr)
+                continue;
+              if (auto it = by_seq.find(d->message_seq); it != by_seq.end()) {
+                st.bodies[id] = it->second;
+                send_attempt(self, id);
+              } else {
+                missing.push_back(id);
+              }
+            }
+            fail_awaiting(self, std::move(missing), "store: message body not found");
+            load_bodies(self);
+          },
+          [=](caf::error& e) {
+            self->state.body_request_open = false;
+            fail_awaiting(self, ids, "store: " + describe(e));
+            load_bodies(self);
+          });
 }
 
 void start_attempts(endpoint_ptr self, const std::vector<delivery::attempt_start>& starts) {
@@ -155,7 +159,8 @@ void start_attempts(endpoint_ptr self, const std::vector<delivery::attempt_start
 
 // -- results -----------------------------------------------------------------------------------
 
-void persist_result(endpoint_ptr self, const delivery::result_effects& fx, const attempt_result& r) {
+void persist_result(endpoint_ptr self, const delivery::result_effects& fx,
+                    const attempt_result& r) {
   store::attempt_record a;
   a.delivery_id = fx.update.delivery_id;
   a.message_id = fx.delivery->message_id;
@@ -211,7 +216,7 @@ void on_result(endpoint_ptr self, std::int64_t delivery_id, attempt_result r) {
   if (fx.exhausted)
     raise_alert(self, "delivery_exhausted", fx.delivery->message_id,
                 "no successful attempt within the retry window (" +
-                  std::to_string(fx.update.attempts) + " attempts)");
+                    std::to_string(fx.update.attempts) + " attempts)");
   if (fx.disable) {
     st.bodies.clear();
     st.awaiting_body.clear();
@@ -292,9 +297,9 @@ void add_jobs(endpoint_ptr self, std::vector<delivery_job>& jobs) {
       self->send(st.deps.writer, update_delivery_cmd{u});
       continue;
     }
-    delivery::pending_delivery d{job.delivery_id,      job.message_seq, std::move(job.message_id),
-                                 job.created_at,       job.attempts,    job.first_attempt_at,
-                                 job.due == no_time ? t : job.due};
+    delivery::pending_delivery d{
+        job.delivery_id, job.message_seq,      std::move(job.message_id),       job.created_at,
+        job.attempts,    job.first_attempt_at, job.due == no_time ? t : job.due};
     if (st.scheduler->add(std::move(d)) && job.body.loaded())
       st.bodies.emplace(job.delivery_id, std::move(job.body));
   }
@@ -303,27 +308,28 @@ void add_jobs(endpoint_ptr self, std::vector<delivery_job>& jobs) {
 void recover(endpoint_ptr self) {
   auto& st = self->state;
   self->request(st.deps.reader, caf::infinite, load_pending_query{st.settings.id})
-    .then(
-      [=](std::vector<store::delivery_record>& records) {
-        std::vector<delivery_job> jobs;
-        jobs.reserve(records.size());
-        for (const auto& r : records)
-          jobs.push_back(job_from(r));
-        add_jobs(self, jobs);
-        self->state.log->info("endpoint recovered endpoint={} pending={}", self->state.settings.id,
-                              jobs.size());
-        pump(self);
-      },
-      [=](caf::error& e) {
-        // Without its backlog this actor must not run: crash so the supervisor retries.
-        self->state.log->error("endpoint recovery failed endpoint={}: {}", self->state.settings.id,
-                               describe(e));
-        self->quit(e);
-      });
+      .then(
+          [=](std::vector<store::delivery_record>& records) {
+            std::vector<delivery_job> jobs;
+            jobs.reserve(records.size());
+            for (const auto& r : records)
+              jobs.push_back(job_from(r));
+            add_jobs(self, jobs);
+            self->state.log->info("endpoint recovered endpoint={} pending={}",
+                                  self->state.settings.id, jobs.size());
+            pump(self);
+          },
+          [=](caf::error& e) {
+            // Without its backlog this actor must not run: crash so the supervisor retries.
+            self->state.log->error("endpoint recovery failed endpoint={}: {}",
+                                   self->state.settings.id, describe(e));
+            self->quit(e);
+          });
 }
 
 endpoint_actor::behavior_type endpoint_behavior(endpoint_ptr self, endpoint_deps deps,
-                                                store::endpoint_record settings, bool recover_first) {
+                                                store::endpoint_record settings,
+                                                bool recover_first) {
   auto& st = self->state;
   st.deps = std::move(deps);
   st.settings = std::move(settings);
@@ -339,56 +345,56 @@ endpoint_actor::behavior_type endpoint_behavior(endpoint_ptr self, endpoint_deps
   else
     consider_idle(self);
   return {
-    [=](deliver_jobs& msg) {
-      ++self->state.received;
-      add_jobs(self, msg.jobs);
-      pump(self);
-    },
-    [=](expedite_deliveries& msg) {
-      const time_point t = now(self);
-      for (auto id : msg.delivery_ids)
-        self->state.scheduler->expedite(id, t);
-      pump(self);
-    },
-    [=](store::endpoint_record& updated) {
-      auto& st = self->state;
-      st.scheduler->reconfigure(updated.max_concurrency, updated.rate_limit_per_s, now(self));
-      st.settings = std::move(updated);
-      pump(self);
-    },
-    [=](endpoint_status_changed& change) {
-      auto& st = self->state;
-      if (change.status == endpoint_status::disabled) {
-        st.scheduler->disable();
-        st.bodies.clear();
-        st.awaiting_body.clear();
-      } else if (st.scheduler->disabled()) {
-        st.scheduler->enable(now(self));
-      }
-      st.settings.status = change.status;
-      st.settings.reason = change.reason;
-      pump(self);
-    },
-    [=](tick_atom, time_point armed_for) {
-      auto& st = self->state;
-      if (st.timer_at == armed_for)
-        st.timer_at = no_time;
-      pump(self);
-    },
-    [=](idle_atom) {
-      auto& st = self->state;
-      st.idle_timer_armed = false;
-      if (st.scheduler->idle() && !st.draining)
-        self->send(st.deps.dispatcher, endpoint_idle{st.settings.id, st.received});
-    },
-    [=](stop_atom) { self->quit(); },
-    [=](shutdown_atom) -> caf::result<caf::ok_atom> {
-      auto& st = self->state;
-      auto rp = self->make_response_promise<caf::ok_atom>();
-      st.draining = rp;
-      finish_drain_if_done(self);
-      return rp;
-    },
+      [=](deliver_jobs& msg) {
+        ++self->state.received;
+        add_jobs(self, msg.jobs);
+        pump(self);
+      },
+      [=](expedite_deliveries& msg) {
+        const time_point t = now(self);
+        for (auto id : msg.delivery_ids)
+          self->state.scheduler->expedite(id, t);
+        pump(self);
+      },
+      [=](store::endpoint_record& updated) {
+        auto& st = self->state;
+        st.scheduler->reconfigure(updated.max_concurrency, updated.rate_limit_per_s, now(self));
+        st.settings = std::move(updated);
+        pump(self);
+      },
+      [=](endpoint_status_changed& change) {
+        auto& st = self->state;
+        if (change.status == endpoint_status::disabled) {
+          st.scheduler->disable();
+          st.bodies.clear();
+          st.awaiting_body.clear();
+        } else if (st.scheduler->disabled()) {
+          st.scheduler->enable(now(self));
+        }
+        st.settings.status = change.status;
+        st.settings.reason = change.reason;
+        pump(self);
+      },
+      [=](tick_atom, time_point armed_for) {
+        auto& st = self->state;
+        if (st.timer_at == armed_for)
+          st.timer_at = no_time;
+        pump(self);
+      },
+      [=](idle_atom) {
+        auto& st = self->state;
+        st.idle_timer_armed = false;
+        if (st.scheduler->idle() && !st.draining)
+          self->send(st.deps.dispatcher, endpoint_idle{st.settings.id, st.received});
+      },
+      [=](stop_atom) { self->quit(); },
+      [=](shutdown_atom) -> caf::result<caf::ok_atom> {
+        auto& st = self->state;
+        auto rp = self->make_response_promise<caf::ok_atom>();
+        st.draining = rp;
+        finish_drain_if_done(self);
+        return rp;
+      },
   };
 }
 

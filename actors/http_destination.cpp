@@ -53,8 +53,8 @@ net::http_request to_http(const http_destination_options& opts, const attempt_re
   out.connect_timeout = std::min(opts.connect_timeout, req.timeout);
   out.total_timeout = req.timeout;
   const auto unix_seconds = std::chrono::duration_cast<std::chrono::seconds>(
-                              std::chrono::system_clock::now().time_since_epoch())
-                              .count();
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
   out.headers = policy::signature_headers(req.scheme, req.secrets, req.message_id, unix_seconds,
                                           req.body.str());
   return out;
@@ -89,30 +89,30 @@ http_impl::behavior_type http_destination(http_ptr self, http_destination_option
   st.opts = std::move(opts);
   st.worker = std::make_unique<net::io_worker>(st.opts.client);
   return {
-    [=](attempt_request& req) -> caf::result<attempt_result> {
-      auto& st = self->state;
-      auto rp = self->make_response_promise<attempt_result>();
-      const auto token = st.next_token++;
-      st.pending.emplace(token, rp);
-      if (st.in_flight < st.opts.max_in_flight)
-        start(self, token, req);
-      else
-        st.waiting.push_back(waiting_attempt{token, std::move(req)});
-      return rp;
-    },
-    [=](io_done& done) {
-      auto& st = self->state;
-      --st.in_flight;
-      if (auto it = st.pending.find(done.token); it != st.pending.end()) {
-        it->second.deliver(std::move(done.result));
-        st.pending.erase(it);
-      }
-      if (!st.waiting.empty()) {
-        auto next = std::move(st.waiting.front());
-        st.waiting.pop_front();
-        start(self, next.token, next.request);
-      }
-    },
+      [=](attempt_request& req) -> caf::result<attempt_result> {
+        auto& st = self->state;
+        auto rp = self->make_response_promise<attempt_result>();
+        const auto token = st.next_token++;
+        st.pending.emplace(token, rp);
+        if (st.in_flight < st.opts.max_in_flight)
+          start(self, token, req);
+        else
+          st.waiting.push_back(waiting_attempt{token, std::move(req)});
+        return rp;
+      },
+      [=](io_done& done) {
+        auto& st = self->state;
+        --st.in_flight;
+        if (auto it = st.pending.find(done.token); it != st.pending.end()) {
+          it->second.deliver(std::move(done.result));
+          st.pending.erase(it);
+        }
+        if (!st.waiting.empty()) {
+          auto next = std::move(st.waiting.front());
+          st.waiting.pop_front();
+          start(self, next.token, next.request);
+        }
+      },
   };
 }
 
@@ -123,7 +123,8 @@ http_destination_options http_destination_options_from(const config::config& cfg
   opts.client.user_agent = std::string{"hookd/"} + version;
   opts.client.ca_file = cfg.http.ca_file;
   opts.connect_timeout = cfg.http.connect_timeout;
-  opts.max_in_flight = static_cast<std::size_t>(std::max(1, cfg.http.max_in_flight / std::max(1, share)));
+  opts.max_in_flight =
+      static_cast<std::size_t>(std::max(1, cfg.http.max_in_flight / std::max(1, share)));
   return opts;
 }
 

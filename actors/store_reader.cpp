@@ -29,23 +29,23 @@ auto guarded(reader_ptr self, Fn fn) -> caf::result<decltype(fn(*self->state.db)
 store_reader_actor::behavior_type reader(reader_ptr self, std::shared_ptr<store::store> db) {
   self->state.db = std::move(db);
   return {
-    [=](const load_pending_query& q) {
-      return guarded(self, [&](store::store& s) { return s.load_pending(q.endpoint_id); });
-    },
-    [=](const load_payloads_query& q) {
-      return guarded(self, [&](store::store& s) {
-        std::vector<payload_entry> out;
-        for (auto& [seq, bytes] : s.load_payloads(q.message_seqs))
-          out.push_back(payload_entry{seq, payload{std::move(bytes)}});
-        return out;
-      });
-    },
-    [=](endpoints_atom) {
-      return guarded(self, [](store::store& s) { return s.load_endpoints(); });
-    },
-    [=](pending_atom) {
-      return guarded(self, [](store::store& s) { return s.endpoints_with_pending(); });
-    },
+      [=](const load_pending_query& q) {
+        return guarded(self, [&](store::store& s) { return s.load_pending(q.endpoint_id); });
+      },
+      [=](const load_payloads_query& q) {
+        return guarded(self, [&](store::store& s) {
+          std::vector<payload_entry> out;
+          for (auto& [seq, bytes] : s.load_payloads(q.message_seqs))
+            out.push_back(payload_entry{seq, payload{std::move(bytes)}});
+          return out;
+        });
+      },
+      [=](endpoints_atom) {
+        return guarded(self, [](store::store& s) { return s.load_endpoints(); });
+      },
+      [=](pending_atom) {
+        return guarded(self, [](store::store& s) { return s.endpoints_with_pending(); });
+      },
   };
 }
 

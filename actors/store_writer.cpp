@@ -66,8 +66,8 @@ void commit(writer_ptr self) {
         op.done();
     st.log->trace("committed {} commands in {} us", ops.size(),
                   std::chrono::duration_cast<std::chrono::microseconds>(
-                    std::chrono::steady_clock::now() - started)
-                    .count());
+                      std::chrono::steady_clock::now() - started)
+                      .count());
     return;
   } catch (const store::error& e) {
     st.log->error("batch of {} commands failed ({}); retrying one by one", ops.size(), e.what());
@@ -101,23 +101,31 @@ void add(writer_ptr self, operation op) {
   }
 }
 
-/// Queues `fn(store&) -> Result`; the caller's reply is delivered after COMMIT.
-template <class Result, class Fn>
-caf::result<Result> enqueue(writer_ptr self, Fn fn) {
+/// Queues a command whose caller waits: `apply` runs inside the transaction (possibly twice:
+/// a failed batch is replayed command by command, so it must not consume its input), and
+/// `reply()` builds the answer after COMMIT.
+template <class Result>
+caf::result<Result> enqueue(writer_ptr self, std::function<void(store::store&)> apply,
+                            std::function<Result()> reply) {
   auto rp = self->make_response_promise<Result>();
-  auto result = std::make_shared<Result>();
-  add(self, operation{
-              [fn = std::move(fn), result](store::store& db) mutable { *result = fn(db); },
-              [rp, result]() mutable { rp.deliver(std::move(*result)); },
-              [rp](const caf::error& e) mutable { rp.deliver(e); },
-            });
+  add(self,
+      operation{std::move(apply), [rp, reply = std::move(reply)]() mutable { rp.deliver(reply()); },
+                [rp](const caf::error& e) mutable { rp.deliver(e); }});
   return rp;
 }
 
+/// Queues `fn(store&) -> Result`; the result of the committed run is the reply.
+template <class Result, class Fn>
+caf::result<Result> enqueue_value(writer_ptr self, Fn fn) {
+  auto result = std::make_shared<Result>();
+  return enqueue<Result>(
+      self, [fn = std::move(fn), result](store::store& db) { *result = fn(db); },
+      [result] { return std::move(*result); });
+}
+
 /// Queues a write nobody waits for (its loss on failure is logged).
-template <class Fn>
-void enqueue_silent(writer_ptr self, Fn fn) {
-  add(self, operation{std::move(fn), nullptr, nullptr});
+void enqueue_silent(writer_ptr self, std::function<void(store::store&)> apply) {
+  add(self, operation{std::move(apply), nullptr, nullptr});
 }
 
 writer_impl::behavior_type writer(writer_ptr self, std::shared_ptr<store::store> db,
@@ -125,59 +133,65 @@ writer_impl::behavior_type writer(writer_ptr self, std::shared_ptr<store::store>
   self->state.db = std::move(db);
   self->state.opts = opts;
   return {
-    [=](insert_message_cmd& cmd) -> caf::result<message_inserted> {
-      return enqueue<message_inserted>(self, [cmd = std::move(cmd)](store::store& db) mutable {
-        db.insert_message(cmd.message, cmd.deliveries);
-        return message_inserted{std::move(cmd.message), std::move(cmd.deliveries)};
-      });
-    },
-    [=](record_attempt_cmd& cmd) {
-      enqueue_silent(self, [cmd = std::move(cmd)](store::store& db) mutable {
-        db.record_attempt(cmd.attempt, cmd.update);
-      });
-    },
-    [=](update_delivery_cmd& cmd) {
-      enqueue_silent(self, [cmd = std::move(cmd)](store::store& db) { db.update_delivery(cmd.update); });
-    },
-    [=](set_failing_since_cmd& cmd) {
-      enqueue_silent(self, [cmd = std::move(cmd)](store::store& db) {
-        db.set_failing_since(cmd.endpoint_id, cmd.since);
-      });
-    },
-    [=](put_endpoint_cmd& cmd) -> caf::result<store::endpoint_record> {
-      return enqueue<store::endpoint_record>(self, [cmd = std::move(cmd)](store::store& db) {
-        db.put_endpoint(cmd.endpoint);
-        return cmd.endpoint;
-      });
-    },
-    [=](set_endpoint_status_cmd& cmd) -> caf::result<std::size_t> {
-      return enqueue<std::size_t>(self, [cmd = std::move(cmd)](store::store& db) -> std::size_t {
-        db.set_endpoint_status(cmd.endpoint_id, cmd.status, cmd.reason, cmd.at);
-        if (cmd.status == endpoint_status::disabled)
-          return db.fail_pending(cmd.endpoint_id, cmd.fail_reason, cmd.at);
-        db.set_failing_since(cmd.endpoint_id, no_time); // a re-enabled endpoint starts afresh
-        return 0;
-      });
-    },
-    [=](delete_endpoint_cmd& cmd) -> caf::result<bool> {
-      return enqueue<bool>(self, [cmd = std::move(cmd)](store::store& db) {
-        return db.delete_endpoint(cmd.endpoint_id, cmd.at);
-      });
-    },
-    [=](requeue_failed_cmd& cmd) -> caf::result<std::vector<store::delivery_record>> {
-      return enqueue<std::vector<store::delivery_record>>(
-        self, [cmd = std::move(cmd)](store::store& db) {
-          db.requeue_failed(cmd.endpoint_id, cmd.since, cmd.now);
-          return db.load_pending(cmd.endpoint_id);
+      [=](insert_message_cmd& in) -> caf::result<message_inserted> {
+        auto cmd = std::make_shared<insert_message_cmd>(std::move(in));
+        return enqueue<message_inserted>(
+            self, [cmd](store::store& db) { db.insert_message(cmd->message, cmd->deliveries); },
+            [cmd] {
+              return message_inserted{std::move(cmd->message), std::move(cmd->deliveries)};
+            });
+      },
+      [=](record_attempt_cmd& cmd) {
+        enqueue_silent(self, [cmd = std::move(cmd)](store::store& db) mutable {
+          db.record_attempt(cmd.attempt, cmd.update);
         });
-    },
-    [=](purge_cmd& cmd) -> caf::result<std::size_t> {
-      return enqueue<std::size_t>(self, [cmd](store::store& db) { return db.purge_finished(cmd.before); });
-    },
-    [=](flush_atom) -> caf::result<caf::ok_atom> {
-      return enqueue<caf::ok_atom>(self, [](store::store&) { return caf::ok_atom_v; });
-    },
-    [=](commit_atom) { commit(self); },
+      },
+      [=](update_delivery_cmd& cmd) {
+        enqueue_silent(
+            self, [cmd = std::move(cmd)](store::store& db) { db.update_delivery(cmd.update); });
+      },
+      [=](set_failing_since_cmd& cmd) {
+        enqueue_silent(self, [cmd = std::move(cmd)](store::store& db) {
+          db.set_failing_since(cmd.endpoint_id, cmd.since);
+        });
+      },
+      [=](put_endpoint_cmd& cmd) -> caf::result<store::endpoint_record> {
+        return enqueue_value<store::endpoint_record>(self,
+                                                     [cmd = std::move(cmd)](store::store& db) {
+                                                       db.put_endpoint(cmd.endpoint);
+                                                       return cmd.endpoint;
+                                                     });
+      },
+      [=](set_endpoint_status_cmd& cmd) -> caf::result<std::size_t> {
+        return enqueue_value<std::size_t>(
+            self, [cmd = std::move(cmd)](store::store& db) -> std::size_t {
+              db.set_endpoint_status(cmd.endpoint_id, cmd.status, cmd.reason, cmd.at);
+              if (cmd.status == endpoint_status::disabled)
+                return db.fail_pending(cmd.endpoint_id, cmd.fail_reason, cmd.at);
+              db.set_failing_since(cmd.endpoint_id, no_time); // a re-enabled endpoint starts afresh
+              return 0;
+            });
+      },
+      [=](delete_endpoint_cmd& cmd) -> caf::result<bool> {
+        return enqueue_value<bool>(self, [cmd = std::move(cmd)](store::store& db) {
+          return db.delete_endpoint(cmd.endpoint_id, cmd.at);
+        });
+      },
+      [=](requeue_failed_cmd& cmd) -> caf::result<std::vector<store::delivery_record>> {
+        return enqueue_value<std::vector<store::delivery_record>>(
+            self, [cmd = std::move(cmd)](store::store& db) {
+              db.requeue_failed(cmd.endpoint_id, cmd.since, cmd.now);
+              return db.load_pending(cmd.endpoint_id);
+            });
+      },
+      [=](purge_cmd& cmd) -> caf::result<std::size_t> {
+        return enqueue_value<std::size_t>(
+            self, [cmd](store::store& db) { return db.purge_finished(cmd.before); });
+      },
+      [=](flush_atom) -> caf::result<caf::ok_atom> {
+        return enqueue_value<caf::ok_atom>(self, [](store::store&) { return caf::ok_atom_v; });
+      },
+      [=](commit_atom) { commit(self); },
   };
 }
 

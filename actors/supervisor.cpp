@@ -34,7 +34,9 @@ struct supervisor_state {
 
 using supervisor_ptr = supervisor_actor::stateful_pointer<supervisor_state>;
 
-time_point now(supervisor_ptr self) { return self->state.deps.ctx->clock.now(self->clock()); }
+time_point now(supervisor_ptr self) {
+  return self->state.deps.ctx->clock.now(self->clock());
+}
 
 void raise_alert(supervisor_ptr self, const alert_event& a) {
   self->state.log->warn("alert kind={} endpoint={} message={} text={}", a.kind, a.endpoint_id,
@@ -54,7 +56,7 @@ void on_crash(supervisor_ptr self, const std::string& endpoint_id, const caf::ac
                 caf::to_string(reason), delay.count());
   raise_alert(self, alert_event{"actor_crashed", endpoint_id, "",
                                 "endpoint actor crashed (" + caf::to_string(reason) +
-                                  "); re-created from the store",
+                                    "); re-created from the store",
                                 t});
   if (!st.dispatcher)
     return;
@@ -72,27 +74,30 @@ void disable(supervisor_ptr self, disable_endpoint& req) {
   set_endpoint_status_cmd cmd{req.endpoint_id, endpoint_status::disabled, req.reason,
                               failure_reason::endpoint_disabled, t};
   self->request(st.deps.writer, caf::infinite, std::move(cmd))
-    .then(
-      [=](std::size_t failed) {
-        auto& st = self->state;
-        st.disabling.erase(req.endpoint_id);
-        st.log->warn("endpoint disabled endpoint={} reason={} message={} detail={} "
-                     "pending_failed={}",
-                     req.endpoint_id, to_string(req.reason), req.message_id, req.detail, failed);
-        if (st.dispatcher)
-          self->send(st.dispatcher, endpoint_status_changed{req.endpoint_id,
-                                                            endpoint_status::disabled, req.reason});
-        raise_alert(self, alert_event{"endpoint_disabled", req.endpoint_id, req.message_id,
-                                      "endpoint disabled (" + std::string{to_string(req.reason)} +
+      .then(
+          [=](std::size_t failed) {
+            auto& st = self->state;
+            st.disabling.erase(req.endpoint_id);
+            st.log->warn("endpoint disabled endpoint={} reason={} message={} detail={} "
+                         "pending_failed={}",
+                         req.endpoint_id, to_string(req.reason), req.message_id, req.detail,
+                         failed);
+            if (st.dispatcher)
+              self->send(
+                  st.dispatcher,
+                  endpoint_status_changed{req.endpoint_id, endpoint_status::disabled, req.reason});
+            raise_alert(self,
+                        alert_event{"endpoint_disabled", req.endpoint_id, req.message_id,
+                                    "endpoint disabled (" + std::string{to_string(req.reason)} +
                                         "): " + req.detail,
-                                      now(self)});
-      },
-      [=](caf::error& e) {
-        auto& st = self->state;
-        st.disabling.erase(req.endpoint_id);
-        raise_alert(self, alert_event{"store_error", req.endpoint_id, req.message_id,
-                                      "could not persist disable: " + describe(e), now(self)});
-      });
+                                    now(self)});
+          },
+          [=](caf::error& e) {
+            auto& st = self->state;
+            st.disabling.erase(req.endpoint_id);
+            raise_alert(self, alert_event{"store_error", req.endpoint_id, req.message_id,
+                                          "could not persist disable: " + describe(e), now(self)});
+          });
 }
 
 supervisor_actor::behavior_type supervisor(supervisor_ptr self, supervisor_deps deps) {
@@ -110,13 +115,13 @@ supervisor_actor::behavior_type supervisor(supervisor_ptr self, supervisor_deps 
       on_crash(self, endpoint_id, msg.source, msg.reason);
   });
   return {
-    [=](dispatcher_actor& d) { self->state.dispatcher = std::move(d); },
-    [=](watch_endpoint& w) {
-      self->state.watched[w.actor.address()] = w.endpoint_id;
-      self->monitor(w.actor);
-    },
-    [=](disable_endpoint& req) { disable(self, req); },
-    [=](alert_event& a) { raise_alert(self, a); },
+      [=](dispatcher_actor& d) { self->state.dispatcher = std::move(d); },
+      [=](watch_endpoint& w) {
+        self->state.watched[w.actor.address()] = w.endpoint_id;
+        self->monitor(w.actor);
+      },
+      [=](disable_endpoint& req) { disable(self, req); },
+      [=](alert_event& a) { raise_alert(self, a); },
   };
 }
 

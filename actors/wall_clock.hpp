@@ -13,7 +13,7 @@ class wall_clock {
 public:
   wall_clock() = default;
   wall_clock(caf::actor_clock::time_point caf_anchor, time_point wall_anchor)
-    : caf_anchor_(caf_anchor), wall_anchor_(wall_anchor) {}
+      : caf_anchor_(caf_anchor), wall_anchor_(wall_anchor) {}
 
   /// Anchors `clock` at the current system time.
   static wall_clock anchored_now(const caf::actor_clock& clock) {

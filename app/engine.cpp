@@ -13,7 +13,8 @@
 namespace hookd {
 namespace {
 
-std::vector<destination_actor> http_destinations(caf::actor_system& sys, const config::config& cfg) {
+std::vector<destination_actor> http_destinations(caf::actor_system& sys,
+                                                 const config::config& cfg) {
   std::vector<destination_actor> out;
   const int n = std::max(1, cfg.http.io_threads);
   for (int i = 0; i < n; ++i)
@@ -29,14 +30,16 @@ void configure_actor_system(caf::actor_system_config& cfg) {
 
 engine::engine(caf::actor_system& sys, std::shared_ptr<const config::config> cfg,
                engine_options opts)
-  : sys_(sys), cfg_(std::move(cfg)) {
+    : sys_(sys), cfg_(std::move(cfg)) {
   auto ctx = std::make_shared<const engine_context>(
-    engine_context{cfg_, opts.clock.value_or(wall_clock::anchored_now(sys.clock()))});
+      engine_context{cfg_, opts.clock.value_or(wall_clock::anchored_now(sys.clock()))});
   writer_ = spawn_store_writer(sys, opts.open_store(), store_writer_options{opts.detached_store});
   reader_ = spawn_store_reader(sys, opts.open_store(), opts.detached_store);
-  destinations_ = opts.make_destinations ? opts.make_destinations(sys) : http_destinations(sys, *cfg_);
+  destinations_ =
+      opts.make_destinations ? opts.make_destinations(sys) : http_destinations(sys, *cfg_);
   supervisor_ = spawn_supervisor(sys, supervisor_deps{ctx, writer_});
-  dispatcher_ = spawn_dispatcher(sys, dispatcher_deps{ctx, writer_, reader_, supervisor_, destinations_});
+  dispatcher_ =
+      spawn_dispatcher(sys, dispatcher_deps{ctx, writer_, reader_, supervisor_, destinations_});
   caf::anon_send(supervisor_, dispatcher_);
 }
 
@@ -57,7 +60,7 @@ caf::expected<std::size_t> engine::recover_blocking() {
   caf::scoped_actor self{sys_};
   caf::expected<std::size_t> result{std::size_t{0}};
   self->request(dispatcher_, caf::infinite, recover_atom_v)
-    .receive([&](std::size_t n) { result = n; }, [&](caf::error& e) { result = std::move(e); });
+      .receive([&](std::size_t n) { result = n; }, [&](caf::error& e) { result = std::move(e); });
   return result;
 }
 
@@ -66,11 +69,15 @@ void engine::shutdown_blocking() {
   auto log = logging::get("engine");
   const auto grace = cfg_->http.attempt_timeout + std::chrono::seconds{5};
   self->request(dispatcher_, grace, shutdown_atom_v)
-    .receive([](caf::ok_atom) {},
-             [&](caf::error& e) { log->warn("shutdown: endpoints did not drain: {}", caf::to_string(e)); });
+      .receive([](caf::ok_atom) {},
+               [&](caf::error& e) {
+                 log->warn("shutdown: endpoints did not drain: {}", caf::to_string(e));
+               });
   self->request(writer_, std::chrono::seconds{30}, flush_atom_v)
-    .receive([](caf::ok_atom) {},
-             [&](caf::error& e) { log->error("shutdown: store flush failed: {}", caf::to_string(e)); });
+      .receive([](caf::ok_atom) {},
+               [&](caf::error& e) {
+                 log->error("shutdown: store flush failed: {}", caf::to_string(e));
+               });
 }
 
 } // namespace hookd

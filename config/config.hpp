@@ -48,7 +48,7 @@ struct alerts_section {
 };
 
 struct log_section {
-  std::string level = "info"; ///< trace, debug, info, warn, error, critical, off
+  std::string level = "info";  ///< trace, debug, info, warn, error, critical, off
   std::string format = "text"; ///< text or json
 };
 

@@ -19,12 +19,12 @@ struct unit {
 };
 
 // Longest suffix first where one is a prefix of another ("ms" before "m").
-constexpr std::array<unit, 5> parse_units{{
-    {"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}, {"d", 86'400'000}}};
+constexpr std::array<unit, 5> parse_units{
+    {{"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}, {"d", 86'400'000}}};
 
 // Largest first; days are accepted on input but not produced ("72h" reads better than "3d").
-constexpr std::array<unit, 4> format_units{{
-    {"h", 3'600'000}, {"m", 60'000}, {"s", 1000}, {"ms", 1}}};
+constexpr std::array<unit, 4> format_units{
+    {{"h", 3'600'000}, {"m", 60'000}, {"s", 1000}, {"ms", 1}}};
 
 std::optional<std::int64_t> unit_ms(std::string_view suffix) {
   for (const unit& u : parse_units)

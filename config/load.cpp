@@ -142,7 +142,8 @@ load_result load(const std::vector<std::string>& args,
   try {
     return load_or_throw(args, env);
   } catch (const std::exception& e) {
-    return stop(exit_usage, std::string("hookd: cannot load the configuration: ") + e.what() + "\n");
+    return stop(exit_usage,
+                std::string("hookd: cannot load the configuration: ") + e.what() + "\n");
   } catch (...) {
     return stop(exit_usage, "hookd: cannot load the configuration\n");
   }

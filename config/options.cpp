@@ -18,8 +18,12 @@ namespace {
 
 // ---- text of values ----------------------------------------------------------------------
 
-template <class... F> struct overloaded : F... { using F::operator()...; };
-template <class... F> overloaded(F...) -> overloaded<F...>;
+template <class... F>
+struct overloaded : F... {
+  using F::operator()...;
+};
+template <class... F>
+overloaded(F...) -> overloaded<F...>;
 
 std::string lower(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(),
@@ -41,7 +45,8 @@ std::string_view trim(std::string_view text) {
 }
 
 /// Whole-text parse of an arithmetic value; nullopt on junk, sign misuse or overflow.
-template <class T> std::optional<T> parse_number(std::string_view text) {
+template <class T>
+std::optional<T> parse_number(std::string_view text) {
   T value{};
   const char* end = text.data() + text.size();
   const auto [ptr, ec] = std::from_chars(text.data(), end, value);
@@ -79,8 +84,8 @@ std::optional<std::vector<int>> parse_int_list(std::string_view text) {
   }
 }
 
-template <class T> std::string assign_parsed(T* target, std::optional<T> parsed,
-                                             std::string_view expected) {
+template <class T>
+std::string assign_parsed(T* target, std::optional<T> parsed, std::string_view expected) {
   if (!parsed)
     return std::string(expected);
   *target = std::move(*parsed);
@@ -89,22 +94,33 @@ template <class T> std::string assign_parsed(T* target, std::optional<T> parsed,
 
 // ---- rules -------------------------------------------------------------------------------
 
-template <class T> using rule = std::function<std::string(const T&, const config&)>;
+template <class T>
+using rule = std::function<std::string(const T&, const config&)>;
 
-std::string show(int x) { return std::to_string(x); }
-std::string show(std::size_t x) { return std::to_string(x); }
-std::string show(double x) { return format_number(x); }
-std::string show(duration x) { return format_duration(x); }
+std::string show(int x) {
+  return std::to_string(x);
+}
+std::string show(std::size_t x) {
+  return std::to_string(x);
+}
+std::string show(double x) {
+  return format_number(x);
+}
+std::string show(duration x) {
+  return format_duration(x);
+}
 
 rule<duration> positive() {
   return [](const duration& v, const config&) { return v > duration::zero() ? "" : "must be > 0"; };
 }
 
-template <class T> rule<T> at_least(T low) {
+template <class T>
+rule<T> at_least(T low) {
   return [low](const T& v, const config&) { return v >= low ? "" : "must be >= " + show(low); };
 }
 
-template <class T> rule<T> between(T low, T high) {
+template <class T>
+rule<T> between(T low, T high) {
   return [low, high](const T& v, const config&) {
     return v >= low && v <= high ? "" : "must be between " + show(low) + " and " + show(high);
   };
@@ -126,7 +142,8 @@ rule<std::string> one_of(std::initializer_list<std::string_view> words) {
 }
 
 /// Runs the rules in order and reports the first refusal.
-template <class T> rule<T> all(std::vector<rule<T>> rules) {
+template <class T>
+rule<T> all(std::vector<rule<T>> rules) {
   return [rules = std::move(rules)](const T& v, const config& c) -> std::string {
     for (const rule<T>& r : rules)
       if (std::string why = r(v, c); !why.empty())
@@ -178,7 +195,9 @@ rule<std::vector<int>> http_statuses_not_2xx() {
 }
 
 rule<double> ratio() {
-  return [](const double& v, const config&) { return v > 0.0 && v <= 1.0 ? "" : "must be > 0 and <= 1"; };
+  return [](const double& v, const config&) {
+    return v > 0.0 && v <= 1.0 ? "" : "must be > 0 and <= 1";
+  };
 }
 
 rule<duration> at_least_initial_interval() {
@@ -207,7 +226,9 @@ option row(std::string section, std::string key, Section config::*section_member
   o.section = std::move(section);
   o.key = std::move(key);
   o.help = std::move(help);
-  o.field = [section_member, member](config& c) -> field_ref { return &(c.*section_member.*member); };
+  o.field = [section_member, member](config& c) -> field_ref {
+    return &(c.*section_member.*member);
+  };
   if (check)
     o.check = [section_member, member, check](const config& c) {
       return check(c.*section_member.*member, c);
@@ -231,9 +252,10 @@ std::vector<option> build_options() {
   return {
       row("server", "listen", &config::server, &s::listen,
           "address of the API, metrics and dashboard (host:port, IPv6 as [::1]:8080)", host_port()),
-      secret(row("server", "api_token", &config::server, &s::api_token,
-                 "bearer token the API requires; empty = no auth, refused unless listen is loopback",
-                 token_unless_loopback())),
+      secret(
+          row("server", "api_token", &config::server, &s::api_token,
+              "bearer token the API requires; empty = no auth, refused unless listen is loopback",
+              token_unless_loopback())),
       row("server", "max_payload_bytes", &config::server, &s::max_payload_bytes,
           "largest accepted request body in bytes (>= 1024)", at_least<std::size_t>(1024)),
 
@@ -287,8 +309,7 @@ std::vector<option> build_options() {
           "failed/all attempts over 5 minutes above which high_retry_rate fires (0 < r <= 1)",
           ratio()),
       row("alerts", "min_attempts", &config::alerts, &a::min_attempts,
-          "attempts needed in the 5-minute window before the ratio is judged (>= 1)",
-          at_least(1)),
+          "attempts needed in the 5-minute window before the ratio is judged (>= 1)", at_least(1)),
 
       row("log", "level", &config::log, &l::level,
           "trace, debug, info, warn, error, critical or off",
@@ -299,9 +320,15 @@ std::vector<option> build_options() {
 
 } // namespace
 
-std::string option::name() const { return section + "." + key; }
-std::string option::env_name() const { return "HOOKD_" + upper(section) + "_" + upper(key); }
-std::string option::flag() const { return "--" + name(); }
+std::string option::name() const {
+  return section + "." + key;
+}
+std::string option::env_name() const {
+  return "HOOKD_" + upper(section) + "_" + upper(key);
+}
+std::string option::flag() const {
+  return "--" + name();
+}
 
 const std::vector<option>& options() {
   static const std::vector<option> table = build_options();
@@ -384,17 +411,23 @@ std::string_view kind_label(const field_ref& field) {
 std::string assign_text(const field_ref& field, const std::string& text) {
   return std::visit(
       overloaded{
-          [&](std::string* v) { *v = text; return std::string(); },
+          [&](std::string* v) {
+            *v = text;
+            return std::string();
+          },
           [&](int* v) { return assign_parsed(v, parse_number<int>(text), "expected an integer"); },
           [&](std::size_t* v) {
             return assign_parsed(v, parse_number<std::size_t>(text),
                                  "expected a non-negative integer");
           },
-          [&](double* v) { return assign_parsed(v, parse_number<double>(text), "expected a number"); },
+          [&](double* v) {
+            return assign_parsed(v, parse_number<double>(text), "expected a number");
+          },
           [&](bool* v) { return assign_parsed(v, parse_bool(text), "expected true or false"); },
           [&](duration* v) {
-            return assign_parsed(v, parse_duration(text),
-                                 "expected a whole number with a unit (ms, s, m, h, d), like \"15s\"");
+            return assign_parsed(
+                v, parse_duration(text),
+                "expected a whole number with a unit (ms, s, m, h, d), like \"15s\"");
           },
           [&](std::vector<int>* v) {
             return assign_parsed(v, parse_int_list(text),

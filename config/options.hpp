@@ -15,8 +15,8 @@
 namespace hookd::config {
 
 /// Where an option's value lives inside one `config`; the alternative held is the option's kind.
-using field_ref = std::variant<std::string*, int*, std::size_t*, double*, bool*, duration*,
-                               std::vector<int>*>;
+using field_ref =
+    std::variant<std::string*, int*, std::size_t*, double*, bool*, duration*, std::vector<int>*>;
 
 /// Judges one option of a fully loaded config: "" when valid, otherwise the reason
 /// ("must be >= 1"). Rules may look at other options (max_interval >= initial_interval).

@@ -20,9 +20,9 @@ struct origin {
 };
 
 struct layered_config {
-  config cfg;                              ///< starts at the defaults
-  std::map<std::string, origin> origins;   ///< by option name; absent = default
-  std::vector<std::string> errors;         ///< one line each; non-empty = refuse to start
+  config cfg;                            ///< starts at the defaults
+  std::map<std::string, origin> origins; ///< by option name; absent = default
+  std::vector<std::string> errors;       ///< one line each; non-empty = refuse to start
 };
 
 /// `invalid value for <key> (from <source>): <reason>[, got "<raw>"]`; secrets are not echoed.

@@ -18,8 +18,12 @@
 namespace hookd::config {
 namespace {
 
-template <class... F> struct overloaded : F... { using F::operator()...; };
-template <class... F> overloaded(F...) -> overloaded<F...>;
+template <class... F>
+struct overloaded : F... {
+  using F::operator()...;
+};
+template <class... F>
+overloaded(F...) -> overloaded<F...>;
 
 std::string where(const std::string& path, const toml::node& node) {
   return path + ":" + std::to_string(node.source().begin.line);
@@ -41,7 +45,8 @@ std::string mismatch(std::string_view expected, const toml::node& node) {
 }
 
 /// An integer node that fits in T, or the reason it does not.
-template <class T> std::string read_integer(const toml::node& node, T& out) {
+template <class T>
+std::string read_integer(const toml::node& node, T& out) {
   const auto* i = node.as_integer();
   if (!i)
     return mismatch(std::is_signed_v<T> ? "an integer" : "a non-negative integer", node);
@@ -97,29 +102,28 @@ std::string read_int_list(const toml::node& node, std::vector<int>& out) {
 
 /// Stores `node` into `field`; "" on success, otherwise why it does not fit.
 std::string assign_node(const field_ref& field, const toml::node& node) {
-  return std::visit(
-      overloaded{
-          [&](std::string* v) -> std::string {
-            const auto* s = node.as_string();
-            if (!s)
-              return mismatch("a string", node);
-            *v = s->get();
-            return {};
-          },
-          [&](int* v) { return read_integer(node, *v); },
-          [&](std::size_t* v) { return read_integer(node, *v); },
-          [&](double* v) { return read_number(node, *v); },
-          [&](bool* v) -> std::string {
-            const auto* b = node.as_boolean();
-            if (!b)
-              return mismatch("true or false", node);
-            *v = b->get();
-            return {};
-          },
-          [&](duration* v) { return read_duration(node, *v); },
-          [&](std::vector<int>* v) { return read_int_list(node, *v); },
-      },
-      field);
+  return std::visit(overloaded{
+                        [&](std::string* v) -> std::string {
+                          const auto* s = node.as_string();
+                          if (!s)
+                            return mismatch("a string", node);
+                          *v = s->get();
+                          return {};
+                        },
+                        [&](int* v) { return read_integer(node, *v); },
+                        [&](std::size_t* v) { return read_integer(node, *v); },
+                        [&](double* v) { return read_number(node, *v); },
+                        [&](bool* v) -> std::string {
+                          const auto* b = node.as_boolean();
+                          if (!b)
+                            return mismatch("true or false", node);
+                          *v = b->get();
+                          return {};
+                        },
+                        [&](duration* v) { return read_duration(node, *v); },
+                        [&](std::vector<int>* v) { return read_int_list(node, *v); },
+                    },
+                    field);
 }
 
 std::string suggestion(std::string_view unknown) {
@@ -190,10 +194,9 @@ void apply_toml_file(const std::string& path, layered_config& target) {
   try {
     root = toml::parse(*text, path);
   } catch (const toml::parse_error& e) {
-    target.errors.push_back("cannot parse config file " + path + ":" +
-                            std::to_string(e.source().begin.line) + ":" +
-                            std::to_string(e.source().begin.column) + ": " +
-                            std::string(e.description()));
+    target.errors.push_back(
+        "cannot parse config file " + path + ":" + std::to_string(e.source().begin.line) + ":" +
+        std::to_string(e.source().begin.column) + ": " + std::string(e.description()));
     return;
   }
   std::vector<entry> entries;

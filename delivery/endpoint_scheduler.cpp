@@ -10,13 +10,10 @@ namespace hookd::delivery {
 
 using policy::circuit_breaker;
 
-endpoint_scheduler::endpoint_scheduler(scheduler_config cfg, time_point now, time_point failing_since,
-                                       std::function<double()> jitter)
-  : cfg_(std::move(cfg)),
-    jitter_(std::move(jitter)),
-    breaker_(cfg_.retry.breaker_threshold),
-    bucket_(cfg_.rate_limit_per_s, 0, now),
-    failure_clock_(failing_since) {}
+endpoint_scheduler::endpoint_scheduler(scheduler_config cfg, time_point now,
+                                       time_point failing_since, std::function<double()> jitter)
+    : cfg_(std::move(cfg)), jitter_(std::move(jitter)), breaker_(cfg_.retry.breaker_threshold),
+      bucket_(cfg_.rate_limit_per_s, 0, now), failure_clock_(failing_since) {}
 
 bool endpoint_scheduler::add(pending_delivery d) {
   if (disabled_ || deliveries_.contains(d.id))
@@ -26,7 +23,9 @@ bool endpoint_scheduler::add(pending_delivery d) {
   return inserted;
 }
 
-void endpoint_scheduler::push(const entry& e) { queue_.push(queued{e.d.due, e.d.id}); }
+void endpoint_scheduler::push(const entry& e) {
+  queue_.push(queued{e.d.due, e.d.id});
+}
 
 void endpoint_scheduler::prune() const {
   while (!queue_.empty()) {
@@ -222,8 +221,8 @@ void endpoint_scheduler::fail_retryable(entry& e, time_point now, const attempt_
   std::optional<duration> retry_after;
   if (policy::honours_retry_after(r.status) && !r.retry_after.empty())
     retry_after = policy::parse_retry_after(r.retry_after, now);
-  const auto decision =
-    policy::next_retry(cfg_.retry, e.d.first_attempt_at, now, e.d.attempts, jitter_(), retry_after);
+  const auto decision = policy::next_retry(cfg_.retry, e.d.first_attempt_at, now, e.d.attempts,
+                                           jitter_(), retry_after);
   if (decision.exhausted) {
     fx.exhausted = true;
     return;

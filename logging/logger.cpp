@@ -14,15 +14,26 @@ constexpr const char* text_pattern = "%Y-%m-%dT%H:%M:%S.%eZ %^%-5l%$ [%n] %v";
 /// Writes the message as a JSON string (escaping quotes, backslashes and control characters).
 class json_message_flag : public spdlog::custom_flag_formatter {
 public:
-  void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
+  void format(const spdlog::details::log_msg& msg, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
     static constexpr char hex[] = "0123456789abcdef";
     for (char c : std::string_view{msg.payload.data(), msg.payload.size()}) {
       switch (c) {
-        case '"': dest.append(std::string_view{"\\\""}); break;
-        case '\\': dest.append(std::string_view{"\\\\"}); break;
-        case '\n': dest.append(std::string_view{"\\n"}); break;
-        case '\r': dest.append(std::string_view{"\\r"}); break;
-        case '\t': dest.append(std::string_view{"\\t"}); break;
+        case '"':
+          dest.append(std::string_view{"\\\""});
+          break;
+        case '\\':
+          dest.append(std::string_view{"\\\\"});
+          break;
+        case '\n':
+          dest.append(std::string_view{"\\n"});
+          break;
+        case '\r':
+          dest.append(std::string_view{"\\r"});
+          break;
+        case '\t':
+          dest.append(std::string_view{"\\t"});
+          break;
         default:
           if (static_cast<unsigned char>(c) < 0x20) {
             const char esc[] = {'\\', 'u', '0', '0', hex[(c >> 4) & 0xF], hex[c & 0xF]};

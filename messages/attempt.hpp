@@ -36,8 +36,10 @@ struct attempt_result {
   duration elapsed{0};
 };
 
-HOOKD_INSPECT(attempt_request, x.delivery_id, x.message_id, x.endpoint_id, x.url, x.scheme, x.secrets, x.body, x.timeout)
+HOOKD_INSPECT(attempt_request, x.delivery_id, x.message_id, x.endpoint_id, x.url, x.scheme,
+              x.secrets, x.body, x.timeout)
 
-HOOKD_INSPECT(attempt_result, x.delivery_id, x.status, x.error, x.error_detail, x.response_body, x.retry_after, x.elapsed)
+HOOKD_INSPECT(attempt_result, x.delivery_id, x.status, x.error, x.error_detail, x.response_body,
+              x.retry_after, x.elapsed)
 
 } // namespace hookd

@@ -37,7 +37,8 @@ inline delivery_job job_from(const store::delivery_record& r, payload body = {})
                       r.attempts, r.first_attempt_at, r.next_attempt_at, std::move(body)};
 }
 
-HOOKD_INSPECT(delivery_job, x.delivery_id, x.message_seq, x.message_id, x.created_at, x.attempts, x.first_attempt_at, x.due, x.body)
+HOOKD_INSPECT(delivery_job, x.delivery_id, x.message_seq, x.message_id, x.created_at, x.attempts,
+              x.first_attempt_at, x.due, x.body)
 
 HOOKD_INSPECT(deliver_jobs, x.jobs)
 

@@ -1,8 +1,8 @@
 #pragma once
 // Messages about endpoints' and actors' life cycles: idling, crashing, being disabled, alerts.
+#include "messages/inspect.hpp"
 #include "policy/outcome.hpp"
 #include "policy/time.hpp"
-#include "messages/inspect.hpp"
 
 #include <cstdint>
 #include <string>

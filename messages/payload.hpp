@@ -12,7 +12,8 @@ namespace hookd {
 class payload {
 public:
   payload() = default;
-  explicit payload(std::string bytes) : bytes_(std::make_shared<const std::string>(std::move(bytes))) {}
+  explicit payload(std::string bytes)
+      : bytes_(std::make_shared<const std::string>(std::move(bytes))) {}
 
   bool loaded() const { return bytes_ != nullptr; }
   const std::string& str() const {

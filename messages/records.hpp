@@ -6,14 +6,21 @@
 
 namespace hookd::store {
 
-HOOKD_INSPECT(endpoint_record, x.id, x.url, x.description, x.event_types, x.secret, x.previous_secret, x.previous_secret_expires_at, x.scheme, x.rate_limit_per_s, x.max_concurrency, x.timeout_ms, x.status, x.reason, x.failing_since, x.created_at, x.updated_at)
+HOOKD_INSPECT(endpoint_record, x.id, x.url, x.description, x.event_types, x.secret,
+              x.previous_secret, x.previous_secret_expires_at, x.scheme, x.rate_limit_per_s,
+              x.max_concurrency, x.timeout_ms, x.status, x.reason, x.failing_since, x.created_at,
+              x.updated_at)
 
 HOOKD_INSPECT(message_record, x.seq, x.id, x.event_type, x.payload, x.created_at)
 
-HOOKD_INSPECT(delivery_record, x.id, x.message_seq, x.message_id, x.endpoint_id, x.status, x.reason, x.attempts, x.first_attempt_at, x.next_attempt_at, x.last_status_code, x.last_error, x.created_at, x.updated_at)
+HOOKD_INSPECT(delivery_record, x.id, x.message_seq, x.message_id, x.endpoint_id, x.status, x.reason,
+              x.attempts, x.first_attempt_at, x.next_attempt_at, x.last_status_code, x.last_error,
+              x.created_at, x.updated_at)
 
-HOOKD_INSPECT(delivery_update, x.delivery_id, x.status, x.reason, x.attempts, x.first_attempt_at, x.next_attempt_at, x.last_status_code, x.last_error, x.at)
+HOOKD_INSPECT(delivery_update, x.delivery_id, x.status, x.reason, x.attempts, x.first_attempt_at,
+              x.next_attempt_at, x.last_status_code, x.last_error, x.at)
 
-HOOKD_INSPECT(attempt_record, x.seq, x.delivery_id, x.message_id, x.endpoint_id, x.at, x.outcome, x.status_code, x.elapsed, x.error, x.error_detail, x.response_body)
+HOOKD_INSPECT(attempt_record, x.seq, x.delivery_id, x.message_id, x.endpoint_id, x.at, x.outcome,
+              x.status_code, x.elapsed, x.error, x.error_detail, x.response_body)
 
 } // namespace hookd::store

@@ -24,8 +24,9 @@ std::string id_generator::next(std::string_view prefix, time_point now) {
   }
   // 128 bits: 48 time | 16 hi | 64 lo, written as 26 base32 digits (130 bits, top 2 zero).
   std::array<char, body_length> body{};
-  const unsigned __int128 value = (static_cast<unsigned __int128>(static_cast<std::uint64_t>(ms) & 0xFFFFFFFFFFFF) << 80) |
-                                  (static_cast<unsigned __int128>(hi_) << 64) | lo_;
+  const unsigned __int128 value =
+      (static_cast<unsigned __int128>(static_cast<std::uint64_t>(ms) & 0xFFFFFFFFFFFF) << 80) |
+      (static_cast<unsigned __int128>(hi_) << 64) | lo_;
   unsigned __int128 rest = value;
   for (std::size_t i = body_length; i-- > 0;) {
     body[i] = alphabet[static_cast<std::size_t>(rest & 31)];

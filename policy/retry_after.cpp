@@ -1,8 +1,8 @@
 #include "policy/retry_after.hpp"
 
 #include <array>
-#include <charconv>
 #include <cctype>
+#include <charconv>
 
 namespace hookd::policy {
 namespace {
@@ -57,8 +57,8 @@ std::optional<int> take_month(std::string_view& s) {
 
 /// Skips the day name: "Sun", "Sunday" (RFC 850); true when one was there.
 bool take_day_name(std::string_view& s) {
-  static constexpr std::array<std::string_view, 7> days{"Monday", "Tuesday", "Wednesday", "Thursday",
-                                                        "Friday", "Saturday", "Sunday"};
+  static constexpr std::array<std::string_view, 7> days{
+      "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
   for (auto day : days) {
     if (take(s, day))
       return true;
@@ -87,7 +87,8 @@ std::optional<clock_time> take_clock(std::string_view& s) {
 
 std::optional<time_point> make_time(int year, int month, int day, clock_time t) {
   using namespace std::chrono;
-  const year_month_day ymd{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
+  const year_month_day ymd{std::chrono::year{year},
+                           std::chrono::month{static_cast<unsigned>(month)},
                            std::chrono::day{static_cast<unsigned>(day)}};
   if (!ymd.ok())
     return std::nullopt;
@@ -152,7 +153,9 @@ std::optional<time_point> parse_asctime(std::string_view s) {
 
 } // namespace
 
-bool honours_retry_after(int status) { return status == 429 || status == 503; }
+bool honours_retry_after(int status) {
+  return status == 429 || status == 503;
+}
 
 std::optional<time_point> parse_http_date(std::string_view text) {
   std::string_view s = trim(text);

@@ -21,8 +21,8 @@ duration max_backoff_delay(const retry_policy& p) {
   return duration{static_cast<duration::rep>(fms{p.max_interval}.count() * (1.0 + p.jitter))};
 }
 
-retry_decision next_retry(const retry_policy& p, time_point first_attempt_at, time_point now,
-                          int n, double u, std::optional<duration> retry_after) {
+retry_decision next_retry(const retry_policy& p, time_point first_attempt_at, time_point now, int n,
+                          double u, std::optional<duration> retry_after) {
   const time_point window_end = first_attempt_at + p.max_duration;
   if (now >= window_end)
     return {.exhausted = true};

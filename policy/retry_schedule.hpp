@@ -29,14 +29,14 @@ duration backoff_delay(const retry_policy& p, int n, double u);
 duration max_backoff_delay(const retry_policy& p);
 
 struct retry_decision {
-  bool exhausted = false;   ///< no further attempt: the delivery is failed/exhausted
-  time_point next_at{};     ///< due time of the next attempt when not exhausted
-  bool clamped = false;     ///< next_at was pulled in to the window's end (the last attempt)
+  bool exhausted = false; ///< no further attempt: the delivery is failed/exhausted
+  time_point next_at{};   ///< due time of the next attempt when not exhausted
+  bool clamped = false;   ///< next_at was pulled in to the window's end (the last attempt)
 };
 
 /// Decides what follows the n-th failed attempt (n ≥ 1) made at `now` for a delivery whose
 /// first attempt was at `first_attempt_at`. `retry_after` is the delay a 429/503 asked for.
-retry_decision next_retry(const retry_policy& p, time_point first_attempt_at, time_point now,
-                          int n, double u, std::optional<duration> retry_after = std::nullopt);
+retry_decision next_retry(const retry_policy& p, time_point first_attempt_at, time_point now, int n,
+                          double u, std::optional<duration> retry_after = std::nullopt);
 
 } // namespace hookd::policy

@@ -61,9 +61,10 @@ std::string hmac_sha256(std::string_view key, std::span<const std::string_view> 
   std::unique_ptr<EVP_MAC_CTX, mac_deleter> ctx{EVP_MAC_CTX_new(hmac_algorithm())};
   char digest_name[] = "SHA256";
   const std::array<OSSL_PARAM, 2> params{
-    OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0), OSSL_PARAM_construct_end()};
-  if (!ctx || !EVP_MAC_init(ctx.get(), reinterpret_cast<const unsigned char*>(key.data()), key.size(),
-                            params.data()))
+      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
+      OSSL_PARAM_construct_end()};
+  if (!ctx || !EVP_MAC_init(ctx.get(), reinterpret_cast<const unsigned char*>(key.data()),
+                            key.size(), params.data()))
     throw std::runtime_error("OpenSSL: HMAC init failed");
   for (auto part : parts)
     EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(part.data()), part.size());

@@ -68,9 +68,8 @@ private:
 class success_window {
 public:
   success_window()
-    : five_minutes_(std::chrono::seconds{30}),
-      one_hour_(std::chrono::minutes{5}),
-      one_day_(std::chrono::hours{1}) {}
+      : five_minutes_(std::chrono::seconds{30}), one_hour_(std::chrono::minutes{5}),
+        one_day_(std::chrono::hours{1}) {}
 
   void record(time_point at, bool success) {
     five_minutes_.record(at, success);

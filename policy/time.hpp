@@ -13,7 +13,11 @@ using duration = std::chrono::milliseconds;
 /// The "never" / "unset" instant.
 inline constexpr time_point no_time{};
 
-inline std::int64_t to_unix_ms(time_point t) { return t.time_since_epoch().count(); }
-inline time_point from_unix_ms(std::int64_t ms) { return time_point{duration{ms}}; }
+inline std::int64_t to_unix_ms(time_point t) {
+  return t.time_since_epoch().count();
+}
+inline time_point from_unix_ms(std::int64_t ms) {
+  return time_point{duration{ms}};
+}
 
 } // namespace hookd

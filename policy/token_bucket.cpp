@@ -6,15 +6,14 @@
 namespace hookd::policy {
 
 token_bucket::token_bucket(double rate_per_s, double burst, time_point now)
-  : rate_(rate_per_s),
-    burst_(burst > 0 ? burst : std::max(1.0, rate_per_s)),
-    tokens_(burst_),
-    updated_(now) {}
+    : rate_(rate_per_s), burst_(burst > 0 ? burst : std::max(1.0, rate_per_s)), tokens_(burst_),
+      updated_(now) {}
 
 double token_bucket::tokens(time_point now) const {
   if (unlimited())
     return burst_;
-  const double elapsed_s = std::chrono::duration<double>(std::max(now - updated_, duration{0})).count();
+  const double elapsed_s =
+      std::chrono::duration<double>(std::max(now - updated_, duration{0})).count();
   return std::min(burst_, tokens_ + elapsed_s * rate_);
 }
 

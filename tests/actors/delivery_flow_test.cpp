@@ -15,7 +15,9 @@ namespace {
 const std::string url_a = "http://127.0.0.1:9/a";
 const std::string url_b = "http://127.0.0.1:9/b";
 
-scripted_reply status(int code) { return scripted_reply{code, attempt_error::none, {}, false}; }
+scripted_reply status(int code) {
+  return scripted_reply{code, attempt_error::none, {}, false};
+}
 
 /// A script answering from a fixed sequence, then `rest` forever.
 testing::script sequence(std::vector<scripted_reply> first, scripted_reply rest) {
@@ -192,7 +194,8 @@ TEST_CASE("transport errors are retryable failures", "[engine]") {
 TEST_CASE("Retry-After on a 429 postpones the retry", "[engine]") {
   vtime_engine e;
   e.add_endpoint(url_a);
-  e.script_for(url_a, sequence({scripted_reply{429, attempt_error::none, "900", false}}, status(200)));
+  e.script_for(url_a,
+               sequence({scripted_reply{429, attempt_error::none, "900", false}}, status(200)));
   const auto msg = e.submit("t", "{}");
   e.advance(14min);
   CHECK(e.attempts_to(url_a).size() == 1);

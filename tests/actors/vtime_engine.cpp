@@ -25,33 +25,33 @@ scripted_destination(destination_actor::stateful_pointer<destination_state> self
   self->state.scripts = std::move(scripts);
   self->state.clock = clock;
   return {
-    [=](attempt_request& req) -> caf::result<attempt_result> {
-      auto& st = self->state;
-      st.seen->push_back(seen_attempt{req, st.clock.now(self->clock())});
-      scripted_reply reply;
-      if (auto it = st.scripts->find(req.url); it != st.scripts->end())
-        reply = it->second(req);
-      auto rp = self->make_response_promise<attempt_result>();
-      if (reply.hang) {
-        st.hanging.push_back(rp);
+      [=](attempt_request& req) -> caf::result<attempt_result> {
+        auto& st = self->state;
+        st.seen->push_back(seen_attempt{req, st.clock.now(self->clock())});
+        scripted_reply reply;
+        if (auto it = st.scripts->find(req.url); it != st.scripts->end())
+          reply = it->second(req);
+        auto rp = self->make_response_promise<attempt_result>();
+        if (reply.hang) {
+          st.hanging.push_back(rp);
+          return rp;
+        }
+        attempt_result r;
+        r.delivery_id = req.delivery_id;
+        r.status = reply.status;
+        r.error = reply.error;
+        r.retry_after = reply.retry_after;
+        rp.deliver(std::move(r));
         return rp;
-      }
-      attempt_result r;
-      r.delivery_id = req.delivery_id;
-      r.status = reply.status;
-      r.error = reply.error;
-      r.retry_after = reply.retry_after;
-      rp.deliver(std::move(r));
-      return rp;
-    },
+      },
   };
 }
 
 } // namespace
 
 vtime_engine::vtime_engine(std::function<void(config::config&)> tune)
-  : seen_(std::make_shared<std::vector<seen_attempt>>()),
-    scripts_(std::make_shared<std::unordered_map<std::string, script>>()) {
+    : seen_(std::make_shared<std::vector<seen_attempt>>()),
+      scripts_(std::make_shared<std::unordered_map<std::string, script>>()) {
   cfg.endpoints.allow_private_targets = true;
   if (tune)
     tune(cfg);
@@ -73,7 +73,8 @@ vtime_engine::vtime_engine(std::function<void(config::config&)> tune)
   inspector_ = store::open_sqlite_store(db);
   self_ = std::make_unique<caf::scoped_actor>(*sys_);
   run();
-  REQUIRE(ask<std::size_t>(caf::actor_cast<caf::actor>(engine_->dispatcher()), recover_atom_v) == 0);
+  REQUIRE(ask<std::size_t>(caf::actor_cast<caf::actor>(engine_->dispatcher()), recover_atom_v) ==
+          0);
 }
 
 vtime_engine::~vtime_engine() {
@@ -82,7 +83,9 @@ vtime_engine::~vtime_engine() {
   run();
 }
 
-time_point vtime_engine::now() const { return clock_.now(sys_->clock()); }
+time_point vtime_engine::now() const {
+  return clock_.now(sys_->clock());
+}
 
 void vtime_engine::run() {
   while (sched_->try_run_once()) {
@@ -117,7 +120,8 @@ Reply vtime_engine::ask(const caf::actor& dest, Ts... xs) {
   return std::move(*reply);
 }
 
-std::string vtime_engine::add_endpoint(const std::string& url, std::vector<std::string> event_types) {
+std::string vtime_engine::add_endpoint(const std::string& url,
+                                       std::vector<std::string> event_types) {
   static int counter = 0;
   store::endpoint_record ep;
   ep.id = "ep_test" + std::to_string(++counter);
@@ -150,11 +154,13 @@ std::optional<store::endpoint_record> vtime_engine::endpoint(const std::string& 
 }
 
 caf::actor vtime_engine::endpoint_actor_of(const std::string& endpoint_id) {
-  return ask<caf::actor>(caf::actor_cast<caf::actor>(engine_->dispatcher()),
-                         caf::get_atom_v, endpoint_id);
+  return ask<caf::actor>(caf::actor_cast<caf::actor>(engine_->dispatcher()), caf::get_atom_v,
+                         endpoint_id);
 }
 
-void vtime_engine::script_for(const std::string& url, script s) { (*scripts_)[url] = std::move(s); }
+void vtime_engine::script_for(const std::string& url, script s) {
+  (*scripts_)[url] = std::move(s);
+}
 
 std::vector<seen_attempt> vtime_engine::attempts_to(const std::string& url) const {
   std::vector<seen_attempt> out;

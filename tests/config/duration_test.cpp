@@ -16,9 +16,10 @@ TEST_CASE("parse_duration accepts whole amounts with a unit", "[config][duration
     duration expected;
   };
   const row rows[] = {
-      {"250ms", 250ms}, {"15s", 15s},  {"2m", 2min},         {"10h", 10h},  {"1d", 24h},
-      {"0s", 0ms},      {"0ms", 0ms},  {"120s", 120s},       {"72h", 72h},  {"007s", 7s},
-      {"1500ms", 1500ms}, {"9223372036854775807ms", duration::max()},
+      {"250ms", 250ms}, {"15s", 15s},       {"2m", 2min},
+      {"10h", 10h},     {"1d", 24h},        {"0s", 0ms},
+      {"0ms", 0ms},     {"120s", 120s},     {"72h", 72h},
+      {"007s", 7s},     {"1500ms", 1500ms}, {"9223372036854775807ms", duration::max()},
   };
   for (const row& r : rows) {
     INFO(r.text);
@@ -30,12 +31,27 @@ TEST_CASE("parse_duration accepts whole amounts with a unit", "[config][duration
 
 TEST_CASE("parse_duration refuses malformed, negative and overflowing text", "[config][duration]") {
   const char* const rows[] = {
-      "",      "10",    "ms",     "s",      "-5s",    "+5s",   "1.5h", "10x",
-      "10 s",  " 10s",  "10s ",   "10S",    "1h30m",  "h1",    "5sec", "10mss",
-      "0x10s", "1e3ms",
-      "99999999999999999999s",   // amount overflows int64
-      "9223372036854775807s",    // amount fits, milliseconds do not
-      "106751991167301d",        // days overflow milliseconds
+      "",
+      "10",
+      "ms",
+      "s",
+      "-5s",
+      "+5s",
+      "1.5h",
+      "10x",
+      "10 s",
+      " 10s",
+      "10s ",
+      "10S",
+      "1h30m",
+      "h1",
+      "5sec",
+      "10mss",
+      "0x10s",
+      "1e3ms",
+      "99999999999999999999s", // amount overflows int64
+      "9223372036854775807s",  // amount fits, milliseconds do not
+      "106751991167301d",      // days overflow milliseconds
   };
   for (const char* text : rows) {
     INFO('"' << text << '"');
@@ -58,9 +74,9 @@ TEST_CASE("format_duration uses the largest unit up to hours that divides exactl
 }
 
 TEST_CASE("format_duration output parses back to the same duration", "[config][duration]") {
-  for (const duration d : {duration{1}, duration{999}, duration{1000}, duration{59'000},
-                           duration{60'000}, duration{3'600'000}, duration{3'601'000},
-                           duration{86'400'000}, duration{123'456'789}}) {
+  for (const duration d :
+       {duration{1}, duration{999}, duration{1000}, duration{59'000}, duration{60'000},
+        duration{3'600'000}, duration{3'601'000}, duration{86'400'000}, duration{123'456'789}}) {
     INFO(d.count());
     CHECK(parse_duration(format_duration(d)) == d);
   }

@@ -165,14 +165,23 @@ TEST_CASE("every option can be set from the environment and from a flag", "[conf
   wanted.server.max_payload_bytes = 4096;
   wanted.store.path = "/tmp/x.db";
   wanted.store.retention = 1h;
-  wanted.retry = {.initial_interval = 1s, .multiplier = 1.5, .max_interval = 2min,
-                  .jitter = 0.0, .max_duration = 3h, .breaker_threshold = 2};
-  wanted.endpoints = {.permanent_statuses = {410}, .failure_disable_after = 2h,
-                      .allow_private_targets = true, .idle_timeout = 10s};
-  wanted.http = {.connect_timeout = 1s, .attempt_timeout = 2s, .max_in_flight = 3,
-                 .io_threads = 2, .ca_file = "/ca.pem"};
-  wanted.alerts = {.alert_url = "http://a", .alert_secret = "whsec_x", .retry_ratio = 1.0,
-                   .min_attempts = 1};
+  wanted.retry = {.initial_interval = 1s,
+                  .multiplier = 1.5,
+                  .max_interval = 2min,
+                  .jitter = 0.0,
+                  .max_duration = 3h,
+                  .breaker_threshold = 2};
+  wanted.endpoints = {.permanent_statuses = {410},
+                      .failure_disable_after = 2h,
+                      .allow_private_targets = true,
+                      .idle_timeout = 10s};
+  wanted.http = {.connect_timeout = 1s,
+                 .attempt_timeout = 2s,
+                 .max_in_flight = 3,
+                 .io_threads = 2,
+                 .ca_file = "/ca.pem"};
+  wanted.alerts = {
+      .alert_url = "http://a", .alert_secret = "whsec_x", .retry_ratio = 1.0, .min_attempts = 1};
   wanted.log = {.level = "off", .format = "json"};
   REQUIRE(differences(wanted, config{}).size() == options().size());
 
@@ -195,8 +204,8 @@ TEST_CASE("permanent_statuses from file, environment and flag", "[config][source
   CHECK(load_ok({"--config", file.path(), "--endpoints.permanent_statuses=410"},
                 {{"HOOKD_ENDPOINTS_PERMANENT_STATUSES", "404,451"}})
             .endpoints.permanent_statuses == std::vector<int>{410});
-  CHECK(load_ok({"--endpoints.permanent_statuses", "404,410,418"})
-            .endpoints.permanent_statuses == std::vector<int>{404, 410, 418});
+  CHECK(load_ok({"--endpoints.permanent_statuses", "404,410,418"}).endpoints.permanent_statuses ==
+        std::vector<int>{404, 410, 418});
   SECTION("an empty list disables the feature") {
     CHECK(load_ok({}, {{"HOOKD_ENDPOINTS_PERMANENT_STATUSES", ""}})
               .endpoints.permanent_statuses.empty());
@@ -241,8 +250,7 @@ TEST_CASE("malformed values from the environment and flags name the key and sour
                              "expected an integer, got \"four\""));
   CHECK_THAT(load_error({"--retry.max_duration=10x"}),
              Catch::Contains("invalid value for retry.max_duration (from --retry.max_duration)"));
-  CHECK_THAT(load_error({"--retry.max_duration=1.5h"}),
-             Catch::Contains("retry.max_duration"));
+  CHECK_THAT(load_error({"--retry.max_duration=1.5h"}), Catch::Contains("retry.max_duration"));
   CHECK_THAT(load_error({}, {{"HOOKD_RETRY_MULTIPLIER", "nan"}}),
              Catch::Contains("invalid value for retry.multiplier (from HOOKD_RETRY_MULTIPLIER): "
                              "expected a number"));

@@ -55,7 +55,8 @@ TEST_CASE("a value of the wrong type is an error naming the key", "[config][toml
       {"[retry]\nbreaker_threshold = 5.0\n",
        "invalid value for retry.breaker_threshold (from {}:2): must be an integer (found a TOML "
        "floating-point)"},
-      {"[http]\nio_threads = 99999999999\n", "invalid value for http.io_threads (from {}:2): is out of range"},
+      {"[http]\nio_threads = 99999999999\n",
+       "invalid value for http.io_threads (from {}:2): is out of range"},
       {"[server]\nmax_payload_bytes = -1\n",
        "invalid value for server.max_payload_bytes (from {}:2): must be a non-negative integer"},
       {"[endpoints]\nallow_private_targets = \"yes\"\n",

@@ -71,8 +71,8 @@ TEST_CASE("every rule refuses a bad flag value, naming the key and the flag",
     const std::string flag = std::string("--") + r.key;
     INFO(flag << "=" << r.value);
     const std::string out = load_error({flag + "=" + r.value});
-    CHECK_THAT(out, Catch::Contains(std::string("invalid value for ") + r.key + " (from " + flag +
-                                    "): "));
+    CHECK_THAT(
+        out, Catch::Contains(std::string("invalid value for ") + r.key + " (from " + flag + "): "));
     CHECK_THAT(out, Catch::Contains(r.reason));
     CHECK_THAT(out, Catch::Contains(std::string("got \"") + r.value + "\""));
   }
@@ -106,8 +106,8 @@ TEST_CASE("a cross-key rule names the key whose value is refused", "[config][val
 
 TEST_CASE("an empty api_token is refused unless the listen address is loopback",
           "[config][validation]") {
-  for (const char* listen : {"0.0.0.0:8080", "192.168.1.10:8080", "[::]:8080",
-                             "example.com:80", "[2001:db8::1]:443"}) {
+  for (const char* listen :
+       {"0.0.0.0:8080", "192.168.1.10:8080", "[::]:8080", "example.com:80", "[2001:db8::1]:443"}) {
     INFO(listen);
     CHECK_THAT(load_error({}, {{"HOOKD_SERVER_LISTEN", listen}}),
                Catch::Contains("invalid value for server.api_token (from default): must be set "

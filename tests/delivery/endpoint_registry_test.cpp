@@ -24,8 +24,7 @@ std::vector<std::string> sorted(std::vector<std::string> v) {
 
 } // namespace
 
-TEST_CASE("fan-out: empty filters get everything, others only their event types",
-          "[registry]") {
+TEST_CASE("fan-out: empty filters get everything, others only their event types", "[registry]") {
   endpoint_registry r;
   r.put(endpoint("ep_all", {}));
   r.put(endpoint("ep_orders", {"order.created", "order.paid"}));

@@ -26,7 +26,9 @@ attempt_report status(int code, std::string retry_after = {}) {
   return attempt_report{code, attempt_error::none, std::move(retry_after)};
 }
 
-attempt_report transport(attempt_error e) { return attempt_report{0, e, {}}; }
+attempt_report transport(attempt_error e) {
+  return attempt_report{0, e, {}};
+}
 
 struct fixture {
   scheduler_config cfg;

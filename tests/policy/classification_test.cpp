@@ -15,25 +15,25 @@ TEST_CASE("responses and transport errors are classified per SPEC §4", "[policy
     attempt_outcome expected;
   };
   const row table[] = {
-    {200, attempt_error::none, attempt_outcome::success},
-    {204, attempt_error::none, attempt_outcome::success},
-    {299, attempt_error::none, attempt_outcome::success},
-    {301, attempt_error::http_status, attempt_outcome::failure}, // redirects are not followed
-    {304, attempt_error::http_status, attempt_outcome::failure},
-    {400, attempt_error::http_status, attempt_outcome::failure},
-    {401, attempt_error::http_status, attempt_outcome::failure},
-    {404, attempt_error::http_status, attempt_outcome::permanent},
-    {410, attempt_error::http_status, attempt_outcome::permanent},
-    {429, attempt_error::http_status, attempt_outcome::failure},
-    {500, attempt_error::http_status, attempt_outcome::failure},
-    {503, attempt_error::http_status, attempt_outcome::failure},
-    {0, attempt_error::timeout, attempt_outcome::failure},
-    {0, attempt_error::connect_refused, attempt_outcome::failure},
-    {0, attempt_error::tls, attempt_outcome::failure},
-    {0, attempt_error::reset, attempt_outcome::failure},
-    {0, attempt_error::dns, attempt_outcome::failure},
-    {0, attempt_error::forbidden_address, attempt_outcome::failure},
-    {0, attempt_error::none, attempt_outcome::failure},
+      {200, attempt_error::none, attempt_outcome::success},
+      {204, attempt_error::none, attempt_outcome::success},
+      {299, attempt_error::none, attempt_outcome::success},
+      {301, attempt_error::http_status, attempt_outcome::failure}, // redirects are not followed
+      {304, attempt_error::http_status, attempt_outcome::failure},
+      {400, attempt_error::http_status, attempt_outcome::failure},
+      {401, attempt_error::http_status, attempt_outcome::failure},
+      {404, attempt_error::http_status, attempt_outcome::permanent},
+      {410, attempt_error::http_status, attempt_outcome::permanent},
+      {429, attempt_error::http_status, attempt_outcome::failure},
+      {500, attempt_error::http_status, attempt_outcome::failure},
+      {503, attempt_error::http_status, attempt_outcome::failure},
+      {0, attempt_error::timeout, attempt_outcome::failure},
+      {0, attempt_error::connect_refused, attempt_outcome::failure},
+      {0, attempt_error::tls, attempt_outcome::failure},
+      {0, attempt_error::reset, attempt_outcome::failure},
+      {0, attempt_error::dns, attempt_outcome::failure},
+      {0, attempt_error::forbidden_address, attempt_outcome::failure},
+      {0, attempt_error::none, attempt_outcome::failure},
   };
   for (const auto& r : table) {
     INFO("status " << r.status << " error " << to_string(r.error));

@@ -19,7 +19,7 @@ TEST_CASE("24-hour rule: disabled only after a full day of nothing but failures"
           "[policy][failure_clock]") {
   failure_clock clock;
   CHECK_FALSE(clock.should_disable(t0, 24h));
-  CHECK(clock.on_failure(t0));           // starts the clock
+  CHECK(clock.on_failure(t0));            // starts the clock
   CHECK_FALSE(clock.on_failure(t0 + 1h)); // already running
   CHECK(clock.failing_since() == t0);
   CHECK_FALSE(clock.should_disable(t0 + 23h, 24h));

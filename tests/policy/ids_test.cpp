@@ -28,6 +28,6 @@ TEST_CASE("id validation rejects foreign shapes", "[policy][ids]") {
   CHECK(is_valid_id(id, "ep_"));
   CHECK_FALSE(is_valid_id(id, "msg_"));
   CHECK_FALSE(is_valid_id("ep_", "ep_"));
-  CHECK_FALSE(is_valid_id("ep_0123456789ABCDEFGHJKMNPQR", "ep_")); // 25 characters
+  CHECK_FALSE(is_valid_id("ep_0123456789ABCDEFGHJKMNPQR", "ep_"));  // 25 characters
   CHECK_FALSE(is_valid_id("ep_0123456789ABCDEFGHJKMNPQRU", "ep_")); // U is not Crockford
 }

@@ -35,9 +35,9 @@ TEST_CASE("d(n) follows the SPEC formula", "[policy][backoff]") {
     duration expected;
   };
   const row table[] = {
-    {1, 0.0, 120s},  {1, 0.5, 150s},  {2, 0.0, 240s},   {3, 0.0, 480s},   {4, 0.0, 960s},
-    {5, 0.0, 1920s}, {6, 0.0, 3600s}, {7, 0.0, 3600s},  {50, 0.0, 3600s}, {2000, 0.0, 3600s},
-    {6, 0.5, 4500s}, {1, 0.999, duration{179'940}},
+      {1, 0.0, 120s},   {1, 0.5, 150s},     {2, 0.0, 240s},  {3, 0.0, 480s},
+      {4, 0.0, 960s},   {5, 0.0, 1920s},    {6, 0.0, 3600s}, {7, 0.0, 3600s},
+      {50, 0.0, 3600s}, {2000, 0.0, 3600s}, {6, 0.5, 4500s}, {1, 0.999, duration{179'940}},
   };
   for (const auto& r : table) {
     INFO("n=" << r.n << " u=" << r.u);
@@ -120,8 +120,12 @@ TEST_CASE("Retry-After larger than d(n) wins, capped by the window", "[policy][b
 }
 
 TEST_CASE("compressed schedules keep their shape", "[policy][backoff]") {
-  retry_policy p{.initial_interval = 100ms, .multiplier = 2.0, .max_interval = 400ms,
-                 .jitter = 0.0, .max_duration = 1s, .breaker_threshold = 5};
+  retry_policy p{.initial_interval = 100ms,
+                 .multiplier = 2.0,
+                 .max_interval = 400ms,
+                 .jitter = 0.0,
+                 .max_duration = 1s,
+                 .breaker_threshold = 5};
   auto attempts = always_failing(p, [] { return 0.0; });
   // 0, 100, 300, 700, 1000 (clamped)
   REQUIRE(attempts.size() == 5);

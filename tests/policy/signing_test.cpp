@@ -56,7 +56,7 @@ TEST_CASE("during rotation both signatures are sent, space-separated", "[policy]
   auto headers = signature_headers(signature_scheme::standard, secrets, "msg_2", 1700000001, "{}");
   const std::string value = header(headers, "webhook-signature");
   CHECK(value == standard_signature(secrets[0], "msg_2", 1700000001, "{}") + " " +
-                   standard_signature(secrets[1], "msg_2", 1700000001, "{}"));
+                     standard_signature(secrets[1], "msg_2", 1700000001, "{}"));
 }
 
 TEST_CASE("typeform signatures are sha256=<base64 HMAC(secret, body)>", "[policy][signing]") {

@@ -1,0 +1,204 @@
+// The real-time engine fixture (see live_engine.hpp): assembly, blocking requests, store reads
+// and the polling helpers.
+#include "tests/engine/live_engine.hpp"
+
+#include "logging/logger.hpp"
+#include "messages/errors.hpp"
+#include "policy/ids.hpp"
+#include "policy/signing.hpp"
+#include "store/sqlite_store.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+#include <thread>
+
+namespace hookd::testing {
+
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr auto poll_interval = 10ms;
+constexpr auto request_timeout = 10s;
+
+time_point wall_now() {
+  return std::chrono::time_point_cast<duration>(std::chrono::system_clock::now());
+}
+
+/// Info logs per attempt would drown the test output; HOOKD_TEST_LOG=debug brings them back.
+void quiet_logs() {
+  const char* level = std::getenv("HOOKD_TEST_LOG");
+  logging::configure(level != nullptr ? level : "warn", "text");
+}
+
+} // namespace
+
+config::config compressed_config() {
+  config::config c;
+  c.retry.initial_interval = 200ms;
+  c.retry.multiplier = 2.0;
+  c.retry.max_interval = 1s;
+  c.retry.jitter = 0.5;
+  c.retry.max_duration = 4s;
+  c.retry.breaker_threshold = 5;
+  c.endpoints.failure_disable_after = 8s;
+  c.endpoints.idle_timeout = 1s;
+  c.endpoints.allow_private_targets = true;
+  c.http.connect_timeout = 500ms;
+  c.http.attempt_timeout = 1s;
+  return c;
+}
+
+bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
+  const auto deadline = steady::now() + timeout;
+  for (;;) {
+    if (pred())
+      return true;
+    if (steady::now() >= deadline)
+      return false;
+    std::this_thread::sleep_for(poll_interval);
+  }
+}
+
+bool holds_for(const std::function<bool()>& pred, std::chrono::milliseconds period) {
+  const auto end = steady::now() + period;
+  while (steady::now() < end) {
+    if (!pred())
+      return false;
+    std::this_thread::sleep_for(poll_interval);
+  }
+  return pred();
+}
+
+test_receiver::handler replies(std::vector<reply> first, reply rest) {
+  auto calls = std::make_shared<std::atomic<std::size_t>>(0);
+  auto script = std::make_shared<const std::vector<reply>>(std::move(first));
+  return [calls, script, rest](const received_request&) {
+    const auto i = calls->fetch_add(1);
+    return i < script->size() ? (*script)[i] : rest;
+  };
+}
+
+std::vector<reply> times(std::size_t n, const reply& r) { return std::vector<reply>(n, r); }
+
+std::chrono::milliseconds gap(const received_request& earlier, const received_request& later) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(later.arrival - earlier.arrival);
+}
+
+// -- live_engine ------------------------------------------------------------------------------
+
+live_engine::live_engine(const tuner& tune) : db_path_(dir_.file("hookd.db")) {
+  quiet_logs();
+  auto c = compressed_config();
+  if (tune)
+    tune(c);
+  cfg_ = std::make_shared<const config::config>(std::move(c));
+  REQUIRE(start() == 0);
+  store::sqlite_options ro;
+  ro.read_only = true;
+  inspector_ = store::open_sqlite_store(db_path_, ro);
+}
+
+live_engine::~live_engine() { stop(); }
+
+std::size_t live_engine::start() {
+  REQUIRE_FALSE(sys_);
+  sys_cfg_ = std::make_unique<caf::actor_system_config>();
+  configure_actor_system(*sys_cfg_);
+  sys_cfg_->set("scheduler.max-threads", 2);
+  sys_ = std::make_unique<caf::actor_system>(*sys_cfg_);
+  engine_options opts;
+  opts.open_store = [path = db_path_] {
+    return std::shared_ptr<store::store>{store::open_sqlite_store(path)};
+  };
+  engine_ = std::make_unique<engine>(*sys_, cfg_, std::move(opts));
+  auto recovered = engine_->recover_blocking();
+  REQUIRE(recovered);
+  return *recovered;
+}
+
+void live_engine::stop() {
+  engine_.reset();
+  sys_.reset(); // waits until every actor is gone
+  sys_cfg_.reset();
+}
+
+void live_engine::shutdown() { engine_->shutdown_blocking(); }
+
+template <class Reply, class Handle, class... Ts>
+Reply live_engine::ask(const Handle& dest, Ts&&... xs) {
+  caf::scoped_actor self{*sys_};
+  std::optional<Reply> reply;
+  caf::error error;
+  self->request(dest, request_timeout, std::forward<Ts>(xs)...)
+    .receive([&](Reply& r) { reply = std::move(r); }, [&](caf::error& e) { error = std::move(e); });
+  if (!reply)
+    FAIL("request failed: " << describe(error));
+  return std::move(*reply);
+}
+
+std::string live_engine::add_endpoint(const std::string& url, std::vector<std::string> event_types) {
+  static policy::id_generator ids;
+  store::endpoint_record ep;
+  ep.id = ids.next("ep_", wall_now());
+  ep.url = url;
+  ep.secret = policy::generate_secret();
+  ep.event_types = std::move(event_types);
+  ep.created_at = ep.updated_at = wall_now();
+  auto stored = ask<store::endpoint_record>(engine_->dispatcher(), put_endpoint_cmd{ep});
+  REQUIRE(stored.id == ep.id);
+  secrets_[ep.id] = ep.secret;
+  return ep.id;
+}
+
+const std::string& live_engine::secret_of(const std::string& endpoint_id) const {
+  return secrets_.at(endpoint_id);
+}
+
+std::string live_engine::submit(const std::string& payload, const std::string& endpoint_id,
+                                const std::string& event_type) {
+  auto result = ask<submit_result>(engine_->dispatcher(),
+                                   submit_message{event_type, payload, endpoint_id, {}});
+  REQUIRE_FALSE(result.message.id.empty());
+  return result.message.id;
+}
+
+caf::actor live_engine::endpoint_actor_of(const std::string& endpoint_id) {
+  return ask<caf::actor>(engine_->dispatcher(), caf::get_atom_v, endpoint_id);
+}
+
+std::vector<store::delivery_record> live_engine::deliveries_of(const std::string& message_id) {
+  auto msg = inspector_->find_message(message_id);
+  REQUIRE(msg);
+  return inspector_->deliveries_of(msg->seq);
+}
+
+store::delivery_record live_engine::delivery(const std::string& message_id,
+                                             const std::string& endpoint_id) {
+  auto all = deliveries_of(message_id);
+  if (endpoint_id.empty()) {
+    REQUIRE(all.size() == 1);
+    return all.front();
+  }
+  auto it = std::find_if(all.begin(), all.end(),
+                         [&](const auto& d) { return d.endpoint_id == endpoint_id; });
+  REQUIRE(it != all.end());
+  return *it;
+}
+
+std::vector<store::attempt_record> live_engine::attempts_of(const std::string& message_id) {
+  return inspector_->attempts_of(message_id);
+}
+
+std::optional<store::endpoint_record> live_engine::endpoint(const std::string& id) {
+  return inspector_->find_endpoint(id);
+}
+
+bool live_engine::delivery_is(const std::string& message_id, delivery_status status,
+                              const std::string& endpoint_id) {
+  return delivery(message_id, endpoint_id).status == status;
+}
+
+} // namespace hookd::testing

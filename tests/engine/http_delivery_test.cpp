@@ -52,8 +52,8 @@ TEST_CASE("live: one message arrives once, exactly as stored, signed and recorde
   REQUIRE(r.header("webhook-timestamp"));
   const auto ts = std::stoll(*r.header("webhook-timestamp"));
   const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
   CHECK(std::abs(now_s - ts) <= 5);
   CHECK(r.header("webhook-signature") == expected_signature(r, e.secret_of(ep)));
 
@@ -84,7 +84,7 @@ TEST_CASE("live: 500 then 200 is delivered on the second attempt inside the firs
   REQUIRE(seen.size() == 2);
   const auto& retry = e.cfg().retry;
   const auto band_end = std::chrono::duration_cast<std::chrono::milliseconds>(
-    retry.initial_interval * (1 + retry.jitter));
+      retry.initial_interval * (1 + retry.jitter));
   CHECK(gap(seen[0], seen[1]) >= retry.initial_interval);
   CHECK(gap(seen[0], seen[1]) < band_end + 300ms); // scheduling slack on top of the band
   CHECK(seen[1].header("webhook-id") == msg);
@@ -115,9 +115,8 @@ TEST_CASE("live: a permanent status disables the endpoint at once and fails its 
   // Two messages fail with 500 first: their retries are pending when the permanent answer comes.
   const auto m1 = e.submit("{\"n\":1}");
   const auto m2 = e.submit("{\"n\":2}");
-  REQUIRE(wait_until([&] {
-    return e.delivery(m1, ep).attempts == 1 && e.delivery(m2, ep).attempts == 1;
-  }));
+  REQUIRE(wait_until(
+      [&] { return e.delivery(m1, ep).attempts == 1 && e.delivery(m2, ep).attempts == 1; }));
   CHECK(e.delivery_is(m1, delivery_status::pending, ep));
   CHECK(e.delivery_is(m2, delivery_status::pending, ep));
   const auto m3 = e.submit("{\"n\":3}");
@@ -154,8 +153,7 @@ TEST_CASE("live: a permanent status disables the endpoint at once and fails its 
   CHECK(gone.count() == 3);
 }
 
-TEST_CASE("live: a refused connection is retried until the window ends, then exhausted",
-          "[live]") {
+TEST_CASE("live: a refused connection is retried until the window ends, then exhausted", "[live]") {
   live_engine e([](config::config& c) { c.retry.max_duration = 2s; });
   const auto ep = e.add_endpoint("http://127.0.0.1:" + std::to_string(closed_port()) + "/");
   const auto msg = e.submit("{}", ep);
@@ -183,8 +181,7 @@ TEST_CASE("live: a refused connection is retried until the window ends, then exh
   CHECK(window < e.cfg().retry.max_duration + 300ms);
 }
 
-TEST_CASE("live: a hanging receiver times out as a retryable failure, then succeeds",
-          "[live]") {
+TEST_CASE("live: a hanging receiver times out as a retryable failure, then succeeds", "[live]") {
   test_receiver rx(replies({reply::hang()}, reply::ok()));
   live_engine e([](config::config& c) { c.http.attempt_timeout = 500ms; });
   const auto ep = e.add_endpoint(rx.url());
@@ -204,10 +201,11 @@ TEST_CASE("live: a hanging receiver times out as a retryable failure, then succe
   const auto seen = rx.requests();
   REQUIRE(seen.size() == 2);
   CHECK(gap(seen[0], seen[1]) >= e.cfg().http.attempt_timeout + e.cfg().retry.initial_interval -
-                                   20ms); // the timer starts just before the request arrives
+                                     20ms); // the timer starts just before the request arrives
 }
 
-TEST_CASE("live: HTTPS to a certificate from the configured CA; a name mismatch is a tls error",
+TEST_CASE("live: HTTPS with a certificate from the configured CA is delivered, a name mismatch is "
+          "a tls error",
           "[live][tls]") {
   test_ca ca;
   test_receiver good({}, ca.issue({"127.0.0.1"}));

@@ -81,7 +81,9 @@ test_receiver::handler replies(std::vector<reply> first, reply rest) {
   };
 }
 
-std::vector<reply> times(std::size_t n, const reply& r) { return std::vector<reply>(n, r); }
+std::vector<reply> times(std::size_t n, const reply& r) {
+  return std::vector<reply>(n, r);
+}
 
 std::chrono::milliseconds gap(const received_request& earlier, const received_request& later) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(later.arrival - earlier.arrival);
@@ -101,7 +103,9 @@ live_engine::live_engine(const tuner& tune) : db_path_(dir_.file("hookd.db")) {
   inspector_ = store::open_sqlite_store(db_path_, ro);
 }
 
-live_engine::~live_engine() { stop(); }
+live_engine::~live_engine() {
+  stop();
+}
 
 std::size_t live_engine::start() {
   REQUIRE_FALSE(sys_);
@@ -125,7 +129,9 @@ void live_engine::stop() {
   sys_cfg_.reset();
 }
 
-void live_engine::shutdown() { engine_->shutdown_blocking(); }
+void live_engine::shutdown() {
+  engine_->shutdown_blocking();
+}
 
 template <class Reply, class Handle, class... Ts>
 Reply live_engine::ask(const Handle& dest, Ts&&... xs) {
@@ -133,13 +139,15 @@ Reply live_engine::ask(const Handle& dest, Ts&&... xs) {
   std::optional<Reply> reply;
   caf::error error;
   self->request(dest, request_timeout, std::forward<Ts>(xs)...)
-    .receive([&](Reply& r) { reply = std::move(r); }, [&](caf::error& e) { error = std::move(e); });
+      .receive([&](Reply& r) { reply = std::move(r); },
+               [&](caf::error& e) { error = std::move(e); });
   if (!reply)
     FAIL("request failed: " << describe(error));
   return std::move(*reply);
 }
 
-std::string live_engine::add_endpoint(const std::string& url, std::vector<std::string> event_types) {
+std::string live_engine::add_endpoint(const std::string& url,
+                                      std::vector<std::string> event_types) {
   static policy::id_generator ids;
   store::endpoint_record ep;
   ep.id = ids.next("ep_", wall_now());

@@ -78,7 +78,8 @@ public:
   // Reads through the read-only connection: what is committed.
   std::vector<store::delivery_record> deliveries_of(const std::string& message_id);
   /// The message's delivery to `endpoint_id` (or its only delivery when empty).
-  store::delivery_record delivery(const std::string& message_id, const std::string& endpoint_id = {});
+  store::delivery_record delivery(const std::string& message_id,
+                                  const std::string& endpoint_id = {});
   std::vector<store::attempt_record> attempts_of(const std::string& message_id);
   std::optional<store::endpoint_record> endpoint(const std::string& id);
 

@@ -43,7 +43,9 @@ std::vector<store::attempt_record> attempts_of_all(live_engine& e,
 }
 
 /// When an attempt ended, in wall-clock time.
-time_point ended_at(const store::attempt_record& a) { return a.at + a.elapsed; }
+time_point ended_at(const store::attempt_record& a) {
+  return a.at + a.elapsed;
+}
 
 std::vector<std::string> submit_n(live_engine& e, std::size_t n, const std::string& endpoint_id,
                                   const std::string& event_type = "test.event") {
@@ -81,7 +83,7 @@ TEST_CASE("live: 1,000 attempts hanging for the full timeout do not delay a heal
 
   // One message per endpoint and round: 10 fan-outs of 100 deliveries each.
   const auto stuck_messages = submit_n(e, per_endpoint, {}, "stuck");
-  REQUIRE(stuck.wait_for_count(hanging, 3s)); // all of them hanging at once
+  REQUIRE(stuck.wait_for_count(hanging, 3s));       // all of them hanging at once
   REQUIRE(e.endpoint_actor_of(ok) == caf::actor{}); // nothing went to the healthy one
 
   const auto start = steady::now();
@@ -96,19 +98,19 @@ TEST_CASE("live: 1,000 attempts hanging for the full timeout do not delay a heal
 
   // Then the hanging ones time out as retryable failures, after the healthy ones finished.
   REQUIRE(wait_until(
-    [&] {
-      return all_deliveries(e, stuck_messages, [](const store::delivery_record& d) {
-        return d.attempts >= 1 && d.last_error == attempt_error::timeout &&
-               d.status == delivery_status::pending;
-      });
-    },
-    e.cfg().http.attempt_timeout + 3s));
+      [&] {
+        return all_deliveries(e, stuck_messages, [](const store::delivery_record& d) {
+          return d.attempts >= 1 && d.last_error == attempt_error::timeout &&
+                 d.status == delivery_status::pending;
+        });
+      },
+      e.cfg().http.attempt_timeout + 3s));
   const auto stuck_attempts = attempts_of_all(e, stuck_messages);
   const auto ok_attempts = attempts_of_all(e, ok_messages);
   REQUIRE(ok_attempts.size() == ok_messages.size());
-  const auto first_timeout = std::min_element(
-    stuck_attempts.begin(), stuck_attempts.end(),
-    [](const auto& a, const auto& b) { return ended_at(a) < ended_at(b); });
+  const auto first_timeout =
+      std::min_element(stuck_attempts.begin(), stuck_attempts.end(),
+                       [](const auto& a, const auto& b) { return ended_at(a) < ended_at(b); });
   REQUIRE(first_timeout != stuck_attempts.end());
   CHECK(first_timeout->error == attempt_error::timeout);
   for (const auto& a : ok_attempts)
@@ -146,9 +148,8 @@ TEST_CASE("live: the breaker holds new deliveries after 5 failures, probes once,
   live_engine e;
   const auto ep = e.add_endpoint(rx.url());
   auto messages = submit_n(e, 5, ep);
-  REQUIRE(wait_until([&] {
-    return all_deliveries(e, messages, [](const auto& d) { return d.attempts == 1; });
-  }));
+  REQUIRE(wait_until(
+      [&] { return all_deliveries(e, messages, [](const auto& d) { return d.attempts == 1; }); }));
   // The breaker is open: new messages get no attempt until the probe.
   const auto later = submit_n(e, 5, ep);
   messages.insert(messages.end(), later.begin(), later.end());
@@ -175,9 +176,8 @@ TEST_CASE("live: after a restart pending deliveries resume and keep their attemp
   live_engine e;
   const auto ep = e.add_endpoint(rx.url());
   const auto messages = submit_n(e, 3, ep);
-  REQUIRE(wait_until([&] {
-    return all_deliveries(e, messages, [](const auto& d) { return d.attempts >= 2; });
-  }));
+  REQUIRE(wait_until(
+      [&] { return all_deliveries(e, messages, [](const auto& d) { return d.attempts >= 2; }); }));
 
   e.stop(); // the engine and its actor system are gone; the deliveries are pending on disk
   std::vector<int> before;

@@ -2,9 +2,8 @@
 // request to a healthy one (one io thread, nothing blocks).
 #include "net/io_worker.hpp"
 #include "tests/net/client_harness.hpp"
+#include "tests/support/fd_limit.hpp"
 #include "tests/support/test_receiver.hpp"
-
-#include <sys/resource.h>
 
 #include <catch2/catch.hpp>
 
@@ -23,15 +22,8 @@ namespace {
 /// Raises the soft fd limit as far as allowed and returns how many hanging requests fit
 /// (each needs a client and a server socket), at most `wanted`.
 std::size_t requests_that_fit(std::size_t wanted) {
-  rlimit limit{};
-  getrlimit(RLIMIT_NOFILE, &limit);
-  rlim_t target = std::max<rlim_t>(limit.rlim_cur, 4 * wanted + 256);
-  if (limit.rlim_max != RLIM_INFINITY)
-    target = std::min(target, limit.rlim_max);
-  limit.rlim_cur = target;
-  setrlimit(RLIMIT_NOFILE, &limit);
-  getrlimit(RLIMIT_NOFILE, &limit);
-  return std::min<std::size_t>(wanted, (limit.rlim_cur - 128) / 2);
+  const std::size_t limit = raise_fd_limit(4 * wanted + 256);
+  return std::min<std::size_t>(wanted, (limit - 128) / 2);
 }
 
 /// Completion times and outcomes, written from the io thread, read by the test.

@@ -1,3 +1,4 @@
+// Raising RLIMIT_NOFILE for socket-heavy tests (see fd_limit.hpp).
 #include "tests/support/fd_limit.hpp"
 
 #include <sys/resource.h>

@@ -31,12 +31,14 @@ TEST_CASE("HTTPS succeeds against a certificate from the configured CA", "[tls]"
     CHECK(r.error_detail.empty());
     CHECK(r.status == 200);
     CHECK(r.body == "secure");
+    REQUIRE(rx.requests().size() == 1);
     CHECK(rx.requests().front().tls_server_name.empty());
   }
   SECTION("by host name (DNS SAN, SNI sent)") {
     auto r = h.send(post_to(rx.url_for("localhost", "/tls")));
     CHECK(r.error == attempt_error::none);
     CHECK(r.status == 200);
+    REQUIRE(rx.requests().size() == 1);
     CHECK(rx.requests().front().tls_server_name == "localhost");
   }
   SECTION("keep-alive over TLS") {

@@ -1,40 +1,10 @@
-#include "actors/dispatcher.hpp"
-
-#include "actors/endpoint_actor.hpp"
-#include "delivery/endpoint_registry.hpp"
-#include "logging/logger.hpp"
+#include "actors/dispatcher_state.hpp"
 #include "messages/errors.hpp"
-#include "policy/ids.hpp"
-
-#include <caf/all.hpp>
 
 #include <functional>
-#include <unordered_map>
 
 namespace hookd {
-namespace {
-
-struct live_endpoint {
-  endpoint_actor actor;
-  std::uint64_t sent = 0; ///< deliver_jobs messages sent (the idle handshake compares)
-};
-
-struct dispatcher_state {
-  static inline const char* name = "hookd.dispatcher";
-  dispatcher_deps deps;
-  delivery::endpoint_registry registry;
-  std::unordered_map<std::string, live_endpoint> live;
-  policy::id_generator ids;
-  bool ready = false;
-  bool shutting_down = false;
-  std::shared_ptr<spdlog::logger> log = logging::get("engine");
-};
-
-using dispatcher_ptr = dispatcher_actor::stateful_pointer<dispatcher_state>;
-
-time_point now(dispatcher_ptr self) {
-  return self->state.deps.ctx->clock.now(self->clock());
-}
+namespace dispatch {
 
 // -- endpoint actors ---------------------------------------------------------------------------
 
@@ -51,7 +21,6 @@ live_endpoint& spawn_for(dispatcher_ptr self, const store::endpoint_record& ep, 
   return entry;
 }
 
-/// The live actor of an endpoint, spawning it when needed; nullptr for unknown endpoints.
 live_endpoint* actor_for(dispatcher_ptr self, const std::string& endpoint_id) {
   auto& st = self->state;
   if (auto it = st.live.find(endpoint_id); it != st.live.end())
@@ -61,7 +30,7 @@ live_endpoint* actor_for(dispatcher_ptr self, const std::string& endpoint_id) {
 }
 
 void route(dispatcher_ptr self, std::vector<store::delivery_record>& deliveries,
-           const payload& body) {
+           const payload& body, bool expedite) {
   std::unordered_map<std::string, std::vector<delivery_job>> by_endpoint;
   for (auto& d : deliveries)
     by_endpoint[d.endpoint_id].push_back(job_from(d, body));
@@ -69,10 +38,18 @@ void route(dispatcher_ptr self, std::vector<store::delivery_record>& deliveries,
     auto* live = actor_for(self, endpoint_id);
     if (live == nullptr) // deleted meanwhile; the store failed its deliveries
       continue;
+    expedite_deliveries now_due;
+    if (expedite)
+      for (const auto& job : jobs)
+        now_due.delivery_ids.push_back(job.delivery_id);
     ++live->sent;
     self->send(live->actor, deliver_jobs{std::move(jobs)});
+    if (expedite)
+      self->send(live->actor, std::move(now_due));
   }
 }
+
+namespace {
 
 // -- ingest ------------------------------------------------------------------------------------
 
@@ -99,6 +76,9 @@ caf::result<submit_result> submit(dispatcher_ptr self, submit_message& msg) {
   cmd.message.event_type = std::move(msg.event_type);
   cmd.message.payload = std::move(msg.payload);
   cmd.message.created_at = t;
+  if (!msg.idempotency_key.empty())
+    cmd.idempotency = store::idempotency_record{std::move(msg.idempotency_key),
+                                                std::move(msg.request_hash), cmd.message.id, t};
   for (auto& endpoint_id : targets) {
     store::delivery_record d;
     d.message_id = cmd.message.id;
@@ -118,39 +98,11 @@ caf::result<submit_result> submit(dispatcher_ptr self, submit_message& msg) {
               result.endpoint_ids.push_back(d.endpoint_id);
             route(self, done.deliveries, body);
             result.message = std::move(done.message);
+            result.body = std::move(body);
             rp.deliver(std::move(result));
           },
           [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
   return rp;
-}
-
-// -- registry ----------------------------------------------------------------------------------
-
-caf::result<store::endpoint_record> put_endpoint(dispatcher_ptr self, put_endpoint_cmd& cmd) {
-  auto rp = self->make_response_promise<store::endpoint_record>();
-  self->request(self->state.deps.writer, caf::infinite, std::move(cmd))
-      .then(
-          [=](store::endpoint_record& ep) mutable {
-            auto& st = self->state;
-            const auto* before = st.registry.find(ep.id);
-            const bool status_changed = before != nullptr && before->status != ep.status;
-            st.registry.put(ep);
-            if (auto it = st.live.find(ep.id); it != st.live.end()) {
-              self->send(it->second.actor, ep);
-              if (status_changed)
-                self->send(it->second.actor, endpoint_status_changed{ep.id, ep.status, ep.reason});
-            }
-            rp.deliver(std::move(ep));
-          },
-          [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
-  return rp;
-}
-
-void status_changed(dispatcher_ptr self, endpoint_status_changed& change) {
-  auto& st = self->state;
-  st.registry.set_status(change.endpoint_id, change.status, change.reason);
-  if (auto it = st.live.find(change.endpoint_id); it != st.live.end())
-    self->send(it->second.actor, std::move(change));
 }
 
 // -- life cycle --------------------------------------------------------------------------------
@@ -215,6 +167,10 @@ dispatcher_actor::behavior_type dispatcher(dispatcher_ptr self, dispatcher_deps 
   return {
       [=](submit_message& msg) { return submit(self, msg); },
       [=](put_endpoint_cmd& cmd) { return put_endpoint(self, cmd); },
+      [=](set_endpoint_status_cmd& cmd) { return set_status(self, cmd); },
+      [=](delete_endpoint_cmd& cmd) { return delete_endpoint(self, cmd); },
+      [=](requeue_failed_cmd& cmd) { return requeue_failed(self, cmd); },
+      [=](retry_message_cmd& cmd) { return retry_message(self, cmd); },
       [=](endpoint_idle& idle) {
         auto& st = self->state;
         auto it = st.live.find(idle.endpoint_id);
@@ -244,9 +200,10 @@ dispatcher_actor::behavior_type dispatcher(dispatcher_ptr self, dispatcher_deps 
 }
 
 } // namespace
+} // namespace dispatch
 
 dispatcher_actor spawn_dispatcher(caf::actor_system& sys, dispatcher_deps deps) {
-  return sys.spawn(dispatcher, std::move(deps));
+  return sys.spawn(dispatch::dispatcher, std::move(deps));
 }
 
 } // namespace hookd

@@ -17,49 +17,73 @@ namespace hookd {
 /// kind of destination (a queue, another protocol) implements this same interface.
 using destination_actor = caf::typed_actor<caf::replies_to<attempt_request>::with<attempt_result>>;
 
+// clang-format off
+
 /// The single store writer: groups commands into transactions; replies after COMMIT.
 using store_writer_actor = caf::typed_actor<
-    caf::replies_to<insert_message_cmd>::with<message_inserted>, caf::reacts_to<record_attempt_cmd>,
-    caf::reacts_to<update_delivery_cmd>, caf::reacts_to<set_failing_since_cmd>,
-    caf::replies_to<put_endpoint_cmd>::with<store::endpoint_record>,
-    caf::replies_to<set_endpoint_status_cmd>::with<std::size_t>, // deliveries failed
-    caf::replies_to<delete_endpoint_cmd>::with<bool>,
-    caf::replies_to<requeue_failed_cmd>::with<std::vector<store::delivery_record>>,
-    caf::replies_to<purge_cmd>::with<std::size_t>,
-    caf::replies_to<flush_atom>::with<caf::ok_atom>>; // after everything sent before is committed
+  caf::replies_to<insert_message_cmd>::with<message_inserted>,
+  caf::reacts_to<record_attempt_cmd>,
+  caf::reacts_to<update_delivery_cmd>,
+  caf::reacts_to<set_failing_since_cmd>,
+  caf::replies_to<put_endpoint_cmd>::with<store::endpoint_record>,
+  caf::replies_to<set_endpoint_status_cmd>::with<std::size_t>,  // deliveries failed
+  caf::replies_to<delete_endpoint_cmd>::with<bool>,
+  caf::replies_to<requeue_failed_cmd>::with<requeue_result>,
+  caf::replies_to<requeue_message_cmd>::with<std::vector<store::delivery_record>>,
+  caf::replies_to<purge_cmd>::with<std::size_t>,
+  caf::replies_to<purge_idempotency_cmd>::with<std::size_t>,
+  caf::replies_to<flush_atom>::with<caf::ok_atom>>;  // after everything sent before is committed
 
 /// A reader on its own connection; sees committed data only.
 using store_reader_actor = caf::typed_actor<
-    caf::replies_to<load_pending_query>::with<std::vector<store::delivery_record>>,
-    caf::replies_to<load_payloads_query>::with<std::vector<payload_entry>>,
-    caf::replies_to<endpoints_atom>::with<std::vector<store::endpoint_record>>,
-    caf::replies_to<pending_atom>::with<std::vector<std::string>>>; // endpoints with pending work
+  caf::replies_to<load_pending_query>::with<std::vector<store::delivery_record>>,
+  caf::replies_to<load_payloads_query>::with<std::vector<payload_entry>>,
+  caf::replies_to<endpoints_atom>::with<std::vector<store::endpoint_record>>,
+  caf::replies_to<pending_atom>::with<std::vector<std::string>>,  // endpoints with pending work
+  caf::replies_to<endpoint_query>::with<endpoint_view>,
+  caf::replies_to<list_endpoints_query>::with<std::vector<endpoint_view>>,
+  caf::replies_to<message_query>::with<message_view>,
+  caf::replies_to<attempts_query>::with<std::vector<store::attempt_record>>,
+  caf::replies_to<idempotency_query>::with<store::idempotency_record>>;
 
 /// One per endpoint with work: owns its pending deliveries, timers, breaker, rate limiter and
 /// failure clock (delivery/endpoint_scheduler.hpp).
-using endpoint_actor =
-    caf::typed_actor<caf::reacts_to<deliver_jobs>, caf::reacts_to<expedite_deliveries>,
-                     caf::reacts_to<store::endpoint_record>,  // settings changed
-                     caf::reacts_to<endpoint_status_changed>, // enabled / disabled
-                     caf::reacts_to<tick_atom, time_point>, // its one timer, armed for that instant
-                     caf::reacts_to<idle_atom>,             // idle timer
-                     caf::reacts_to<stop_atom>, // quit now (the dispatcher agreed it is idle)
-                     caf::replies_to<shutdown_atom>::with<caf::ok_atom>>; // stop attempting, answer
-                                                                          // when drained
+using endpoint_actor = caf::typed_actor<
+  caf::reacts_to<deliver_jobs>,
+  caf::reacts_to<expedite_deliveries>,
+  caf::reacts_to<store::endpoint_record>,   // settings changed
+  caf::reacts_to<endpoint_status_changed>,  // enabled / disabled
+  caf::reacts_to<tick_atom, time_point>,    // its one timer, armed for that instant
+  caf::reacts_to<idle_atom>,                // idle timer
+  caf::reacts_to<stop_atom>,                // quit now (the dispatcher agreed it is idle)
+  caf::replies_to<shutdown_atom>::with<caf::ok_atom>>;  // stop attempting; answer when drained
 
-/// Routes deliveries to endpoint actors, spawning them lazily; keeps the endpoint registry.
+/// Routes deliveries to endpoint actors, spawning them lazily; keeps the endpoint registry and
+/// carries out operator actions (persisted through the writer first).
 using dispatcher_actor = caf::typed_actor<
-    caf::replies_to<submit_message>::with<submit_result>,
-    caf::replies_to<put_endpoint_cmd>::with<store::endpoint_record>, caf::reacts_to<endpoint_idle>,
-    caf::reacts_to<endpoint_crashed>, caf::reacts_to<endpoint_status_changed>,
-    caf::replies_to<caf::get_atom, std::string>::with<caf::actor>, // live actor of an endpoint
-    caf::replies_to<recover_atom>::with<std::size_t>,              // endpoints with pending work
-    caf::replies_to<shutdown_atom>::with<caf::ok_atom>>;
+  caf::replies_to<submit_message>::with<submit_result>,
+  caf::replies_to<put_endpoint_cmd>::with<store::endpoint_record>,
+  caf::replies_to<set_endpoint_status_cmd>::with<std::size_t>,  // deliveries failed
+  caf::replies_to<delete_endpoint_cmd>::with<bool>,
+  caf::replies_to<requeue_failed_cmd>::with<std::size_t>,       // deliveries re-queued
+  caf::replies_to<retry_message_cmd>::with<std::size_t>,        // deliveries (re)started
+  caf::reacts_to<endpoint_idle>,
+  caf::reacts_to<endpoint_crashed>,
+  caf::reacts_to<endpoint_status_changed>,
+  caf::replies_to<caf::get_atom, std::string>::with<caf::actor>,  // live actor of an endpoint
+  caf::replies_to<recover_atom>::with<std::size_t>,               // endpoints with pending work
+  caf::replies_to<shutdown_atom>::with<caf::ok_atom>>;
 
 /// Disables endpoints, raises alerts, restarts crashed endpoint actors.
-using supervisor_actor =
-    caf::typed_actor<caf::reacts_to<dispatcher_actor>, // wiring at start-up
-                     caf::reacts_to<watch_endpoint>, caf::reacts_to<disable_endpoint>,
-                     caf::reacts_to<alert_event>>;
+using supervisor_actor = caf::typed_actor<
+  caf::reacts_to<dispatcher_actor>,  // wiring at start-up
+  caf::reacts_to<watch_endpoint>,
+  caf::reacts_to<disable_endpoint>,
+  caf::reacts_to<alert_event>>;
+
+/// Periodic housekeeping (retention purge).
+using janitor_actor = caf::typed_actor<caf::reacts_to<tick_atom>>;
+
+// clang-format on
 
 } // namespace hookd

@@ -26,6 +26,17 @@ auto guarded(reader_ptr self, Fn fn) -> caf::result<decltype(fn(*self->state.db)
   }
 }
 
+/// Runs a query that may itself answer with an error.
+template <class Fn>
+auto guarded_or(reader_ptr self, Fn fn) -> decltype(fn(*self->state.db)) {
+  try {
+    return fn(*self->state.db);
+  } catch (const store::error& e) {
+    logging::get("store")->error("store read failed: {}", e.what());
+    return make_error(errc::store_failed, e.what());
+  }
+}
+
 store_reader_actor::behavior_type reader(reader_ptr self, std::shared_ptr<store::store> db) {
   self->state.db = std::move(db);
   return {
@@ -45,6 +56,46 @@ store_reader_actor::behavior_type reader(reader_ptr self, std::shared_ptr<store:
       },
       [=](pending_atom) {
         return guarded(self, [](store::store& s) { return s.endpoints_with_pending(); });
+      },
+      [=](const endpoint_query& q) -> caf::result<endpoint_view> {
+        return guarded_or(self, [&](store::store& s) -> caf::result<endpoint_view> {
+          auto ep = s.find_endpoint(q.endpoint_id);
+          if (!ep)
+            return make_error(errc::unknown_endpoint, "no endpoint " + q.endpoint_id);
+          const std::string ids[] = {q.endpoint_id};
+          auto stats = s.stats_of(ids, q.stats_since);
+          return endpoint_view{std::move(*ep), stats.front().second};
+        });
+      },
+      [=](const list_endpoints_query& q) {
+        return guarded(self, [&](store::store& s) {
+          auto endpoints = s.list_endpoints(q.after_id, q.limit);
+          std::vector<std::string> ids;
+          for (const auto& ep : endpoints)
+            ids.push_back(ep.id);
+          auto stats = s.stats_of(ids, q.stats_since);
+          std::vector<endpoint_view> page;
+          for (std::size_t i = 0; i < endpoints.size(); ++i)
+            page.push_back(endpoint_view{std::move(endpoints[i]), stats[i].second});
+          return page;
+        });
+      },
+      [=](const message_query& q) -> caf::result<message_view> {
+        return guarded_or(self, [&](store::store& s) -> caf::result<message_view> {
+          auto msg = s.find_message(q.message_id);
+          if (!msg)
+            return make_error(errc::unknown_message, "no message " + q.message_id);
+          auto deliveries = s.deliveries_of(msg->seq);
+          return message_view{std::move(*msg), std::move(deliveries)};
+        });
+      },
+      [=](const attempts_query& q) {
+        return guarded(self, [&](store::store& s) { return s.attempts_of(q.message_id); });
+      },
+      [=](const idempotency_query& q) {
+        return guarded(self, [&](store::store& s) {
+          return s.find_idempotency(q.key).value_or(store::idempotency_record{});
+        });
       },
   };
 }

@@ -34,7 +34,9 @@ struct writer_state {
 using writer_ptr = writer_impl::stateful_pointer<writer_state>;
 
 /// Runs `ops` in one transaction; throws store::error (after rolling back) on failure.
-void run_transaction(store::store& db, std::vector<operation>& ops) {
+void run_transaction(writer_state& st, std::vector<operation>& ops) {
+  auto& db = *st.db;
+  const auto started = std::chrono::steady_clock::now();
   db.begin();
   try {
     for (auto& op : ops)
@@ -49,6 +51,11 @@ void run_transaction(store::store& db, std::vector<operation>& ops) {
     }
     throw;
   }
+  const auto took = std::chrono::duration_cast<std::chrono::microseconds>(
+    std::chrono::steady_clock::now() - started);
+  st.log->trace("committed {} commands in {} us", ops.size(), took.count());
+  if (st.opts.on_commit)
+    st.opts.on_commit(ops.size(), took);
 }
 
 void commit(writer_ptr self) {
@@ -58,16 +65,11 @@ void commit(writer_ptr self) {
     return;
   std::vector<operation> ops;
   ops.swap(st.batch);
-  const auto started = std::chrono::steady_clock::now();
   try {
-    run_transaction(*st.db, ops);
+    run_transaction(st, ops);
     for (auto& op : ops)
       if (op.done)
         op.done();
-    st.log->trace("committed {} commands in {} us", ops.size(),
-                  std::chrono::duration_cast<std::chrono::microseconds>(
-                      std::chrono::steady_clock::now() - started)
-                      .count());
     return;
   } catch (const store::error& e) {
     st.log->error("batch of {} commands failed ({}); retrying one by one", ops.size(), e.what());
@@ -77,7 +79,7 @@ void commit(writer_ptr self) {
     std::vector<operation> single;
     single.push_back(std::move(op));
     try {
-      run_transaction(*st.db, single);
+      run_transaction(st, single);
       if (single.front().done)
         single.front().done();
     } catch (const store::error& e) {
@@ -136,7 +138,12 @@ writer_impl::behavior_type writer(writer_ptr self, std::shared_ptr<store::store>
       [=](insert_message_cmd& in) -> caf::result<message_inserted> {
         auto cmd = std::make_shared<insert_message_cmd>(std::move(in));
         return enqueue<message_inserted>(
-            self, [cmd](store::store& db) { db.insert_message(cmd->message, cmd->deliveries); },
+            self,
+        [cmd](store::store& db) {
+          db.insert_message(cmd->message, cmd->deliveries);
+          if (!cmd->idempotency.key.empty())
+            db.put_idempotency(cmd->idempotency);
+        },
             [cmd] {
               return message_inserted{std::move(cmd->message), std::move(cmd->deliveries)};
             });
@@ -177,16 +184,23 @@ writer_impl::behavior_type writer(writer_ptr self, std::shared_ptr<store::store>
           return db.delete_endpoint(cmd.endpoint_id, cmd.at);
         });
       },
-      [=](requeue_failed_cmd& cmd) -> caf::result<std::vector<store::delivery_record>> {
-        return enqueue_value<std::vector<store::delivery_record>>(
-            self, [cmd = std::move(cmd)](store::store& db) {
-              db.requeue_failed(cmd.endpoint_id, cmd.since, cmd.now);
-              return db.load_pending(cmd.endpoint_id);
-            });
+      [=](requeue_failed_cmd& cmd) -> caf::result<requeue_result> {
+        return enqueue_value<requeue_result>(self, [cmd = std::move(cmd)](store::store& db) {
+          const auto requeued = db.requeue_failed(cmd.endpoint_id, cmd.since, cmd.now);
+          return requeue_result{requeued, db.load_pending(cmd.endpoint_id)};
+        });
       },
       [=](purge_cmd& cmd) -> caf::result<std::size_t> {
         return enqueue_value<std::size_t>(
-            self, [cmd](store::store& db) { return db.purge_finished(cmd.before); });
+            self, [cmd](store::store& db) { return db.purge_finished(cmd.before, cmd.limit); });
+      },
+      [=](requeue_message_cmd& cmd) -> caf::result<std::vector<store::delivery_record>> {
+        return enqueue_value<std::vector<store::delivery_record>>(
+            self, [cmd](store::store& db) { return db.requeue_message(cmd.message_seq, cmd.now); });
+      },
+      [=](purge_idempotency_cmd& cmd) -> caf::result<std::size_t> {
+        return enqueue_value<std::size_t>(
+            self, [cmd](store::store& db) { return db.purge_idempotency(cmd.before); });
       },
       [=](flush_atom) -> caf::result<caf::ok_atom> {
         return enqueue_value<caf::ok_atom>(self, [](store::store&) { return caf::ok_atom_v; });

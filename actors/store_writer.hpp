@@ -14,6 +14,8 @@
 
 #include <caf/actor_system.hpp>
 
+#include <chrono>
+#include <functional>
 #include <memory>
 
 namespace hookd {
@@ -21,6 +23,9 @@ namespace hookd {
 struct store_writer_options {
   bool detached = true;
   std::size_t max_batch = 2048;
+  /// Called on the writer's thread after each successful COMMIT with the number of commands
+  /// in the transaction and how long it took (metrics, tests).
+  std::function<void(std::size_t commands, std::chrono::microseconds took)> on_commit;
 };
 
 store_writer_actor spawn_store_writer(caf::actor_system& sys, std::shared_ptr<store::store> db,

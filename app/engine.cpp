@@ -3,6 +3,7 @@
 #include "actors/dispatcher.hpp"
 #include "actors/engine_context.hpp"
 #include "actors/http_destination.hpp"
+#include "actors/janitor.hpp"
 #include "actors/store_reader.hpp"
 #include "actors/store_writer.hpp"
 #include "actors/supervisor.hpp"
@@ -31,9 +32,10 @@ void configure_actor_system(caf::actor_system_config& cfg) {
 engine::engine(caf::actor_system& sys, std::shared_ptr<const config::config> cfg,
                engine_options opts)
     : sys_(sys), cfg_(std::move(cfg)) {
-  auto ctx = std::make_shared<const engine_context>(
+  ctx_ = std::make_shared<const engine_context>(
       engine_context{cfg_, opts.clock.value_or(wall_clock::anchored_now(sys.clock()))});
-  writer_ = spawn_store_writer(sys, opts.open_store(), store_writer_options{opts.detached_store});
+  const auto& ctx = ctx_;
+  writer_ = spawn_store_writer(sys, opts.open_store(), store_writer_options{opts.detached_store, 2048, {}});
   reader_ = spawn_store_reader(sys, opts.open_store(), opts.detached_store);
   destinations_ =
       opts.make_destinations ? opts.make_destinations(sys) : http_destinations(sys, *cfg_);
@@ -41,6 +43,7 @@ engine::engine(caf::actor_system& sys, std::shared_ptr<const config::config> cfg
   dispatcher_ =
       spawn_dispatcher(sys, dispatcher_deps{ctx, writer_, reader_, supervisor_, destinations_});
   caf::anon_send(supervisor_, dispatcher_);
+  janitor_ = spawn_janitor(sys, janitor_deps{ctx, writer_});
 }
 
 engine::~engine() {
@@ -48,6 +51,7 @@ engine::~engine() {
     if (handle)
       caf::anon_send_exit(handle, caf::exit_reason::user_shutdown);
   };
+  stop(janitor_);
   stop(dispatcher_);
   stop(supervisor_);
   for (const auto& d : destinations_)

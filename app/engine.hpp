@@ -7,6 +7,7 @@
 // Start-up: construct, then send recover_atom to dispatcher() (or call recover_blocking());
 // the engine takes new messages once recovery answered. Shutdown: shutdown_blocking() drains
 // endpoint actors and flushes the store; the destructor stops every actor.
+#include "actors/engine_context.hpp"
 #include "actors/interfaces.hpp"
 #include "actors/wall_clock.hpp"
 #include "config/config.hpp"
@@ -43,6 +44,7 @@ public:
   const supervisor_actor& supervisor() const { return supervisor_; }
   const store_writer_actor& writer() const { return writer_; }
   const store_reader_actor& reader() const { return reader_; }
+  const engine_context_ptr& context() const { return ctx_; }
   const config::config& cfg() const { return *cfg_; }
 
   /// Loads endpoints and re-creates actors for pending work; returns how many endpoints had
@@ -56,11 +58,13 @@ public:
 private:
   caf::actor_system& sys_;
   std::shared_ptr<const config::config> cfg_;
+  engine_context_ptr ctx_;
   store_writer_actor writer_;
   store_reader_actor reader_;
   std::vector<destination_actor> destinations_;
   supervisor_actor supervisor_;
   dispatcher_actor dispatcher_;
+  janitor_actor janitor_;
 };
 
 /// The actor-system configuration hookd runs with (message types registered, scheduler sized).

@@ -15,6 +15,7 @@ enum class errc : std::uint8_t {
   endpoint_disabled, ///< the endpoint does not take new deliveries
   shutting_down,     ///< the engine is stopping and accepts no new work
   not_ready,         ///< recovery has not finished
+  unknown_message,   ///< no message with that id
 };
 
 inline constexpr caf::atom_value error_category = caf::atom("hookd");

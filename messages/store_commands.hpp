@@ -18,6 +18,7 @@ namespace hookd {
 struct insert_message_cmd {
   store::message_record message;
   std::vector<store::delivery_record> deliveries;
+  store::idempotency_record idempotency; ///< stored in the same transaction; key empty: none
 };
 /// Reply: the same, with seq and delivery ids assigned.
 struct message_inserted {
@@ -58,14 +59,35 @@ struct delete_endpoint_cmd {
   time_point at = no_time;
 };
 
+/// Reply to requeue_failed_cmd: how many were re-queued, and every pending delivery of the
+/// endpoint afterwards (to route).
+struct requeue_result {
+  std::size_t requeued = 0;
+  std::vector<store::delivery_record> pending;
+};
+
 struct requeue_failed_cmd {
   std::string endpoint_id;
   time_point since = no_time;
   time_point now = no_time;
 };
 
+/// Removes finished messages created before `before`, at most `limit` per command.
 struct purge_cmd {
   time_point before = no_time;
+  std::size_t limit = 1000;
+};
+
+/// Forgets Idempotency-Keys created before `before`. Reply: how many.
+struct purge_idempotency_cmd {
+  time_point before = no_time;
+};
+
+/// Re-queues a message's failed deliveries (enabled endpoints only) for one extra attempt.
+/// Reply: every pending delivery of the message afterwards.
+struct requeue_message_cmd {
+  std::int64_t message_seq = 0;
+  time_point now = no_time;
 };
 
 // -- reads ------------------------------------------------------------------------------------
@@ -78,12 +100,50 @@ struct load_payloads_query {
   std::vector<std::int64_t> message_seqs;
 };
 
+/// One endpoint (and its stats since `stats_since`) → endpoint_view, or errc::unknown_endpoint.
+struct endpoint_query {
+  std::string endpoint_id;
+  time_point stats_since = no_time;
+};
+
+struct endpoint_view {
+  store::endpoint_record endpoint;
+  store::endpoint_stats stats;
+};
+
+/// A page of endpoints after `after_id` → std::vector<endpoint_view> (up to `limit`).
+struct list_endpoints_query {
+  std::string after_id;
+  std::size_t limit = 20;
+  time_point stats_since = no_time;
+};
+
+/// A message with its deliveries → message_view, or errc::unknown_message.
+struct message_query {
+  std::string message_id;
+};
+
+struct message_view {
+  store::message_record message;
+  std::vector<store::delivery_record> deliveries;
+};
+
+/// The attempt log of a message → std::vector<store::attempt_record>.
+struct attempts_query {
+  std::string message_id;
+};
+
+/// An Idempotency-Key → idempotency_record (key empty when unknown).
+struct idempotency_query {
+  std::string key;
+};
+
 struct payload_entry {
   std::int64_t message_seq = 0;
   payload body;
 };
 
-HOOKD_INSPECT(insert_message_cmd, x.message, x.deliveries)
+HOOKD_INSPECT(insert_message_cmd, x.message, x.deliveries, x.idempotency)
 HOOKD_INSPECT(message_inserted, x.message, x.deliveries)
 HOOKD_INSPECT(record_attempt_cmd, x.attempt, x.update)
 HOOKD_INSPECT(update_delivery_cmd, x.update)
@@ -92,9 +152,19 @@ HOOKD_INSPECT(put_endpoint_cmd, x.endpoint)
 HOOKD_INSPECT(set_endpoint_status_cmd, x.endpoint_id, x.status, x.reason, x.fail_reason, x.at)
 HOOKD_INSPECT(delete_endpoint_cmd, x.endpoint_id, x.at)
 HOOKD_INSPECT(requeue_failed_cmd, x.endpoint_id, x.since, x.now)
-HOOKD_INSPECT(purge_cmd, x.before)
+HOOKD_INSPECT(requeue_result, x.requeued, x.pending)
+HOOKD_INSPECT(purge_cmd, x.before, x.limit)
 HOOKD_INSPECT(load_pending_query, x.endpoint_id)
 HOOKD_INSPECT(load_payloads_query, x.message_seqs)
 HOOKD_INSPECT(payload_entry, x.message_seq, x.body)
+HOOKD_INSPECT(purge_idempotency_cmd, x.before)
+HOOKD_INSPECT(requeue_message_cmd, x.message_seq, x.now)
+HOOKD_INSPECT(endpoint_query, x.endpoint_id, x.stats_since)
+HOOKD_INSPECT(endpoint_view, x.endpoint, x.stats)
+HOOKD_INSPECT(list_endpoints_query, x.after_id, x.limit, x.stats_since)
+HOOKD_INSPECT(message_query, x.message_id)
+HOOKD_INSPECT(message_view, x.message, x.deliveries)
+HOOKD_INSPECT(attempts_query, x.message_id)
+HOOKD_INSPECT(idempotency_query, x.key)
 
 } // namespace hookd

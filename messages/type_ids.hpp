@@ -5,6 +5,7 @@
 #include "messages/delivery.hpp"
 #include "messages/ingest.hpp"
 #include "messages/lifecycle.hpp"
+#include "messages/operations.hpp"
 #include "messages/records.hpp"
 #include "messages/store_commands.hpp"
 
@@ -59,6 +60,20 @@ CAF_ADD_TYPE_ID(hookd, (hookd::load_pending_query))
 CAF_ADD_TYPE_ID(hookd, (hookd::load_payloads_query))
 CAF_ADD_TYPE_ID(hookd, (hookd::payload_entry))
 CAF_ADD_TYPE_ID(hookd, (std::vector<hookd::payload_entry>))
+CAF_ADD_TYPE_ID(hookd, (hookd::purge_idempotency_cmd))
+CAF_ADD_TYPE_ID(hookd, (hookd::requeue_message_cmd))
+CAF_ADD_TYPE_ID(hookd, (hookd::endpoint_query))
+CAF_ADD_TYPE_ID(hookd, (hookd::endpoint_view))
+CAF_ADD_TYPE_ID(hookd, (std::vector<hookd::endpoint_view>))
+CAF_ADD_TYPE_ID(hookd, (hookd::list_endpoints_query))
+CAF_ADD_TYPE_ID(hookd, (hookd::message_query))
+CAF_ADD_TYPE_ID(hookd, (hookd::message_view))
+CAF_ADD_TYPE_ID(hookd, (hookd::attempts_query))
+CAF_ADD_TYPE_ID(hookd, (hookd::idempotency_query))
+CAF_ADD_TYPE_ID(hookd, (hookd::store::endpoint_stats))
+CAF_ADD_TYPE_ID(hookd, (hookd::store::idempotency_record))
+CAF_ADD_TYPE_ID(hookd, (hookd::retry_message_cmd))
+CAF_ADD_TYPE_ID(hookd, (hookd::requeue_result))
 
 // atoms
 CAF_ADD_ATOM(hookd, hookd, tick_atom, "tick")

@@ -9,5 +9,9 @@ struct http_response;
 struct client_options;
 class http_client;
 class io_worker;
+struct server_request;
+struct server_response;
+struct server_options;
+class http_server;
 
 } // namespace hookd::net

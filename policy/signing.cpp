@@ -75,6 +75,30 @@ std::string hmac_sha256(std::string_view key, std::span<const std::string_view> 
   return out;
 }
 
+std::string sha256(std::span<const std::string_view> parts) {
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx{EVP_MD_CTX_new(), EVP_MD_CTX_free};
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1)
+    throw std::runtime_error("OpenSSL: SHA-256 init failed");
+  for (auto part : parts)
+    EVP_DigestUpdate(ctx.get(), part.data(), part.size());
+  std::string out(EVP_MAX_MD_SIZE, '\0');
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len);
+  out.resize(len);
+  return out;
+}
+
+std::string to_hex(std::string_view bytes) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char b : bytes) {
+    out += digits[b >> 4];
+    out += digits[b & 15];
+  }
+  return out;
+}
+
 std::string generate_secret(std::size_t bytes) {
   bytes = std::clamp<std::size_t>(bytes, 24, 64);
   std::string key(bytes, '\0');

@@ -27,6 +27,12 @@ std::optional<std::string> base64_decode(std::string_view text);
 /// Raw 32-byte HMAC-SHA256 over the concatenation of `parts`.
 std::string hmac_sha256(std::string_view key, std::span<const std::string_view> parts);
 
+/// Raw 32-byte SHA-256 over the concatenation of `parts`.
+std::string sha256(std::span<const std::string_view> parts);
+
+/// Lower-case hex of `bytes`.
+std::string to_hex(std::string_view bytes);
+
 /// A fresh Standard Webhooks secret: "whsec_" + base64 of `bytes` random bytes (24–64).
 std::string generate_secret(std::size_t bytes = 32);
 

@@ -82,4 +82,22 @@ struct attempt_record {
   std::string response_body; ///< first 4 KiB at most
 };
 
+/// Per-endpoint figures for the API's `stats` field.
+struct endpoint_stats {
+  std::int64_t pending = 0;
+  std::int64_t delivered = 0;
+  std::int64_t failed = 0;
+  std::int64_t attempts_succeeded = 0; ///< attempts since the `since` given to the query
+  std::int64_t attempts_failed = 0;    ///< (failure or permanent outcome)
+};
+
+/// An Idempotency-Key the API has seen: the same key with the same request (hash) returns the
+/// message created the first time; another request under that key is a conflict.
+struct idempotency_record {
+  std::string key;
+  std::string request_hash; ///< e.g. hex SHA-256 of method, path and body
+  std::string message_id;
+  time_point created_at = no_time;
+};
+
 } // namespace hookd::store

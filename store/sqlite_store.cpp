@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <limits>
+#include <map>
 #include <system_error>
 
 namespace hookd::store {
@@ -71,8 +73,9 @@ public:
 };
 
 // -- SQL ------------------------------------------------------------------------------------------
-// Status literals are the codes of store/enum_codes.hpp (0 pending, 2 failed): SQLite picks a
-// partial index only for a literal that matches its WHERE clause.
+// Status literals are the codes of store/enum_codes.hpp (deliveries: 0 pending, 2 failed;
+// endpoints: 0 enabled; attempts: 0 success, 1 failure, 2 permanent): SQLite picks a partial
+// index only for a literal that matches its WHERE clause.
 
 constexpr const char* endpoint_columns =
     "id, url, description, event_types, secret, previous_secret, previous_secret_expires_at, "
@@ -84,10 +87,12 @@ constexpr const char* delivery_columns =
     "d.first_attempt_at, d.next_attempt_at, d.last_status_code, d.last_error, m.created_at, "
     "d.updated_at FROM deliveries d JOIN messages m ON m.seq = d.message_seq ";
 
-/// Messages created before ?1 none of whose deliveries is pending.
-constexpr const char* finished_messages =
+/// The oldest ?2 messages created before ?1 none of whose deliveries is pending
+/// (messages_by_created_at holds (created_at, seq) in order: no sort).
+constexpr const char* finished_messages_sql =
     "SELECT m.seq FROM messages m WHERE m.created_at < ?1 AND NOT EXISTS "
-    "(SELECT 1 FROM deliveries p WHERE p.message_seq = m.seq AND p.status = 0)";
+    "(SELECT 1 FROM deliveries p WHERE p.message_seq = m.seq AND p.status = 0) "
+    "ORDER BY m.created_at, m.seq LIMIT ?2";
 
 /// Payloads are read this many seqs per statement; a short last chunk repeats its last seq.
 constexpr std::size_t payload_chunk = 64;
@@ -118,9 +123,13 @@ struct statements {
         update_delivery{db, "UPDATE deliveries SET status = ?, reason = ?, attempts = ?, "
                             "first_attempt_at = ?, next_attempt_at = ?, last_status_code = ?, "
                             "last_error = ?, updated_at = ? WHERE id = ?"},
-        insert_attempt{db, "INSERT INTO attempts (delivery_id, at, outcome, status_code, "
-                           "elapsed_ms, error, error_detail, response_body) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"},
+        // The endpoint id is the delivery's (its row was just updated: a cached page).
+        insert_attempt{db, "INSERT INTO attempts (delivery_id, endpoint_id, at, outcome, "
+                           "status_code, elapsed_ms, error, error_detail, response_body) "
+                           "SELECT id, endpoint_id, ?, ?, ?, ?, ?, ?, ? FROM deliveries "
+                           "WHERE id = ?"},
+        put_idempotency{db, "INSERT INTO idempotency_keys (key, request_hash, message_id, "
+                            "created_at) VALUES (?, ?, ?, ?)"},
         put_endpoint{db, cat({"INSERT OR REPLACE INTO endpoints (", endpoint_columns,
                               ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"})},
         set_endpoint_status{db, "UPDATE endpoints SET status = ?, disabled_reason = ?, "
@@ -133,17 +142,37 @@ struct statements {
                            "first_attempt_at = NULL, next_attempt_at = ?1, updated_at = ?1 "
                            "WHERE endpoint_id = ?2 AND status = 2 AND (SELECT created_at FROM "
                            "messages WHERE seq = deliveries.message_seq) >= ?3"},
-        purge_attempts{db, cat({"DELETE FROM attempts WHERE delivery_id IN (SELECT id FROM "
-                                "deliveries WHERE message_seq IN (",
-                                finished_messages, "))"})},
-        purge_deliveries{
-            db, cat({"DELETE FROM deliveries WHERE message_seq IN (", finished_messages, ")"})},
-        // Runs after purge_deliveries: a finished message has no deliveries left by then.
-        purge_messages{db, "DELETE FROM messages WHERE created_at < ?1 AND NOT EXISTS "
-                           "(SELECT 1 FROM deliveries d WHERE d.message_seq = messages.seq)"},
+        requeue_message{db, "UPDATE deliveries SET status = 0, reason = 0, next_attempt_at = ?1, "
+                            "updated_at = ?1 WHERE message_seq = ?2 AND status = 2 AND EXISTS "
+                            "(SELECT 1 FROM endpoints e WHERE e.id = deliveries.endpoint_id "
+                            "AND e.status = 0)"},
+        pending_of_message{
+            db, cat({delivery_columns, "WHERE d.message_seq = ? AND d.status = 0 ORDER BY d.id"})},
+        add_delivery_totals{db, "INSERT INTO delivery_totals (endpoint_id, deliveries) "
+                                "VALUES (?1, ?2) ON CONFLICT (endpoint_id) "
+                                "DO UPDATE SET deliveries = deliveries + excluded.deliveries"},
+        finished_messages{db, finished_messages_sql},
+        purge_endpoints_of{db, "SELECT endpoint_id FROM deliveries WHERE message_seq = ?"},
+        purge_attempts{db, "DELETE FROM attempts WHERE delivery_id IN "
+                           "(SELECT id FROM deliveries WHERE message_seq = ?)"},
+        purge_deliveries{db, "DELETE FROM deliveries WHERE message_seq = ?"},
+        purge_message{db, "DELETE FROM messages WHERE seq = ?"},
+        purge_idempotency{db, "DELETE FROM idempotency_keys WHERE created_at < ?"},
         load_endpoints{
             db, cat({"SELECT ", endpoint_columns, " FROM endpoints ORDER BY created_at, id"})},
         find_endpoint{db, cat({"SELECT ", endpoint_columns, " FROM endpoints WHERE id = ?"})},
+        list_endpoints{db, cat({"SELECT ", endpoint_columns,
+                                " FROM endpoints WHERE id > ? ORDER BY id LIMIT ?"})},
+        // Each count reads one index: the partial ones for pending and failed,
+        // attempts_by_endpoint (covering) for the attempts.
+        delivery_counts{db, "SELECT (SELECT count(*) FROM deliveries WHERE endpoint_id = ?1 AND "
+                            "status = 0), (SELECT count(*) FROM deliveries WHERE endpoint_id = ?1 "
+                            "AND status = 2), (SELECT deliveries FROM delivery_totals WHERE "
+                            "endpoint_id = ?1)"},
+        attempt_counts{db, "SELECT coalesce(sum(outcome = 0), 0), coalesce(sum(outcome IN (1, 2)), "
+                           "0) FROM attempts WHERE endpoint_id = ? AND at >= ?"},
+        find_idempotency{db, "SELECT key, request_hash, message_id, created_at FROM "
+                             "idempotency_keys WHERE key = ?"},
         endpoints_with_pending{db, "SELECT DISTINCT endpoint_id FROM deliveries WHERE status = 0 "
                                    "ORDER BY endpoint_id"},
         load_pending{db, cat({delivery_columns, "WHERE d.endpoint_id = ? AND d.status = 0 "
@@ -152,16 +181,19 @@ struct statements {
         find_message{db,
                      "SELECT seq, id, event_type, payload, created_at FROM messages WHERE id = ?"},
         deliveries_of{db, cat({delivery_columns, "WHERE d.message_seq = ? ORDER BY d.id"})},
-        attempts_of{db, "SELECT a.seq, a.delivery_id, m.id, d.endpoint_id, a.at, a.outcome, "
+        attempts_of{db, "SELECT a.seq, a.delivery_id, m.id, a.endpoint_id, a.at, a.outcome, "
                         "a.status_code, a.elapsed_ms, a.error, a.error_detail, a.response_body "
                         "FROM messages m JOIN deliveries d ON d.message_seq = m.seq "
                         "JOIN attempts a ON a.delivery_id = d.id WHERE m.id = ? ORDER BY a.seq"} {}
 
   statement begin, commit, rollback;
-  statement insert_message, insert_delivery, update_delivery, insert_attempt;
+  statement insert_message, insert_delivery, update_delivery, insert_attempt, put_idempotency;
   statement put_endpoint, set_endpoint_status, set_failing_since, fail_pending, delete_endpoint;
-  statement requeue_failed, purge_attempts, purge_deliveries, purge_messages;
-  statement load_endpoints, find_endpoint, endpoints_with_pending, load_pending, load_payloads;
+  statement requeue_failed, requeue_message, pending_of_message, add_delivery_totals;
+  statement finished_messages, purge_endpoints_of, purge_attempts, purge_deliveries, purge_message;
+  statement purge_idempotency;
+  statement load_endpoints, find_endpoint, list_endpoints, delivery_counts, attempt_counts;
+  statement find_idempotency, endpoints_with_pending, load_pending, load_payloads;
   statement find_message, deliveries_of, attempts_of;
 };
 
@@ -269,6 +301,21 @@ message_record read_message(query& q) {
   return m;
 }
 
+idempotency_record read_idempotency(query& q) {
+  idempotency_record r;
+  r.key = q.column_text();
+  r.request_hash = q.column_text();
+  r.message_id = q.column_text();
+  r.created_at = q.column_time();
+  return r;
+}
+
+/// A count for SQL LIMIT (a signed 64-bit integer).
+std::int64_t sql_limit(std::size_t n) {
+  constexpr auto max = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
+  return static_cast<std::int64_t>(std::min(n, max));
+}
+
 /// Runs `q` and collects every row with `read`.
 template <class Read>
 auto read_all(query& q, Read read) {
@@ -293,6 +340,7 @@ public:
     query{sql_.begin, "begin"}.run();
     explicit_transaction_ = true;
     broken_because_.clear();
+    totals_delta_.clear();
   }
 
   void commit() override {
@@ -302,6 +350,7 @@ public:
                     "it back after an earlier failure; database " +
                     db_.path() + ")");
       check_usable("commit");
+      flush_totals("commit");
       query{sql_.commit, "commit"}.run();
     } catch (...) {
       rollback_quietly(); // a failed commit leaves nothing open behind it
@@ -313,6 +362,7 @@ public:
   void rollback() override {
     explicit_transaction_ = false;
     broken_because_.clear();
+    totals_delta_.clear();
     if (db_.in_transaction())
       query{sql_.rollback, "rollback"}.run();
   }
@@ -320,6 +370,7 @@ public:
   void rollback_quietly() noexcept {
     explicit_transaction_ = false;
     broken_because_.clear();
+    totals_delta_.clear();
     db_.rollback_quietly();
   }
 
@@ -340,6 +391,8 @@ public:
       seq = db_.last_insert_rowid();
       for (const auto& d : deliveries)
         ids.push_back(insert_delivery(seq, d, initial_update_time(msg, d)));
+      for (const auto& d : deliveries) // last: only once every row is written
+        ++totals_delta_[d.endpoint_id];
     });
     msg.seq = seq;
     for (std::size_t i = 0; i < deliveries.size(); ++i) {
@@ -352,6 +405,16 @@ public:
     }
   }
 
+  void put_idempotency(const idempotency_record& rec) override {
+    check_writable("put_idempotency");
+    query q{sql_.put_idempotency, "put_idempotency"};
+    q.bind_text(rec.key)
+        .bind_text(rec.request_hash)
+        .bind_text(rec.message_id)
+        .bind_time(rec.created_at);
+    q.run(); // a key that exists fails the primary key: nothing written
+  }
+
   void record_attempt(attempt_record& a, const delivery_update& d) override {
     constexpr std::string_view op = "record_attempt";
     if (a.delivery_id != 0 && a.delivery_id != d.delivery_id)
@@ -360,14 +423,14 @@ public:
     atomically(op, [&] {
       apply_update(d, op);
       query q{sql_.insert_attempt, op};
-      q.bind_int(d.delivery_id)
-          .bind_time(a.at)
+      q.bind_time(a.at)
           .bind_int(encode(a.outcome))
           .bind_int(a.status_code)
           .bind_int(a.elapsed.count())
           .bind_int(encode(a.error))
           .bind_text(a.error_detail)
-          .bind_blob(a.response_body);
+          .bind_blob(a.response_body)
+          .bind_int(d.delivery_id);
       q.run();
       a.seq = db_.last_insert_rowid();
     });
@@ -430,18 +493,59 @@ public:
     return changed_rows();
   }
 
-  std::size_t purge_finished(time_point before) override {
+  std::vector<delivery_record> requeue_message(std::int64_t message_seq, time_point now) override {
+    constexpr std::string_view op = "requeue_message";
+    std::vector<delivery_record> pending;
+    atomically(op, [&] {
+      {
+        query q{sql_.requeue_message, op};
+        q.bind_time(now).bind_int(message_seq);
+        q.run();
+      }
+      query q{sql_.pending_of_message, op};
+      q.bind_int(message_seq);
+      pending = read_all(q, read_delivery);
+    });
+    return pending;
+  }
+
+  std::size_t purge_finished(time_point before, std::size_t limit) override {
     constexpr std::string_view op = "purge_finished";
     std::size_t purged = 0;
     atomically(op, [&] {
-      for (auto* s : {&sql_.purge_attempts, &sql_.purge_deliveries, &sql_.purge_messages}) {
-        query q{*s, op};
-        q.bind_time(before);
-        q.run();
+      std::vector<std::int64_t> seqs;
+      {
+        query q{sql_.finished_messages, op};
+        q.bind_time(before).bind_int(sql_limit(limit));
+        seqs = read_all(q, [](query& row) { return row.column_int(); });
       }
-      purged = changed_rows(); // of purge_messages
+      std::map<std::string, std::int64_t> removed; // deliveries per endpoint
+      for (auto seq : seqs) {
+        {
+          query q{sql_.purge_endpoints_of, op};
+          q.bind_int(seq);
+          while (q.step())
+            --removed[q.column_text()];
+        }
+        for (auto* s : {&sql_.purge_attempts, &sql_.purge_deliveries, &sql_.purge_message}) {
+          query q{*s, op};
+          q.bind_int(seq);
+          q.run();
+        }
+      }
+      for (const auto& [endpoint_id, n] : removed) // last: only once every row is gone
+        totals_delta_[endpoint_id] += n;
+      purged = seqs.size();
     });
     return purged;
+  }
+
+  std::size_t purge_idempotency(time_point before) override {
+    check_writable("purge_idempotency");
+    query q{sql_.purge_idempotency, "purge_idempotency"};
+    q.bind_time(before);
+    q.run();
+    return changed_rows();
   }
 
   // -- reads --------------------------------------------------------------------------------------
@@ -480,6 +584,54 @@ public:
     for (std::size_t first = 0; first < seqs.size(); first += payload_chunk)
       load_payload_chunk(std::span{seqs}.subspan(first), result);
     return result;
+  }
+
+  std::vector<endpoint_record> list_endpoints(const std::string& after_id,
+                                              std::size_t limit) override {
+    query q{sql_.list_endpoints, "list_endpoints"};
+    q.bind_text(after_id).bind_int(sql_limit(limit)); // every id sorts after ''
+    return read_all(q, read_endpoint);
+  }
+
+  std::vector<std::pair<std::string, endpoint_stats>>
+  stats_of(std::span<const std::string> endpoint_ids, time_point since) override {
+    constexpr std::string_view op = "stats_of";
+    std::vector<std::pair<std::string, endpoint_stats>> result;
+    result.reserve(endpoint_ids.size());
+    for (const auto& id : endpoint_ids) {
+      endpoint_stats st;
+      {
+        // One statement, so the three figures come from one snapshot even outside begin().
+        query q{sql_.delivery_counts, op};
+        q.bind_text(id);
+        if (q.step()) {
+          st.pending = q.column_int();
+          st.failed = q.column_int();
+          auto total = q.column_int() + unflushed_total(id);
+          st.delivered = total - st.pending - st.failed;
+        }
+      }
+      query q{sql_.attempt_counts, op};
+      q.bind_text(id);
+      if (since == no_time)
+        q.bind_int(std::numeric_limits<std::int64_t>::min()); // every attempt
+      else
+        q.bind_time(since);
+      if (q.step()) {
+        st.attempts_succeeded = q.column_int();
+        st.attempts_failed = q.column_int();
+      }
+      result.emplace_back(id, st);
+    }
+    return result;
+  }
+
+  std::optional<idempotency_record> find_idempotency(const std::string& key) override {
+    query q{sql_.find_idempotency, "find_idempotency"};
+    q.bind_text(key);
+    if (!q.step())
+      return std::nullopt;
+    return read_idempotency(q);
   }
 
   std::optional<message_record> find_message(const std::string& message_id) override {
@@ -555,11 +707,32 @@ private:
     query{sql_.begin, op}.run();
     try {
       body();
+      flush_totals(op);
       query{sql_.commit, op}.run();
     } catch (...) {
+      totals_delta_.clear();
       db_.rollback_quietly();
       throw;
     }
+  }
+
+  /// Writes the transaction's changes to delivery_totals (just before its COMMIT). Summing them
+  /// here rather than per row keeps the insert path at a few statements per commit.
+  void flush_totals(std::string_view op) {
+    for (const auto& [endpoint_id, n] : totals_delta_) {
+      if (n == 0)
+        continue;
+      query q{sql_.add_delivery_totals, op};
+      q.bind_text(endpoint_id).bind_int(n);
+      q.run();
+    }
+    totals_delta_.clear();
+  }
+
+  /// This transaction's not yet flushed change to the endpoint's delivery total.
+  std::int64_t unflushed_total(const std::string& endpoint_id) const {
+    auto it = totals_delta_.find(endpoint_id);
+    return it == totals_delta_.end() ? 0 : it->second;
   }
 
   static time_point initial_update_time(const message_record& msg, const delivery_record& d) {
@@ -612,6 +785,9 @@ private:
   statements sql_;
   bool explicit_transaction_ = false;
   std::string broken_because_; ///< why the open transaction can only be rolled back
+  /// Deliveries added (+) or purged (-) per endpoint by the open transaction, not yet in
+  /// delivery_totals: flush_totals writes them just before COMMIT; a rollback drops them.
+  std::map<std::string, std::int64_t, std::less<>> totals_delta_;
 };
 
 } // namespace

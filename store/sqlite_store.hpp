@@ -18,9 +18,15 @@
 // - record_attempt and update_delivery throw when the delivery does not exist (the caller's
 //   state disagrees with the store); set_endpoint_status and set_failing_since do nothing for
 //   an unknown endpoint (it may have been deleted meanwhile).
-// - Attempts keep only their delivery id: attempts_of returns the message and endpoint ids of
-//   that delivery, whatever the record passed to record_attempt said.
+// - An attempt's message and endpoint ids are its delivery's: attempts_of returns those,
+//   whatever the record passed to record_attempt said.
 // - insert_message also fills each delivery's message_id and created_at from the message.
+// - put_idempotency with a key that exists throws before writing anything (the transaction
+//   stays usable, but the caller normally rolls back the message written with it).
+// - stats_of reads indexes only: pending and failed counts are as costly as those deliveries are
+//   many, delivered comes from a per-endpoint total kept with the rows (purge_finished
+//   lowers it), attempts cost one covering-index range over [since, now]. `since` = no_time
+//   counts every attempt.
 #include "store/store.hpp"
 
 #include <chrono>

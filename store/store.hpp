@@ -44,6 +44,10 @@ public:
   /// `msg.seq` and each delivery's `id` and `message_seq`.
   virtual void insert_message(message_record& msg, std::vector<delivery_record>& deliveries) = 0;
 
+  /// Records an Idempotency-Key (normally in the same transaction as its message). Throws
+  /// store::error when the key exists already.
+  virtual void put_idempotency(const idempotency_record& rec) = 0;
+
   /// Appends the attempt to the log (assigning `a.seq`) and applies `d` to its delivery.
   virtual void record_attempt(attempt_record& a, const delivery_update& d) = 0;
 
@@ -72,9 +76,18 @@ public:
   virtual std::size_t requeue_failed(const std::string& endpoint_id, time_point since,
                                      time_point now) = 0;
 
+  /// Re-queues the failed deliveries of one message whose endpoint exists and is enabled: status
+  /// pending, due at `now`, attempts and window kept (one extra attempt). Returns every pending
+  /// delivery of the message afterwards (re-queued or already pending).
+  virtual std::vector<delivery_record> requeue_message(std::int64_t message_seq, time_point now) = 0;
+
   /// Deletes delivered/failed messages (with their deliveries and attempts) created before
-  /// `before` whose deliveries are all final. Returns the number of messages removed.
-  virtual std::size_t purge_finished(time_point before) = 0;
+  /// `before` whose deliveries are all final, at most `limit` of them per call (callers
+  /// purge in steps so the write lock is never held long). Returns how many were removed.
+  virtual std::size_t purge_finished(time_point before, std::size_t limit) = 0;
+
+  /// Deletes Idempotency-Keys created before `before`; returns how many.
+  virtual std::size_t purge_idempotency(time_point before) = 0;
 
   // -- reads ------------------------------------------------------------------------------------
   virtual std::vector<endpoint_record> load_endpoints() = 0;
@@ -89,6 +102,18 @@ public:
   /// Payloads by message seq, for attempts whose bodies are not in memory.
   virtual std::vector<std::pair<std::int64_t, std::string>>
   load_payloads(std::span<const std::int64_t> message_seqs) = 0;
+
+  /// Endpoints ordered by id (ids sort by creation time), the first `limit` after `after_id`
+  /// (empty: from the start).
+  virtual std::vector<endpoint_record> list_endpoints(const std::string& after_id,
+                                                      std::size_t limit) = 0;
+
+  /// Delivery counts by status, and attempt outcomes at or after `since`, per endpoint id
+  /// (ids without deliveries or attempts map to zeros).
+  virtual std::vector<std::pair<std::string, endpoint_stats>>
+  stats_of(std::span<const std::string> endpoint_ids, time_point since) = 0;
+
+  virtual std::optional<idempotency_record> find_idempotency(const std::string& key) = 0;
 
   virtual std::optional<message_record> find_message(const std::string& message_id) = 0;
   virtual std::vector<delivery_record> deliveries_of(std::int64_t message_seq) = 0;

@@ -139,7 +139,7 @@ std::string vtime_engine::submit(const std::string& event_type, const std::strin
                                  const std::string& endpoint_id) {
   last_error = caf::error{};
   auto result = ask<submit_result>(caf::actor_cast<caf::actor>(engine_->dispatcher()),
-                                   submit_message{event_type, payload, endpoint_id, {}});
+                                   submit_message{event_type, payload, endpoint_id, {}, {}, {}});
   return result.message.id;
 }
 

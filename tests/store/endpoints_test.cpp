@@ -2,6 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <random>
+
 using namespace hookd;
 using namespace hookd::store;
 using namespace hookd::store::testing;
@@ -87,6 +90,53 @@ TEST_CASE("load_endpoints returns every endpoint", "[store][endpoints]") {
   CHECK(all[0].id == "ep_a");
   CHECK(all[1].id == "ep_b");
   CHECK(all[2].id == "ep_c");
+}
+
+TEST_CASE("list_endpoints pages through the endpoints by id with a cursor", "[store][endpoints]") {
+  store_fixture f;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 25; ++i)
+    ids.push_back("ep_" + std::string(i < 10 ? "0" : "") + std::to_string(i));
+  std::vector<std::string> shuffled = ids;
+  std::shuffle(shuffled.begin(), shuffled.end(), std::mt19937{3});
+  f.db->begin();
+  for (const auto& id : shuffled)
+    f.db->put_endpoint(make_endpoint(id));
+  f.db->commit();
+
+  std::vector<std::size_t> page_sizes;
+  std::vector<std::string> seen;
+  std::string cursor; // empty: from the start
+  for (;;) {
+    auto page = f.db->list_endpoints(cursor, 10);
+    page_sizes.push_back(page.size());
+    if (page.empty())
+      break;
+    for (const auto& ep : page) {
+      seen.push_back(ep.id);
+      CHECK(ep.url == "https://example.test/hooks/" + ep.id); // whole records
+    }
+    cursor = page.back().id;
+  }
+  CHECK(page_sizes == std::vector<std::size_t>{10, 10, 5, 0});
+  CHECK(seen == ids);
+
+  auto first = f.db->list_endpoints("", 10);
+  REQUIRE(first.size() == 10);
+  require_same(first[0], make_endpoint("ep_00"));
+  CHECK(f.db->list_endpoints("ep_19", 10).size() == 5);  // strictly after the cursor
+  CHECK(f.db->list_endpoints("ep_195", 10).size() == 5); // a cursor need not exist any more
+  CHECK(f.db->list_endpoints("ep_24", 10).empty());
+  CHECK(f.db->list_endpoints("", 0).empty());
+  CHECK(f.db->list_endpoints("", 1000).size() == 25);
+
+  // An endpoint deleted between pages does not disturb the rest of the walk.
+  auto page = f.db->list_endpoints("", 10);
+  CHECK(f.db->delete_endpoint("ep_10", at_ms(5)));
+  auto next = f.db->list_endpoints(page.back().id, 10);
+  REQUIRE(next.size() == 10);
+  CHECK(next.front().id == "ep_11");
+  CHECK(next.back().id == "ep_20");
 }
 
 TEST_CASE("set_endpoint_status and set_failing_since persist", "[store][endpoints]") {

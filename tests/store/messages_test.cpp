@@ -9,59 +9,6 @@ using namespace hookd;
 using namespace hookd::store;
 using namespace hookd::store::testing;
 
-namespace {
-
-/// What the engine writes after a failed first attempt of `d` at `when`.
-delivery_update failed_once(const delivery_record& d, time_point when) {
-  delivery_update u;
-  u.delivery_id = d.id;
-  u.status = delivery_status::pending;
-  u.attempts = 1;
-  u.first_attempt_at = when;
-  u.next_attempt_at = when + std::chrono::minutes{2};
-  u.last_status_code = 503;
-  u.last_error = attempt_error::http_status;
-  u.at = when;
-  return u;
-}
-
-delivery_update final_state(const delivery_record& d, delivery_status status, failure_reason reason,
-                            time_point when) {
-  delivery_update u;
-  u.delivery_id = d.id;
-  u.status = status;
-  u.reason = reason;
-  u.attempts = d.attempts + 1;
-  u.first_attempt_at = when;
-  u.next_attempt_at = no_time;
-  u.last_status_code = status == delivery_status::delivered ? 200 : 500;
-  u.at = when;
-  return u;
-}
-
-attempt_record make_attempt(const delivery_record& d, time_point when) {
-  attempt_record a;
-  a.delivery_id = d.id;
-  a.message_id = d.message_id;
-  a.endpoint_id = d.endpoint_id;
-  a.at = when;
-  a.outcome = attempt_outcome::failure;
-  a.status_code = 503;
-  a.elapsed = duration{42};
-  a.error = attempt_error::http_status;
-  a.error_detail = "503 Service Unavailable";
-  a.response_body = std::string("busy\0\xff", 6);
-  return a;
-}
-
-void apply(hookd::store::store& db, const delivery_update& u) {
-  db.begin();
-  db.update_delivery(u);
-  db.commit();
-}
-
-} // namespace
-
 TEST_CASE("insert_message assigns seq, delivery ids and message_seq", "[store][messages]") {
   store_fixture f;
   auto first = insert(*f.db, "msg_1", at_ms(10), {"ep_a", "ep_b", "ep_c"});
@@ -315,6 +262,91 @@ TEST_CASE("requeue_failed re-queues failed deliveries of messages accepted since
   CHECK(f.db->deliveries_of(ok_msg.msg.seq)[0].status == delivery_status::delivered);
 }
 
+TEST_CASE("requeue_message re-queues the message's failed deliveries to enabled endpoints",
+          "[store][messages]") {
+  store_fixture f;
+  for (const auto* id : {"ep_on", "ep_off", "ep_pending", "ep_done", "ep_gone"})
+    f.db->put_endpoint(make_endpoint(id));
+  f.db->set_endpoint_status("ep_off", endpoint_status::disabled, disabled_reason::manual,
+                            at_ms(50));
+  auto m =
+      insert(*f.db, "msg_1", at_ms(10), {"ep_on", "ep_off", "ep_pending", "ep_done", "ep_gone"});
+  auto other = insert(*f.db, "msg_2", at_ms(11), {"ep_on"});
+  const auto& on = m.deliveries[0];
+  const auto& off = m.deliveries[1];
+  const auto& still_pending = m.deliveries[2];
+
+  auto exhausted = [&](const delivery_record& d) {
+    auto u = final_state(d, delivery_status::failed, failure_reason::exhausted, at_ms(400));
+    u.attempts = 3;
+    u.first_attempt_at = at_ms(20);
+    u.last_error = attempt_error::timeout;
+    apply(*f.db, u);
+  };
+  exhausted(on);
+  exhausted(off);
+  exhausted(other.deliveries[0]);
+  apply(*f.db, failed_once(still_pending, at_ms(30)));
+  apply(*f.db,
+        final_state(m.deliveries[3], delivery_status::delivered, failure_reason::none, at_ms(40)));
+  // Deleting an endpoint fails its pending delivery (endpoint_deleted) and removes its row.
+  CHECK(f.db->delete_endpoint("ep_gone", at_ms(60)));
+
+  f.db->begin();
+  auto pending = f.db->requeue_message(m.msg.seq, at_ms(1000));
+  f.db->commit();
+
+  REQUIRE(pending.size() == 2); // re-queued and already pending, ordered by id
+  CHECK(pending[0].id == on.id);
+  CHECK(pending[0].endpoint_id == "ep_on");
+  CHECK(pending[0].message_id == "msg_1");
+  CHECK(pending[0].status == delivery_status::pending);
+  CHECK(pending[0].reason == failure_reason::none);
+  CHECK(pending[0].attempts == 3);                  // kept: one extra attempt
+  CHECK(pending[0].first_attempt_at == at_ms(20));  // kept: same retry window
+  CHECK(pending[0].next_attempt_at == at_ms(1000)); // due now
+  CHECK(pending[0].updated_at == at_ms(1000));
+  CHECK(pending[0].last_status_code == 500); // the last attempt's outcome stays
+  CHECK(pending[0].last_error == attempt_error::timeout);
+  CHECK(pending[0].created_at == at_ms(10));
+  CHECK(pending[1].id == still_pending.id);
+  CHECK(pending[1].attempts == 1);
+  CHECK(pending[1].next_attempt_at == at_ms(30) + std::chrono::minutes{2}); // untouched
+  CHECK(pending[1].updated_at == at_ms(30));
+
+  auto ds = f.db->deliveries_of(m.msg.seq);
+  REQUIRE(ds.size() == 5);
+  CHECK(ds[1].status == delivery_status::failed); // ep_off: disabled
+  CHECK(ds[1].reason == failure_reason::exhausted);
+  CHECK(ds[1].updated_at == at_ms(400));
+  CHECK(ds[3].status == delivery_status::delivered); // ep_done
+  CHECK(ds[3].updated_at == at_ms(40));
+  CHECK(ds[4].status == delivery_status::failed); // ep_gone: deleted
+  CHECK(ds[4].reason == failure_reason::endpoint_deleted);
+  // Another message's failed delivery to the same endpoint stays failed.
+  CHECK(f.db->deliveries_of(other.msg.seq)[0].status == delivery_status::failed);
+  auto due = f.db->load_pending("ep_on");
+  REQUIRE(due.size() == 1);
+  CHECK(due[0].id == on.id);
+
+  // Nothing left to re-queue: the same pending deliveries come back, unchanged.
+  auto again = f.db->requeue_message(m.msg.seq, at_ms(2000));
+  REQUIRE(again.size() == 2);
+  CHECK(again[0].next_attempt_at == at_ms(1000));
+  CHECK(f.db->requeue_message(999'999, at_ms(2000)).empty());
+}
+
+TEST_CASE("requeue_message re-queues nothing for a message whose deliveries all succeeded",
+          "[store][messages]") {
+  store_fixture f;
+  f.db->put_endpoint(make_endpoint("ep_a"));
+  auto m = insert(*f.db, "msg_1", at_ms(10), {"ep_a"});
+  apply(*f.db,
+        final_state(m.deliveries[0], delivery_status::delivered, failure_reason::none, at_ms(20)));
+  CHECK(f.db->requeue_message(m.msg.seq, at_ms(30)).empty());
+  CHECK(f.db->deliveries_of(m.msg.seq)[0].status == delivery_status::delivered);
+}
+
 TEST_CASE("purge_finished removes old finished messages with their deliveries and attempts",
           "[store][messages]") {
   store_fixture f;
@@ -335,7 +367,7 @@ TEST_CASE("purge_finished removes old finished messages with their deliveries an
   f.db->commit();
 
   f.db->begin();
-  CHECK(f.db->purge_finished(at_ms(100)) == 2); // msg_finished, msg_no_targets
+  CHECK(f.db->purge_finished(at_ms(100), 100) == 2); // msg_finished, msg_no_targets
   f.db->commit();
 
   CHECK_FALSE(f.db->find_message("msg_finished"));
@@ -349,11 +381,53 @@ TEST_CASE("purge_finished removes old finished messages with their deliveries an
 
   // Seqs are never handed out twice, not even after the newest rows went away.
   f.db->begin();
-  CHECK(f.db->purge_finished(at_ms(10'000)) == 1);
+  CHECK(f.db->purge_finished(at_ms(10'000), 100) == 1);
   f.db->commit();
   auto next = insert(*f.db, "msg_next", at_ms(600), {"ep_a"});
   CHECK(next.msg.seq > recent.msg.seq);
   CHECK(next.deliveries[0].id > recent.deliveries[0].id);
+}
+
+TEST_CASE("purge_finished removes at most `limit` messages per call, oldest first",
+          "[store][messages]") {
+  store_fixture f;
+  // Seqs and creation times in different orders: the oldest by created_at go first.
+  std::vector<inserted> finished;
+  for (int t : {40, 10, 50, 30, 20})
+    finished.push_back(insert(*f.db, "msg_" + std::to_string(t), at_ms(t), {"ep_a", "ep_b"}));
+  auto busy = insert(*f.db, "msg_busy", at_ms(5), {"ep_a"}); // oldest, but pending
+  f.db->begin();
+  for (auto& m : finished)
+    for (auto& d : m.deliveries) {
+      auto a = make_attempt(d, at_ms(60));
+      f.db->record_attempt(
+          a, final_state(d, delivery_status::delivered, failure_reason::none, at_ms(60)));
+    }
+  f.db->commit();
+
+  auto purge = [&](std::size_t limit) {
+    f.db->begin();
+    auto n = f.db->purge_finished(at_ms(1000), limit);
+    f.db->commit();
+    return n;
+  };
+  CHECK(purge(0) == 0);
+  CHECK(purge(2) == 2);
+  CHECK_FALSE(f.db->find_message("msg_10"));
+  CHECK_FALSE(f.db->find_message("msg_20"));
+  CHECK(f.db->find_message("msg_30"));
+  CHECK(f.db->attempts_of("msg_10").empty());
+  CHECK(f.db->deliveries_of(finished[1].msg.seq).empty());
+  CHECK(f.db->attempts_of("msg_30").size() == 2);
+
+  CHECK(purge(2) == 2); // msg_30, msg_40
+  CHECK_FALSE(f.db->find_message("msg_40"));
+  CHECK(f.db->find_message("msg_50"));
+  CHECK(purge(2) == 1); // msg_50
+  CHECK(purge(2) == 0);
+  CHECK(f.db->find_message("msg_busy"));
+  CHECK(f.db->deliveries_of(busy.msg.seq).size() == 1);
+  CHECK(f.db->load_pending("ep_a").size() == 1);
 }
 
 TEST_CASE("load_payloads returns the payload of every known seq, in chunks", "[store][messages]") {

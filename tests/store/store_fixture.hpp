@@ -1,9 +1,10 @@
 #pragma once
-// Shared helpers for the store tests: a store on a fresh temp file, and records with
-// recognizable field values.
+// Shared helpers for the store tests: a store on a fresh temp file, records with recognizable
+// field values, and the delivery updates the engine writes.
 #include "store/sqlite_store.hpp"
 #include "tests/support/temp_dir.hpp"
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -86,6 +87,56 @@ inline inserted insert(store& db, const std::string& id, time_point created_at,
   db.insert_message(r.msg, r.deliveries);
   db.commit();
   return r;
+}
+
+/// What the engine writes after a failed first attempt of `d` at `when`.
+inline delivery_update failed_once(const delivery_record& d, time_point when) {
+  delivery_update u;
+  u.delivery_id = d.id;
+  u.status = delivery_status::pending;
+  u.attempts = 1;
+  u.first_attempt_at = when;
+  u.next_attempt_at = when + std::chrono::minutes{2};
+  u.last_status_code = 503;
+  u.last_error = attempt_error::http_status;
+  u.at = when;
+  return u;
+}
+
+inline delivery_update final_state(const delivery_record& d, delivery_status status,
+                                   failure_reason reason, time_point when) {
+  delivery_update u;
+  u.delivery_id = d.id;
+  u.status = status;
+  u.reason = reason;
+  u.attempts = d.attempts + 1;
+  u.first_attempt_at = when;
+  u.next_attempt_at = no_time;
+  u.last_status_code = status == delivery_status::delivered ? 200 : 500;
+  u.at = when;
+  return u;
+}
+
+inline attempt_record make_attempt(const delivery_record& d, time_point when) {
+  attempt_record a;
+  a.delivery_id = d.id;
+  a.message_id = d.message_id;
+  a.endpoint_id = d.endpoint_id;
+  a.at = when;
+  a.outcome = attempt_outcome::failure;
+  a.status_code = 503;
+  a.elapsed = duration{42};
+  a.error = attempt_error::http_status;
+  a.error_detail = "503 Service Unavailable";
+  a.response_body = std::string("busy\0\xff", 6);
+  return a;
+}
+
+/// Applies `u` in its own transaction.
+inline void apply(store& db, const delivery_update& u) {
+  db.begin();
+  db.update_delivery(u);
+  db.commit();
 }
 
 } // namespace hookd::store::testing

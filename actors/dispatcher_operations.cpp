@@ -1,0 +1,124 @@
+#include "actors/dispatcher_state.hpp"
+#include "messages/errors.hpp"
+
+// Operator actions: each is persisted through the writer first; only after COMMIT does the
+// dispatcher update its registry and the endpoint's actor, then answer.
+namespace hookd::dispatch {
+namespace {
+
+/// Fails with unknown_endpoint unless the registry knows the endpoint.
+const store::endpoint_record* known(dispatcher_ptr self, const std::string& id, caf::error& err) {
+  const auto* ep = self->state.registry.find(id);
+  if (ep == nullptr)
+    err = make_error(errc::unknown_endpoint, "no endpoint " + id);
+  return ep;
+}
+
+} // namespace
+
+caf::result<store::endpoint_record> put_endpoint(dispatcher_ptr self, put_endpoint_cmd& cmd) {
+  auto rp = self->make_response_promise<store::endpoint_record>();
+  self->request(self->state.deps.writer, caf::infinite, std::move(cmd))
+      .then(
+          [=](store::endpoint_record& ep) mutable {
+            auto& st = self->state;
+            const auto* before = st.registry.find(ep.id);
+            const bool status_changed = before != nullptr && before->status != ep.status;
+            st.registry.put(ep);
+            if (auto it = st.live.find(ep.id); it != st.live.end()) {
+              self->send(it->second.actor, ep);
+              if (status_changed)
+                self->send(it->second.actor, endpoint_status_changed{ep.id, ep.status, ep.reason});
+            }
+            rp.deliver(std::move(ep));
+          },
+          [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
+  return rp;
+}
+
+caf::result<std::size_t> set_status(dispatcher_ptr self, set_endpoint_status_cmd& cmd) {
+  caf::error err;
+  if (known(self, cmd.endpoint_id, err) == nullptr)
+    return err;
+  cmd.at = now(self);
+  auto rp = self->make_response_promise<std::size_t>();
+  const endpoint_status_changed change{cmd.endpoint_id, cmd.status, cmd.reason};
+  self->request(self->state.deps.writer, caf::infinite, std::move(cmd))
+      .then(
+          [=](std::size_t failed) mutable {
+            auto copy = change;
+            status_changed(self, copy);
+            self->state.log->warn("endpoint {} endpoint={} reason={} pending_failed={} (operator)",
+                                  change.status == endpoint_status::enabled ? "enabled" : "disabled",
+                                  change.endpoint_id, to_string(change.reason), failed);
+            rp.deliver(failed);
+          },
+          [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
+  return rp;
+}
+
+caf::result<bool> delete_endpoint(dispatcher_ptr self, delete_endpoint_cmd& cmd) {
+  caf::error err;
+  if (known(self, cmd.endpoint_id, err) == nullptr)
+    return err;
+  cmd.at = now(self);
+  auto rp = self->make_response_promise<bool>();
+  const std::string id = cmd.endpoint_id;
+  self->request(self->state.deps.writer, caf::infinite, std::move(cmd))
+      .then(
+          [=](bool deleted) mutable {
+            auto& st = self->state;
+            st.registry.remove(id);
+            if (auto it = st.live.find(id); it != st.live.end()) {
+              // Its pending deliveries are failed/endpoint_deleted in the store already.
+              self->send(it->second.actor, stop_atom_v);
+              st.live.erase(it);
+            }
+            st.log->info("endpoint deleted endpoint={}", id);
+            rp.deliver(deleted);
+          },
+          [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
+  return rp;
+}
+
+caf::result<std::size_t> requeue_failed(dispatcher_ptr self, requeue_failed_cmd& cmd) {
+  caf::error err;
+  const auto* ep = known(self, cmd.endpoint_id, err);
+  if (ep == nullptr)
+    return err;
+  if (ep->status != endpoint_status::enabled)
+    return make_error(errc::endpoint_disabled, "endpoint " + cmd.endpoint_id +
+                                                   " is disabled; enable it before recovering");
+  cmd.now = now(self);
+  auto rp = self->make_response_promise<std::size_t>();
+  self->request(self->state.deps.writer, caf::infinite, std::move(cmd))
+      .then(
+          [=](requeue_result& r) mutable {
+            route(self, r.pending, payload{});
+            rp.deliver(r.requeued);
+          },
+          [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
+  return rp;
+}
+
+caf::result<std::size_t> retry_message(dispatcher_ptr self, retry_message_cmd& cmd) {
+  auto rp = self->make_response_promise<std::size_t>();
+  self->request(self->state.deps.writer, caf::infinite,
+                requeue_message_cmd{cmd.message_seq, now(self)})
+      .then(
+          [=](std::vector<store::delivery_record>& pending) mutable {
+            route(self, pending, payload{}, true);
+            rp.deliver(pending.size());
+          },
+          [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
+  return rp;
+}
+
+void status_changed(dispatcher_ptr self, endpoint_status_changed& change) {
+  auto& st = self->state;
+  st.registry.set_status(change.endpoint_id, change.status, change.reason);
+  if (auto it = st.live.find(change.endpoint_id); it != st.live.end())
+    self->send(it->second.actor, std::move(change));
+}
+
+} // namespace hookd::dispatch

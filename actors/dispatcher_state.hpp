@@ -1,0 +1,55 @@
+#pragma once
+// The dispatcher's state and the helpers its handlers share (private to actors/dispatcher*.cpp).
+#include "actors/dispatcher.hpp"
+#include "actors/endpoint_actor.hpp"
+#include "delivery/endpoint_registry.hpp"
+#include "logging/logger.hpp"
+#include "policy/ids.hpp"
+
+#include <caf/all.hpp>
+
+#include <unordered_map>
+
+namespace hookd::dispatch {
+
+struct live_endpoint {
+  endpoint_actor actor;
+  std::uint64_t sent = 0; ///< deliver_jobs messages sent (the idle handshake compares)
+};
+
+struct dispatcher_state {
+  static inline const char* name = "hookd.dispatcher";
+  dispatcher_deps deps;
+  delivery::endpoint_registry registry;
+  std::unordered_map<std::string, live_endpoint> live;
+  policy::id_generator ids;
+  bool ready = false;
+  bool shutting_down = false;
+  std::shared_ptr<spdlog::logger> log = logging::get("engine");
+};
+
+using dispatcher_ptr = dispatcher_actor::stateful_pointer<dispatcher_state>;
+
+inline time_point now(dispatcher_ptr self) { return self->state.deps.ctx->clock.now(self->clock()); }
+
+/// Spawns the endpoint's actor (loading its backlog first with `recover`) and has it watched.
+live_endpoint& spawn_for(dispatcher_ptr self, const store::endpoint_record& ep, bool recover);
+
+/// The live actor of an endpoint, spawning it when needed; nullptr for unknown endpoints.
+live_endpoint* actor_for(dispatcher_ptr self, const std::string& endpoint_id);
+
+/// Sends deliveries to their endpoints' actors, grouped per endpoint. `body` is shared by all
+/// (empty: the actors fetch bodies from the store when due). With `expedite`, deliveries the
+/// actors already hold are moved to "due now" as well.
+void route(dispatcher_ptr self, std::vector<store::delivery_record>& deliveries,
+           const payload& body, bool expedite = false);
+
+// Operator actions (actors/dispatcher_operations.cpp).
+caf::result<store::endpoint_record> put_endpoint(dispatcher_ptr self, put_endpoint_cmd& cmd);
+caf::result<std::size_t> set_status(dispatcher_ptr self, set_endpoint_status_cmd& cmd);
+caf::result<bool> delete_endpoint(dispatcher_ptr self, delete_endpoint_cmd& cmd);
+caf::result<std::size_t> requeue_failed(dispatcher_ptr self, requeue_failed_cmd& cmd);
+caf::result<std::size_t> retry_message(dispatcher_ptr self, retry_message_cmd& cmd);
+void status_changed(dispatcher_ptr self, endpoint_status_changed& change);
+
+} // namespace hookd::dispatch

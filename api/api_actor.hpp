@@ -1,0 +1,32 @@
+#pragma once
+// The API actors: each takes http_call messages and runs the route's handler, which asks the
+// engine's actors and responds when their answers arrive (private to api/).
+#include "api/api_service.hpp"
+#include "api/http_call.hpp"
+#include "policy/ids.hpp"
+
+#include <caf/all.hpp>
+
+namespace hookd::api {
+
+struct api_actor_state {
+  static inline const char* name = "hookd.api";
+  api_deps deps;
+  policy::id_generator ids;
+};
+
+using api_actor_ptr = caf::stateful_actor<api_actor_state>*;
+
+caf::behavior api_actor(api_actor_ptr self, api_deps deps);
+
+inline time_point now(api_actor_ptr self) { return self->state.deps.ctx->clock.now(self->clock()); }
+
+/// Handlers share the call (lambdas waiting for replies keep it alive without copying bodies).
+using call_ptr = std::shared_ptr<const http_call>;
+
+/// Routes under /v1/endpoints (api/endpoint_routes.cpp).
+void handle_endpoint_route(api_actor_ptr self, const call_ptr& call);
+/// Routes under /v1/messages (api/message_routes.cpp).
+void handle_message_route(api_actor_ptr self, const call_ptr& call);
+
+} // namespace hookd::api

@@ -1,0 +1,37 @@
+#pragma once
+// The API's error model (SPEC §5): every failure is a status plus
+// {"error": {"code": "...", "message": "..."}}. Handlers return these as values.
+#include <string>
+
+namespace hookd::api {
+
+struct api_error {
+  int status = 500;
+  std::string code;    ///< stable, machine-readable: "malformed_json", "not_found", ...
+  std::string message; ///< for humans; names the offending field or value
+
+  static api_error malformed(std::string message) { return {400, "malformed_request", std::move(message)}; }
+  static api_error malformed_json(std::string message) { return {400, "malformed_json", std::move(message)}; }
+  static api_error wrong_type(std::string message) { return {400, "wrong_type", std::move(message)}; }
+  static api_error unauthorized(std::string message) { return {401, "unauthorized", std::move(message)}; }
+  static api_error not_found(std::string message) { return {404, "not_found", std::move(message)}; }
+  static api_error method_not_allowed(std::string message) {
+    return {405, "method_not_allowed", std::move(message)};
+  }
+  static api_error conflict(std::string code, std::string message) {
+    return {409, std::move(code), std::move(message)};
+  }
+  static api_error too_large(std::string message) { return {413, "payload_too_large", std::move(message)}; }
+  static api_error invalid(std::string message) { return {422, "invalid_field", std::move(message)}; }
+  static api_error invalid_url(std::string message) { return {422, "invalid_url", std::move(message)}; }
+  static api_error rate_limited(std::string message) { return {429, "rate_limited", std::move(message)}; }
+  static api_error unavailable(std::string code, std::string message) {
+    return {503, std::move(code), std::move(message)};
+  }
+  static api_error internal(std::string message) { return {500, "internal", std::move(message)}; }
+
+  /// The JSON body: {"error": {"code": ..., "message": ...}}.
+  std::string body() const;
+};
+
+} // namespace hookd::api

@@ -1,0 +1,62 @@
+#include "api/api_service.hpp"
+
+#include "api/api_actor.hpp"
+#include "api/auth.hpp"
+
+namespace hookd::api {
+
+caf::behavior api_actor(api_actor_ptr self, api_deps deps) {
+  self->state.deps = std::move(deps);
+  return {
+      [=](http_call& call) {
+        auto shared = std::make_shared<const http_call>(std::move(call));
+        switch (shared->route.id) {
+          case route::create_message:
+          case route::get_message:
+          case route::list_attempts:
+          case route::retry_message:
+            return handle_message_route(self, shared);
+          default:
+            return handle_endpoint_route(self, shared);
+        }
+      },
+  };
+}
+
+api_service::api_service(caf::actor_system& sys, api_deps deps, std::size_t actors) : deps_(std::move(deps)) {
+  for (std::size_t i = 0; i < std::max<std::size_t>(1, actors); ++i)
+    actors_.push_back(sys.spawn(api_actor, deps_));
+}
+
+api_service::~api_service() {
+  for (auto& a : actors_)
+    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+}
+
+void api_service::handle(net::server_request req, net::respond_fn respond) {
+  auto matched = match_route(req.method, req.target);
+  http_call call{{}, std::move(req), std::move(respond)};
+  if (auto* e = std::get_if<api_error>(&matched))
+    return respond_error(call, *e);
+  call.route = std::move(std::get<route_match>(matched));
+  switch (call.route.id) {
+    case route::healthz:
+      return respond_json(call, 200, nlohmann::json{{"status", "ok"}});
+    case route::readyz:
+      if (ready_ && !draining_)
+        return respond_json(call, 200, nlohmann::json{{"status", "ready"}});
+      return respond_error(call, api_error::unavailable(draining_ ? "shutting_down" : "not_ready",
+                                                        draining_ ? "hookd is shutting down"
+                                                                  : "hookd is still recovering"));
+    default:
+      break;
+  }
+  if (draining_)
+    return respond_error(call, api_error::unavailable("shutting_down", "hookd is shutting down"));
+  if (call.route.needs_auth && !authorized(call.request.header("authorization"), deps_.ctx->cfg->server.api_token))
+    return respond_error(call, api_error::unauthorized("missing or wrong bearer token"));
+  const auto i = next_.fetch_add(1, std::memory_order_relaxed) % actors_.size();
+  caf::anon_send(actors_[i], std::move(call));
+}
+
+} // namespace hookd::api

@@ -1,0 +1,48 @@
+#pragma once
+// The HTTP API (SPEC §5) on top of the engine. `handle` is what the HTTP server calls for each
+// request, on its io thread: routing, authentication, health and readiness are answered right
+// there; everything else goes to one of a few API actors, which talk to the engine's actors by
+// messages (never by reaching into their state) and respond when the answer is in.
+#include "actors/engine_context.hpp"
+#include "actors/interfaces.hpp"
+#include "net/http_server.hpp"
+
+#include <caf/actor_system.hpp>
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+namespace hookd::api {
+
+struct api_deps {
+  engine_context_ptr ctx;
+  dispatcher_actor dispatcher;
+  store_reader_actor reader;
+};
+
+class api_service {
+public:
+  /// Spawns `actors` API actors (requests are spread over them round-robin).
+  api_service(caf::actor_system& sys, api_deps deps, std::size_t actors = 2);
+  ~api_service();
+  api_service(const api_service&) = delete;
+  api_service& operator=(const api_service&) = delete;
+
+  /// Thread-safe. Calls `respond` exactly once.
+  void handle(net::server_request req, net::respond_fn respond);
+
+  /// /readyz answers 200 once set (the engine recovered).
+  void set_ready(bool ready) { ready_ = ready; }
+  /// From now on every request but /healthz gets 503 shutting_down.
+  void set_draining(bool draining) { draining_ = draining; }
+
+private:
+  api_deps deps_;
+  std::vector<caf::actor> actors_;
+  std::atomic<std::size_t> next_{0};
+  std::atomic<bool> ready_{false};
+  std::atomic<bool> draining_{false};
+};
+
+} // namespace hookd::api

@@ -1,0 +1,177 @@
+// /v1/endpoints: create, list, get, patch, delete, enable, disable, recover, secret.
+#include "api/api_actor.hpp"
+#include "api/cursor.hpp"
+#include "api/requests.hpp"
+#include "api/resources.hpp"
+#include "policy/signing.hpp"
+
+#include <charconv>
+
+namespace hookd::api {
+namespace {
+
+constexpr duration success_rate_window = std::chrono::hours{1};
+constexpr duration rotation_overlap = std::chrono::hours{24};
+constexpr std::size_t default_page = 20;
+constexpr std::size_t max_page = 100;
+
+template <class T>
+bool failed(const call_ptr& call, parsed<T>& p) {
+  if (auto* e = std::get_if<api_error>(&p)) {
+    respond_error(*call, *e);
+    return true;
+  }
+  return false;
+}
+
+/// Reads the endpoint with its stats, then runs `then(view)`.
+template <class Then>
+void with_endpoint(api_actor_ptr self, const call_ptr& call, Then then) {
+  self->request(self->state.deps.reader, caf::infinite,
+                endpoint_query{call->route.param, now(self) - success_rate_window})
+      .then([=](endpoint_view& view) mutable { then(view); },
+            [=](caf::error& e) { respond_error(*call, e); });
+}
+
+void answer_endpoint(api_actor_ptr self, const call_ptr& call, int status) {
+  with_endpoint(self, call, [=](endpoint_view& v) { respond_json(*call, status, endpoint_json(v.endpoint, v.stats)); });
+}
+
+void create(api_actor_ptr self, const call_ptr& call) {
+  auto fields = parse_endpoint_fields(call->request.body, true);
+  if (failed(call, fields))
+    return;
+  const time_point t = now(self);
+  store::endpoint_record ep;
+  ep.id = self->state.ids.next("ep_", t);
+  ep.secret = policy::generate_secret();
+  ep.created_at = ep.updated_at = t;
+  if (auto e = apply_endpoint_fields(std::get<endpoint_fields>(fields), ep))
+    return respond_error(*call, *e);
+  self->request(self->state.deps.dispatcher, caf::infinite, put_endpoint_cmd{std::move(ep)})
+      .then([=](store::endpoint_record& stored) { respond_json(*call, 201, created_endpoint_json(stored)); },
+            [=](caf::error& e) { respond_error(*call, e); });
+}
+
+std::optional<std::size_t> page_size(const std::map<std::string, std::string>& query) {
+  auto it = query.find("limit");
+  if (it == query.end())
+    return default_page;
+  std::size_t n = 0;
+  const auto& s = it->second;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (ec != std::errc{} || end != s.data() + s.size() || n < 1 || n > max_page)
+    return std::nullopt;
+  return n;
+}
+
+void list(api_actor_ptr self, const call_ptr& call) {
+  const auto limit = page_size(call->route.query);
+  if (!limit)
+    return respond_error(*call, api_error::malformed("limit must be an integer from 1 to 100"));
+  std::string after;
+  if (auto it = call->route.query.find("cursor"); it != call->route.query.end()) {
+    auto id = decode_cursor(it->second);
+    if (!id)
+      return respond_error(*call, api_error::malformed("cursor is not one this API returned"));
+    after = std::move(*id);
+  }
+  self->request(self->state.deps.reader, caf::infinite,
+                list_endpoints_query{after, *limit + 1, now(self) - success_rate_window})
+      .then(
+          [=](std::vector<endpoint_view>& page) {
+            std::optional<std::string> next;
+            if (page.size() > *limit) {
+              page.resize(*limit);
+              next = encode_cursor(page.back().endpoint.id);
+            }
+            json data = json::array();
+            for (const auto& v : page)
+              data.push_back(endpoint_json(v.endpoint, v.stats));
+            respond_json(*call, 200, list_json(std::move(data), next));
+          },
+          [=](caf::error& e) { respond_error(*call, e); });
+}
+
+void patch(api_actor_ptr self, const call_ptr& call) {
+  auto fields = parse_endpoint_fields(call->request.body, false);
+  if (failed(call, fields))
+    return;
+  with_endpoint(self, call, [=, f = std::get<endpoint_fields>(fields)](endpoint_view& v) {
+    if (auto e = apply_endpoint_fields(f, v.endpoint))
+      return respond_error(*call, *e);
+    v.endpoint.updated_at = now(self);
+    const auto stats = v.stats;
+    self->request(self->state.deps.dispatcher, caf::infinite, put_endpoint_cmd{std::move(v.endpoint)})
+        .then([=](store::endpoint_record& stored) { respond_json(*call, 200, endpoint_json(stored, stats)); },
+              [=](caf::error& e) { respond_error(*call, e); });
+  });
+}
+
+void remove(api_actor_ptr self, const call_ptr& call) {
+  self->request(self->state.deps.dispatcher, caf::infinite, delete_endpoint_cmd{call->route.param, no_time})
+      .then([=](bool) { respond_empty(*call, 204); }, [=](caf::error& e) { respond_error(*call, e); });
+}
+
+void set_status(api_actor_ptr self, const call_ptr& call, endpoint_status status) {
+  set_endpoint_status_cmd cmd;
+  cmd.endpoint_id = call->route.param;
+  cmd.status = status;
+  cmd.reason = status == endpoint_status::enabled ? disabled_reason::none : disabled_reason::manual;
+  cmd.fail_reason = failure_reason::endpoint_disabled;
+  self->request(self->state.deps.dispatcher, caf::infinite, std::move(cmd))
+      .then([=](std::size_t) { answer_endpoint(self, call, 200); },
+            [=](caf::error& e) { respond_error(*call, e); });
+}
+
+void recover(api_actor_ptr self, const call_ptr& call) {
+  auto since = parse_recover_request(call->request.body);
+  if (failed(call, since))
+    return;
+  self->request(self->state.deps.dispatcher, caf::infinite,
+                requeue_failed_cmd{call->route.param, std::get<time_point>(since), no_time})
+      .then([=](std::size_t n) { respond_json(*call, 202, json{{"requeued", n}}); },
+            [=](caf::error& e) { respond_error(*call, e); });
+}
+
+void rotate(api_actor_ptr self, const call_ptr& call) {
+  auto requested = parse_rotate_request(call->request.body);
+  if (failed(call, requested))
+    return;
+  with_endpoint(self, call, [=, wanted = std::get<std::string>(requested)](endpoint_view& v) {
+    auto& ep = v.endpoint;
+    endpoint_fields f;
+    f.secret = wanted.empty() ? policy::generate_secret() : wanted;
+    const std::string previous = ep.secret;
+    if (auto e = apply_endpoint_fields(f, ep))
+      return respond_error(*call, *e);
+    const time_point t = now(self);
+    ep.previous_secret = previous;
+    ep.previous_secret_expires_at = t + rotation_overlap;
+    ep.updated_at = t;
+    self->request(self->state.deps.dispatcher, caf::infinite, put_endpoint_cmd{std::move(ep)})
+        .then([=](store::endpoint_record& stored) { respond_json(*call, 200, json{{"secret", stored.secret}}); },
+              [=](caf::error& e) { respond_error(*call, e); });
+  });
+}
+
+} // namespace
+
+void handle_endpoint_route(api_actor_ptr self, const call_ptr& call) {
+  switch (call->route.id) {
+    case route::create_endpoint: return create(self, call);
+    case route::list_endpoints: return list(self, call);
+    case route::get_endpoint: return answer_endpoint(self, call, 200);
+    case route::patch_endpoint: return patch(self, call);
+    case route::delete_endpoint: return remove(self, call);
+    case route::enable_endpoint: return set_status(self, call, endpoint_status::enabled);
+    case route::disable_endpoint: return set_status(self, call, endpoint_status::disabled);
+    case route::recover_endpoint: return recover(self, call);
+    case route::rotate_secret: return rotate(self, call);
+    case route::get_secret:
+      return with_endpoint(self, call, [=](endpoint_view& v) { respond_json(*call, 200, secret_json(v.endpoint)); });
+    default: return respond_error(*call, api_error::internal("not an endpoint route"));
+  }
+}
+
+} // namespace hookd::api

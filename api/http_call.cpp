@@ -1,0 +1,57 @@
+#include "api/http_call.hpp"
+
+#include "messages/errors.hpp"
+
+namespace hookd::api {
+
+void respond_json(const http_call& call, int status, const nlohmann::json& body,
+                  std::vector<std::pair<std::string, std::string>> headers) {
+  respond_text(call, status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+               std::move(headers));
+}
+
+void respond_text(const http_call& call, int status, std::string body,
+                  std::vector<std::pair<std::string, std::string>> headers) {
+  net::server_response r;
+  r.status = status;
+  r.headers = std::move(headers);
+  r.body = std::move(body);
+  call.respond(std::move(r));
+}
+
+void respond_error(const http_call& call, const api_error& e) {
+  net::server_response r;
+  r.status = e.status;
+  r.body = e.body();
+  if (e.status == 401)
+    r.headers.emplace_back("WWW-Authenticate", "Bearer");
+  call.respond(std::move(r));
+}
+
+api_error to_api_error(const caf::error& e) {
+  const std::string detail = describe(e);
+  switch (static_cast<errc>(code_of(e))) {
+    case errc::unknown_endpoint:
+    case errc::unknown_message:
+      return api_error::not_found(detail);
+    case errc::endpoint_disabled:
+      return api_error::conflict("endpoint_disabled", detail);
+    case errc::shutting_down:
+      return api_error::unavailable("shutting_down", detail);
+    case errc::not_ready:
+      return api_error::unavailable("not_ready", detail);
+    case errc::store_failed:
+      return api_error::unavailable("store_unavailable", detail);
+  }
+  return api_error::internal(detail);
+}
+
+void respond_error(const http_call& call, const caf::error& e) { respond_error(call, to_api_error(e)); }
+
+void respond_empty(const http_call& call, int status) {
+  net::server_response r;
+  r.status = status;
+  call.respond(std::move(r));
+}
+
+} // namespace hookd::api

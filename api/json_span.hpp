@@ -1,0 +1,15 @@
+#pragma once
+// Finds the raw bytes of one member of a top-level JSON object, e.g. the "payload" of a
+// POST /v1/messages body, so hookd stores and sends exactly the bytes the producer sent (no
+// re-serialisation: key order, spacing and number spelling survive).
+#include <optional>
+#include <string_view>
+
+namespace hookd::api {
+
+/// The value of member `name` of the object `json` (which must already be known to be valid
+/// JSON). nullopt when `json` is not an object or has no such member; with duplicate names,
+/// the last one (as nlohmann::json and most parsers keep).
+std::optional<std::string_view> member_span(std::string_view json, std::string_view name);
+
+} // namespace hookd::api

@@ -1,0 +1,263 @@
+#include "api/requests.hpp"
+
+#include "api/json_span.hpp"
+#include "api/time_format.hpp"
+#include "net/url.hpp"
+#include "policy/signing.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <set>
+
+namespace hookd::api {
+namespace {
+
+using json = nlohmann::json;
+
+parsed<json> parse_object(std::string_view body) {
+  json doc = json::parse(body, nullptr, false);
+  if (doc.is_discarded())
+    return api_error::malformed_json("the body is not valid JSON");
+  if (!doc.is_object())
+    return api_error::malformed_json("the body must be a JSON object");
+  return doc;
+}
+
+std::optional<api_error> unknown_fields(const json& doc, std::initializer_list<std::string_view> known) {
+  for (const auto& [key, value] : doc.items())
+    if (std::find(known.begin(), known.end(), key) == known.end())
+      return api_error{400, "unknown_field", "unknown field '" + key + "'"};
+  return std::nullopt;
+}
+
+api_error wrong_type(std::string_view field, std::string_view expected) {
+  return api_error::wrong_type(std::string{field} + " must be " + std::string{expected});
+}
+
+bool printable(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x20; });
+}
+
+/// Reads an optional field with `read(value) -> parsed<T>`; absent leaves `out` empty.
+template <class T, class Read>
+std::optional<api_error> read_field(const json& doc, const char* name, std::optional<T>& out, Read read) {
+  auto it = doc.find(name);
+  if (it == doc.end())
+    return std::nullopt;
+  auto value = read(*it);
+  if (auto* e = std::get_if<api_error>(&value))
+    return *e;
+  out = std::move(std::get<T>(value));
+  return std::nullopt;
+}
+
+parsed<std::string> read_url(const json& v) {
+  if (!v.is_string())
+    return wrong_type("url", "a string");
+  const auto text = v.get<std::string>();
+  auto parsed_url = net::parse_url(text);
+  if (!parsed_url)
+    return api_error::invalid_url("url: " + parsed_url.error);
+  return text;
+}
+
+parsed<std::string> read_description(const json& v) {
+  if (!v.is_string())
+    return wrong_type("description", "a string");
+  auto text = v.get<std::string>();
+  if (text.size() > max_description_length)
+    return api_error::invalid("description: at most " + std::to_string(max_description_length) +
+                              " bytes");
+  return text;
+}
+
+parsed<std::vector<std::string>> read_event_types(const json& v) {
+  if (!v.is_array())
+    return wrong_type("event_types", "an array of strings");
+  if (v.size() > max_event_types)
+    return api_error::invalid("event_types: at most " + std::to_string(max_event_types) + " entries");
+  std::set<std::string> unique;
+  for (const auto& item : v) {
+    if (!item.is_string())
+      return wrong_type("event_types", "an array of strings");
+    auto type = item.get<std::string>();
+    if (type.empty() || type.size() > max_event_type_length || !printable(type))
+      return api_error::invalid("event_types: each must be 1–" + std::to_string(max_event_type_length) +
+                                " printable characters");
+    unique.insert(std::move(type));
+  }
+  return std::vector<std::string>(unique.begin(), unique.end());
+}
+
+parsed<std::string> read_secret(const json& v) {
+  if (!v.is_string())
+    return wrong_type("secret", "a string");
+  return v.get<std::string>();
+}
+
+parsed<signature_scheme> read_scheme(const json& v) {
+  if (!v.is_string())
+    return wrong_type("signature_scheme", "a string");
+  if (auto s = signature_scheme_from_string(v.get<std::string>()))
+    return *s;
+  return api_error::invalid("signature_scheme: must be \"standard\" or \"typeform\"");
+}
+
+parsed<double> read_rate(const json& v) {
+  if (!v.is_number())
+    return wrong_type("rate_limit_per_s", "a number");
+  const double rate = v.get<double>();
+  if (!(rate >= 0 && rate <= 100000))
+    return api_error::invalid("rate_limit_per_s: must be between 0 (unlimited) and 100000");
+  return rate;
+}
+
+parsed<int> read_int(const json& v, const char* name, int lo, int hi) {
+  if (!v.is_number_integer())
+    return wrong_type(name, "an integer");
+  const auto value = v.get<std::int64_t>();
+  if (value < lo || value > hi)
+    return api_error::invalid(std::string{name} + ": must be between " + std::to_string(lo) +
+                              " and " + std::to_string(hi));
+  return static_cast<int>(value);
+}
+
+/// A secret acceptable for the scheme: "whsec_" + base64 of 24–64 bytes; typeform also takes a
+/// plain string of 16–256 printable characters.
+std::optional<api_error> check_secret(const std::string& secret, signature_scheme scheme) {
+  if (secret.starts_with("whsec_")) {
+    auto key = policy::base64_decode(secret.substr(6));
+    if (key && key->size() >= 24 && key->size() <= 64)
+      return std::nullopt;
+    return api_error::invalid("secret: a whsec_ secret must be base64 of 24–64 bytes");
+  }
+  if (scheme == signature_scheme::typeform && secret.size() >= 16 && secret.size() <= 256 &&
+      printable(secret))
+    return std::nullopt;
+  return api_error::invalid(scheme == signature_scheme::typeform
+                              ? "secret: must be whsec_<base64> or 16–256 printable characters"
+                              : "secret: must be whsec_<base64 of 24–64 bytes>");
+}
+
+} // namespace
+
+parsed<endpoint_fields> parse_endpoint_fields(std::string_view body, bool creating) {
+  auto doc = parse_object(body.empty() && !creating ? std::string_view{"{}"} : body);
+  if (auto* e = std::get_if<api_error>(&doc))
+    return *e;
+  const json& d = std::get<json>(doc);
+  if (auto e = unknown_fields(d, {"url", "description", "event_types", "secret", "signature_scheme",
+                                  "rate_limit_per_s", "max_concurrency", "timeout_ms"}))
+    return *e;
+  endpoint_fields f;
+  std::optional<api_error> e;
+  if ((e = read_field(d, "url", f.url, read_url)) ||
+      (e = read_field(d, "description", f.description, read_description)) ||
+      (e = read_field(d, "event_types", f.event_types, read_event_types)) ||
+      (e = read_field(d, "secret", f.secret, read_secret)) ||
+      (e = read_field(d, "signature_scheme", f.scheme, read_scheme)) ||
+      (e = read_field(d, "rate_limit_per_s", f.rate_limit_per_s, read_rate)) ||
+      (e = read_field(d, "max_concurrency", f.max_concurrency,
+                      [](const json& v) { return read_int(v, "max_concurrency", 1, max_concurrency_limit); })) ||
+      (e = read_field(d, "timeout_ms", f.timeout_ms,
+                      [](const json& v) { return read_int(v, "timeout_ms", min_timeout_ms, max_timeout_ms); })))
+    return *e;
+  if (creating && !f.url)
+    return api_error::invalid("url: required");
+  return f;
+}
+
+std::optional<api_error> apply_endpoint_fields(const endpoint_fields& f, store::endpoint_record& ep) {
+  if (f.url)
+    ep.url = *f.url;
+  if (f.description)
+    ep.description = *f.description;
+  if (f.event_types)
+    ep.event_types = *f.event_types;
+  if (f.scheme)
+    ep.scheme = *f.scheme;
+  if (f.rate_limit_per_s)
+    ep.rate_limit_per_s = *f.rate_limit_per_s;
+  if (f.max_concurrency)
+    ep.max_concurrency = *f.max_concurrency;
+  if (f.timeout_ms)
+    ep.timeout_ms = *f.timeout_ms;
+  if (f.secret) {
+    if (auto e = check_secret(*f.secret, ep.scheme))
+      return e;
+    ep.secret = *f.secret;
+  }
+  return std::nullopt;
+}
+
+parsed<message_request> parse_message_request(std::string_view body) {
+  auto doc = parse_object(body);
+  if (auto* e = std::get_if<api_error>(&doc))
+    return *e;
+  const json& d = std::get<json>(doc);
+  if (auto e = unknown_fields(d, {"event_type", "payload", "endpoint_id"}))
+    return *e;
+  message_request m;
+  auto type = d.find("event_type");
+  if (type == d.end())
+    return api_error::invalid("event_type: required");
+  if (!type->is_string())
+    return wrong_type("event_type", "a string");
+  m.event_type = type->get<std::string>();
+  if (m.event_type.empty() || m.event_type.size() > max_event_type_length || !printable(m.event_type))
+    return api_error::invalid("event_type: must be 1–" + std::to_string(max_event_type_length) +
+                              " printable characters");
+  if (!d.contains("payload"))
+    return api_error::invalid("payload: required");
+  if (d["payload"].is_null())
+    return api_error::invalid("payload: must not be null");
+  m.payload = std::string{*member_span(body, "payload")};
+  if (auto id = d.find("endpoint_id"); id != d.end()) {
+    if (!id->is_string())
+      return wrong_type("endpoint_id", "a string");
+    m.endpoint_id = id->get<std::string>();
+  }
+  return m;
+}
+
+parsed<time_point> parse_recover_request(std::string_view body) {
+  auto doc = parse_object(body);
+  if (auto* e = std::get_if<api_error>(&doc))
+    return *e;
+  const json& d = std::get<json>(doc);
+  if (auto e = unknown_fields(d, {"since"}))
+    return *e;
+  auto since = d.find("since");
+  if (since == d.end())
+    return api_error::invalid("since: required (RFC 3339 time)");
+  if (!since->is_string())
+    return wrong_type("since", "an RFC 3339 time string");
+  if (auto t = parse_time(since->get<std::string>()))
+    return *t;
+  return api_error::invalid("since: not an RFC 3339 time, e.g. 2026-11-30T09:00:00Z");
+}
+
+parsed<std::string> parse_rotate_request(std::string_view body) {
+  if (body.empty())
+    return std::string{};
+  auto doc = parse_object(body);
+  if (auto* e = std::get_if<api_error>(&doc))
+    return *e;
+  const json& d = std::get<json>(doc);
+  if (auto e = unknown_fields(d, {"secret"}))
+    return *e;
+  std::optional<std::string> secret;
+  if (auto e = read_field(d, "secret", secret, read_secret))
+    return *e;
+  return secret.value_or("");
+}
+
+std::optional<api_error> check_idempotency_key(std::string_view key) {
+  const bool visible = std::all_of(key.begin(), key.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+  if (key.empty() || key.size() > 255 || !visible)
+    return api_error::malformed("Idempotency-Key: 1–255 visible ASCII characters");
+  return std::nullopt;
+}
+
+} // namespace hookd::api

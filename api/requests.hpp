@@ -1,0 +1,67 @@
+#pragma once
+// Parsing and validation of request bodies. Pure functions: bytes in, fields or an api_error
+// out. Malformed JSON, a body that is not an object, a wrong type or an unknown field is a 400;
+// a well-typed value that is not acceptable (bad URL, out of range) is a 422.
+#include "api/api_error.hpp"
+#include "policy/signature_scheme.hpp"
+#include "policy/time.hpp"
+#include "store/records.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace hookd::api {
+
+template <class T>
+using parsed = std::variant<T, api_error>;
+
+/// Fields of POST /v1/endpoints (url required) and PATCH /v1/endpoints/{id} (all optional).
+struct endpoint_fields {
+  std::optional<std::string> url;
+  std::optional<std::string> description;
+  std::optional<std::vector<std::string>> event_types;
+  std::optional<std::string> secret;
+  std::optional<signature_scheme> scheme;
+  std::optional<double> rate_limit_per_s;
+  std::optional<int> max_concurrency;
+  std::optional<int> timeout_ms;
+};
+
+parsed<endpoint_fields> parse_endpoint_fields(std::string_view body, bool creating);
+
+/// Applies `fields` to `ep` and checks the result as a whole (e.g. the secret's form for the
+/// scheme). Returns an error and leaves `ep` unspecified when something is unacceptable.
+std::optional<api_error> apply_endpoint_fields(const endpoint_fields& fields,
+                                               store::endpoint_record& ep);
+
+/// Body of POST /v1/messages. `payload` holds the payload's bytes exactly as sent.
+struct message_request {
+  std::string event_type;
+  std::string payload;
+  std::string endpoint_id; ///< empty: fan out by event type
+};
+
+parsed<message_request> parse_message_request(std::string_view body);
+
+/// Body of POST /v1/endpoints/{id}/recover: {"since": "<RFC 3339>"}.
+parsed<time_point> parse_recover_request(std::string_view body);
+
+/// Body of POST /v1/endpoints/{id}/secret/rotate: empty, {} or {"secret": "..."}.
+/// Returns the requested secret, or an empty string for "generate one".
+parsed<std::string> parse_rotate_request(std::string_view body);
+
+/// Idempotency-Key header value: 1–255 visible ASCII characters.
+std::optional<api_error> check_idempotency_key(std::string_view key);
+
+/// Limits of accepted values, for docs and tests.
+inline constexpr std::size_t max_event_type_length = 256;
+inline constexpr std::size_t max_event_types = 256;
+inline constexpr std::size_t max_description_length = 1024;
+inline constexpr int min_timeout_ms = 1000;
+inline constexpr int max_timeout_ms = 60000;
+inline constexpr int max_concurrency_limit = 1000;
+
+} // namespace hookd::api

@@ -1,0 +1,123 @@
+#include "api/resources.hpp"
+
+#include "api/time_format.hpp"
+#include "policy/outcome.hpp"
+
+namespace hookd::api {
+namespace {
+
+json time_or_null(time_point t) { return t == no_time ? json(nullptr) : json(format_time(t)); }
+
+template <class Enum>
+json name_or_null(Enum value, Enum none) {
+  return value == none ? json(nullptr) : json(std::string{to_string(value)});
+}
+
+} // namespace
+
+json endpoint_json(const store::endpoint_record& ep, const store::endpoint_stats& stats) {
+  const auto attempts = stats.attempts_succeeded + stats.attempts_failed;
+  return json{
+    {"id", ep.id},
+    {"url", ep.url},
+    {"description", ep.description},
+    {"event_types", ep.event_types},
+    {"status", std::string{to_string(ep.status)}},
+    {"disabled_reason", name_or_null(ep.reason, disabled_reason::none)},
+    {"signature_scheme", std::string{to_string(ep.scheme)}},
+    {"rate_limit_per_s", ep.rate_limit_per_s},
+    {"max_concurrency", ep.max_concurrency},
+    {"timeout_ms", ep.timeout_ms == 0 ? json(nullptr) : json(ep.timeout_ms)},
+    {"created_at", time_or_null(ep.created_at)},
+    {"updated_at", time_or_null(ep.updated_at)},
+    {"stats",
+     {{"pending", stats.pending},
+      {"delivered", stats.delivered},
+      {"failed", stats.failed},
+      {"success_rate_1h", attempts == 0 ? json(nullptr)
+                                        : json(static_cast<double>(stats.attempts_succeeded) /
+                                               static_cast<double>(attempts))}}},
+  };
+}
+
+json created_endpoint_json(const store::endpoint_record& ep) {
+  json out = endpoint_json(ep, {});
+  out["secret"] = ep.secret;
+  return out;
+}
+
+json secret_json(const store::endpoint_record& ep) {
+  const bool rotating = !ep.previous_secret.empty();
+  return json{
+    {"secret", ep.secret},
+    {"previous_secret", rotating ? json(ep.previous_secret) : json(nullptr)},
+    {"previous_expires_at", rotating ? time_or_null(ep.previous_secret_expires_at) : json(nullptr)},
+  };
+}
+
+json delivery_json(const store::delivery_record& d) {
+  return json{
+    {"endpoint_id", d.endpoint_id},
+    {"status", std::string{to_string(d.status)}},
+    {"reason", name_or_null(d.reason, failure_reason::none)},
+    {"attempts", d.attempts},
+    {"next_attempt_at", d.status == delivery_status::pending ? time_or_null(d.next_attempt_at)
+                                                             : json(nullptr)},
+    {"last_status_code", d.last_status_code == 0 ? json(nullptr) : json(d.last_status_code)},
+    {"last_error", name_or_null(d.last_error, attempt_error::none)},
+  };
+}
+
+std::string message_text(const store::message_record& m, std::string_view payload,
+                         const std::vector<store::delivery_record>& deliveries) {
+  json list = json::array();
+  for (const auto& d : deliveries)
+    list.push_back(delivery_json(d));
+  const json rest{
+    {"id", m.id},
+    {"event_type", m.event_type},
+    {"created_at", time_or_null(m.created_at)},
+    {"deliveries", std::move(list)},
+  };
+  std::string out = rest.dump(-1, ' ', false, json::error_handler_t::replace);
+  // rest is a non-empty object: insert the payload before its closing brace.
+  out.pop_back();
+  out.reserve(out.size() + payload.size() + 13);
+  out += ",\"payload\":";
+  out += payload;
+  out += '}';
+  return out;
+}
+
+std::string attempt_id(std::int64_t seq) {
+  static constexpr char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  std::string body(13, '0');
+  auto v = static_cast<std::uint64_t>(seq);
+  for (std::size_t i = body.size(); i-- > 0;) {
+    body[i] = alphabet[v & 31];
+    v >>= 5;
+  }
+  return "att_" + body;
+}
+
+json attempt_json(const store::attempt_record& a) {
+  return json{
+    {"id", attempt_id(a.seq)},
+    {"message_id", a.message_id},
+    {"endpoint_id", a.endpoint_id},
+    {"at", time_or_null(a.at)},
+    {"outcome", std::string{to_string(a.outcome)}},
+    {"status_code", a.status_code == 0 ? json(nullptr) : json(a.status_code)},
+    {"duration_ms", a.elapsed.count()},
+    {"error", name_or_null(a.error, attempt_error::none)},
+    {"error_detail", a.error_detail.empty() ? json(nullptr) : json(a.error_detail)},
+    {"response_body", a.response_body},
+  };
+}
+
+json list_json(json data, const std::optional<std::string>& next_cursor) {
+  return json{{"data", std::move(data)},
+              {"next_cursor", next_cursor ? json(*next_cursor) : json(nullptr)}};
+}
+
+} // namespace hookd::api

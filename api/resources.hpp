@@ -1,0 +1,40 @@
+#pragma once
+// The API's resource shapes (SPEC §5 "Resource shapes") rendered from store records. The
+// secret never appears here except in secret_json / created_endpoint_json.
+#include "store/records.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hookd::api {
+
+using json = nlohmann::json;
+
+/// An endpoint without its secret; `stats` adds pending/delivered/failed/success_rate_1h.
+json endpoint_json(const store::endpoint_record& ep, const store::endpoint_stats& stats);
+
+/// The endpoint as POST /v1/endpoints answers: endpoint_json plus its secret.
+json created_endpoint_json(const store::endpoint_record& ep);
+
+/// GET /v1/endpoints/{id}/secret.
+json secret_json(const store::endpoint_record& ep);
+
+json delivery_json(const store::delivery_record& d);
+
+/// A message with its deliveries, as response text. The payload's stored bytes are spliced in
+/// as they are (no parse and re-serialisation, whatever its size).
+std::string message_text(const store::message_record& m, std::string_view payload,
+                         const std::vector<store::delivery_record>& deliveries);
+
+json attempt_json(const store::attempt_record& a);
+
+/// "att_" + the attempt's sequence number in Crockford base32 (13 characters).
+std::string attempt_id(std::int64_t seq);
+
+/// {"data": [...], "next_cursor": cursor or null}.
+json list_json(json data, const std::optional<std::string>& next_cursor);
+
+} // namespace hookd::api

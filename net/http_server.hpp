@@ -1,0 +1,116 @@
+#pragma once
+// HTTP/1.1 server for hookd's API (plain HTTP: loopback, or behind a TLS proxy). Beast stays in
+// the .cpp files: the API layer sees only the value types below.
+//
+// Promises:
+// - Keep-alive (HTTP/1.1 by default, HTTP/1.0 with "Connection: keep-alive") with sequential
+//   requests per connection: the next request is read only after the response was written.
+// - The handler runs on an io thread with a complete request. It may answer at once or later
+//   from any thread through `respond` (thread-safe, the first call counts, later ones are
+//   ignored). A respond after the connection died or the server stopped is harmless. Dropping
+//   every copy of `respond` without calling it answers 500 (code "internal_error").
+// - Request bodies are limited while they are read: a Content-Length over `max_body_bytes` is
+//   answered 413 straight after the header (no body read, no "100 Continue"); a chunked body
+//   that grows past it is answered 413 as soon as the chunk that crosses it is announced.
+//   "Expect: 100-continue" is honoured otherwise.
+// - Server-generated errors carry {"error":{"code":...,"message":...}} (application/json) and
+//   close the connection: 400 malformed_request (bad syntax, header over 16 KiB), 408
+//   request_timeout (header or body incomplete at its deadline), 413 payload_too_large, 503
+//   service_unavailable (over `max_connections`).
+// - Timeouts: a fresh connection has `header_timeout` from accept to a complete header; a
+//   kept-alive one has `idle_timeout` until the next request's first byte, then
+//   `header_timeout` for the rest of the header; the body has `body_timeout` from the end of
+//   the header; writing a response is bounded by `body_timeout` too. No deadline while the
+//   handler works.
+// - Every response carries Server, Date, Content-Type (unless empty), Content-Length (not for
+//   204/304) and "Connection: close" when the request asked for it, the server is draining, or
+//   the server generated the error. The handler's own headers follow; the framing and the
+//   server-owned ones (Content-Length, Transfer-Encoding, Connection, Keep-Alive, Content-Type,
+//   Server, Date) and any with an invalid name or a CR/LF/NUL in the value are left out. A
+//   status outside 200..599 becomes 500. HEAD gets the head only.
+// - Closing after a response is graceful: the send side is shut down and unread input drained
+//   for up to 2 s / 1 MiB, so the client reads the response instead of a reset.
+// - No logging: `start` reports errors as text; everything else is visible to the client.
+//
+// Threading: `threads` io threads, one io_context each; one acceptor on the first hands
+// accepted sockets round-robin to all of them (see http_server.cpp for why). `start`, `stop`
+// and the destructor must not be called from a handler (`stop` joins the io threads);
+// `stop_accepting`, `port` and `open_connections` may be called from any thread.
+#include "policy/time.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace hookd::net {
+
+struct server_request {
+  std::string method; ///< "GET", "POST", ... as received
+  std::string target; ///< path + query as received, e.g. "/v1/endpoints?limit=10"
+  std::vector<std::pair<std::string, std::string>> headers; ///< in arrival order, names lower-cased
+  std::string body;
+  std::string remote; ///< peer address "ip:port" ("[v6]:port")
+
+  /// Value of the first header called `lowercase_name`; "" when absent.
+  std::string_view header(std::string_view lowercase_name) const;
+};
+
+struct server_response {
+  int status = 200;
+  std::string content_type = "application/json"; ///< empty: no Content-Type header
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
+/// Thread-safe; call exactly once (later calls are ignored), from any thread.
+using respond_fn = std::function<void(server_response)>;
+using handler_fn = std::function<void(server_request, respond_fn)>;
+
+struct server_options {
+  std::string host = "127.0.0.1"; ///< IP address (or a name resolved once at start)
+  std::uint16_t port = 8080;      ///< 0 = ephemeral (see http_server::port)
+  std::size_t max_body_bytes = 1048576;
+  int threads = 1;                                   ///< io threads (values < 1 mean 1)
+  duration header_timeout{std::chrono::seconds{10}}; ///< to receive a request's header
+  duration body_timeout{std::chrono::seconds{30}};   ///< to receive its body (and to send a response)
+  duration idle_timeout{std::chrono::seconds{60}};   ///< keep-alive idle between requests
+  std::size_t max_connections = 10000; ///< beyond: 503 and close
+  std::string server_header = "hookd"; ///< empty: no Server header
+};
+
+class http_server {
+public:
+  http_server(server_options opts, handler_fn handler);
+  ~http_server(); ///< stop()
+  http_server(const http_server&) = delete;
+  http_server& operator=(const http_server&) = delete;
+
+  /// Binds, listens and spawns the io threads. Returns the error text on failure (e.g.
+  /// "127.0.0.1:8080: address in use"), after which the server holds no socket and no thread.
+  /// Starting twice is an error; a stopped server does not start again.
+  std::optional<std::string> start();
+  /// The bound port (the ephemeral one when options asked for 0); 0 before start.
+  std::uint16_t port() const;
+  /// Closes the acceptor (new connections are refused once this returns); idle keep-alive
+  /// connections close now, the others finish their current request, answer it with
+  /// "Connection: close" and close. Idempotent; a no-op unless running.
+  void stop_accepting();
+  /// Closes every socket and joins the io threads; responses not yet sent are dropped and
+  /// later responds are ignored. Idempotent.
+  void stop();
+  /// Connections currently open (not counting the ones refused with 503).
+  std::size_t open_connections() const;
+
+private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace hookd::net

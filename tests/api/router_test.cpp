@@ -1,0 +1,77 @@
+#include "api/router.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace hookd::api;
+
+namespace {
+
+route_match matched(std::string_view method, std::string_view target) {
+  auto m = match_route(method, target);
+  REQUIRE(std::holds_alternative<route_match>(m));
+  return std::get<route_match>(m);
+}
+
+int error_status(std::string_view method, std::string_view target) {
+  auto m = match_route(method, target);
+  REQUIRE(std::holds_alternative<api_error>(m));
+  return std::get<api_error>(m).status;
+}
+
+} // namespace
+
+TEST_CASE("every documented route matches, with its parameter", "[api][router]") {
+  struct row {
+    const char* method;
+    const char* target;
+    route id;
+    const char* param;
+  };
+  const row table[] = {
+      {"POST", "/v1/endpoints", route::create_endpoint, ""},
+      {"GET", "/v1/endpoints?limit=5&cursor=abc", route::list_endpoints, ""},
+      {"GET", "/v1/endpoints/ep_1", route::get_endpoint, "ep_1"},
+      {"PATCH", "/v1/endpoints/ep_1", route::patch_endpoint, "ep_1"},
+      {"DELETE", "/v1/endpoints/ep_1", route::delete_endpoint, "ep_1"},
+      {"POST", "/v1/endpoints/ep_1/enable", route::enable_endpoint, "ep_1"},
+      {"POST", "/v1/endpoints/ep_1/disable", route::disable_endpoint, "ep_1"},
+      {"POST", "/v1/endpoints/ep_1/recover", route::recover_endpoint, "ep_1"},
+      {"POST", "/v1/endpoints/ep_1/secret/rotate", route::rotate_secret, "ep_1"},
+      {"GET", "/v1/endpoints/ep_1/secret", route::get_secret, "ep_1"},
+      {"POST", "/v1/messages", route::create_message, ""},
+      {"GET", "/v1/messages/msg_1", route::get_message, "msg_1"},
+      {"GET", "/v1/messages/msg_1/attempts", route::list_attempts, "msg_1"},
+      {"POST", "/v1/messages/msg_1/retry", route::retry_message, "msg_1"},
+      {"GET", "/healthz", route::healthz, ""},
+      {"GET", "/readyz", route::readyz, ""},
+  };
+  for (const auto& r : table) {
+    INFO(r.method << " " << r.target);
+    auto m = matched(r.method, r.target);
+    CHECK(m.id == r.id);
+    CHECK(m.param == r.param);
+  }
+  CHECK(all_routes().size() == std::size(table));
+}
+
+TEST_CASE("query parameters are decoded", "[api][router]") {
+  auto m = matched("GET", "/v1/endpoints?limit=10&cursor=a%2Bb%3D&x");
+  CHECK(m.query.at("limit") == "10");
+  CHECK(m.query.at("cursor") == "a+b=");
+  CHECK(m.query.at("x").empty());
+}
+
+TEST_CASE("unknown paths are 404, wrong methods 405, bad queries 400", "[api][router]") {
+  CHECK(error_status("GET", "/v2/endpoints") == 404);
+  CHECK(error_status("GET", "/v1/endpoints/ep_1/nope") == 404);
+  CHECK(error_status("GET", "/") == 404);
+  CHECK(error_status("PUT", "/v1/endpoints/ep_1") == 405);
+  CHECK(error_status("DELETE", "/v1/messages") == 405);
+  CHECK(error_status("GET", "/v1/endpoints?cursor=%zz") == 400);
+}
+
+TEST_CASE("health routes need no token, the API does", "[api][router]") {
+  CHECK_FALSE(matched("GET", "/healthz").needs_auth);
+  CHECK_FALSE(matched("GET", "/readyz").needs_auth);
+  CHECK(matched("GET", "/v1/endpoints").needs_auth);
+}

@@ -41,10 +41,10 @@ void api_service::handle(net::server_request req, net::respond_fn respond) {
   call.route = std::move(std::get<route_match>(matched));
   switch (call.route.id) {
     case route::healthz:
-      return respond_json(call, 200, nlohmann::json{{"status", "ok"}});
+      return respond_json(call, 200, nlohmann::ordered_json{{"status", "ok"}});
     case route::readyz:
       if (ready_ && !draining_)
-        return respond_json(call, 200, nlohmann::json{{"status", "ready"}});
+        return respond_json(call, 200, nlohmann::ordered_json{{"status", "ready"}});
       return respond_error(call, api_error::unavailable(draining_ ? "shutting_down" : "not_ready",
                                                         draining_ ? "hookd is shutting down"
                                                                   : "hookd is still recovering"));

@@ -4,9 +4,9 @@
 
 namespace hookd::api {
 
-void respond_json(const http_call& call, int status, const nlohmann::json& body,
+void respond_json(const http_call& call, int status, const nlohmann::ordered_json& body,
                   std::vector<std::pair<std::string, std::string>> headers) {
-  respond_text(call, status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+  respond_text(call, status, body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace),
                std::move(headers));
 }
 

@@ -17,7 +17,7 @@ struct http_call {
 };
 
 /// Answers with `body` as JSON (invalid UTF-8 in stored bytes is replaced, never thrown).
-void respond_json(const http_call& call, int status, const nlohmann::json& body,
+void respond_json(const http_call& call, int status, const nlohmann::ordered_json& body,
                   std::vector<std::pair<std::string, std::string>> headers = {});
 /// Answers with `body`, already JSON text.
 void respond_text(const http_call& call, int status, std::string body,

@@ -11,7 +11,7 @@
 
 namespace hookd::api {
 
-using json = nlohmann::json;
+using json = nlohmann::ordered_json; // keeps fields in the order written (id first)
 
 /// An endpoint without its secret; `stats` adds pending/delivered/failed/success_rate_1h.
 json endpoint_json(const store::endpoint_record& ep, const store::endpoint_stats& stats);

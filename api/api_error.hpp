@@ -6,9 +6,14 @@
 namespace hookd::api {
 
 struct api_error {
+  api_error() = default;
+  api_error(int status_code, std::string error_code, std::string text)
+      : status(status_code), code(std::move(error_code)), message(std::move(text)) {}
+
   int status = 500;
   std::string code;    ///< stable, machine-readable: "malformed_json", "not_found", ...
   std::string message; ///< for humans; names the offending field or value
+  std::string allow;   ///< 405 only: the Allow header (methods the path accepts)
 
   static api_error malformed(std::string message) { return {400, "malformed_request", std::move(message)}; }
   static api_error malformed_json(std::string message) { return {400, "malformed_json", std::move(message)}; }

@@ -169,7 +169,7 @@ void handle_endpoint_route(api_actor_ptr self, const call_ptr& call) {
     case route::recover_endpoint: return recover(self, call);
     case route::rotate_secret: return rotate(self, call);
     case route::get_secret:
-      return with_endpoint(self, call, [=](endpoint_view& v) { respond_json(*call, 200, secret_json(v.endpoint)); });
+      return with_endpoint(self, call, [=](endpoint_view& v) { respond_json(*call, 200, secret_json(v.endpoint, now(self))); });
     default: return respond_error(*call, api_error::internal("not an endpoint route"));
   }
 }

@@ -25,6 +25,8 @@ void respond_error(const http_call& call, const api_error& e) {
   r.body = e.body();
   if (e.status == 401)
     r.headers.emplace_back("WWW-Authenticate", "Bearer");
+  if (!e.allow.empty())
+    r.headers.emplace_back("Allow", e.allow);
   call.respond(std::move(r));
 }
 

@@ -183,11 +183,15 @@ std::optional<api_error> apply_endpoint_fields(const endpoint_fields& f, store::
     ep.max_concurrency = *f.max_concurrency;
   if (f.timeout_ms)
     ep.timeout_ms = *f.timeout_ms;
-  if (f.secret) {
-    if (auto e = check_secret(*f.secret, ep.scheme))
-      return e;
+  if (f.secret && *f.secret != ep.secret) {
+    // A secret set directly replaces the old one at once (rotation is the graceful way).
     ep.secret = *f.secret;
+    ep.previous_secret.clear();
+    ep.previous_secret_expires_at = no_time;
   }
+  // Whatever changed, the secret must suit the scheme the endpoint ends up with.
+  if (f.secret || f.scheme)
+    return check_secret(ep.secret, ep.scheme);
   return std::nullopt;
 }
 

@@ -46,8 +46,8 @@ json created_endpoint_json(const store::endpoint_record& ep) {
   return out;
 }
 
-json secret_json(const store::endpoint_record& ep) {
-  const bool rotating = !ep.previous_secret.empty();
+json secret_json(const store::endpoint_record& ep, time_point now) {
+  const bool rotating = !ep.previous_secret.empty() && now < ep.previous_secret_expires_at;
   return json{
     {"secret", ep.secret},
     {"previous_secret", rotating ? json(ep.previous_secret) : json(nullptr)},

@@ -19,8 +19,9 @@ json endpoint_json(const store::endpoint_record& ep, const store::endpoint_stats
 /// The endpoint as POST /v1/endpoints answers: endpoint_json plus its secret.
 json created_endpoint_json(const store::endpoint_record& ep);
 
-/// GET /v1/endpoints/{id}/secret.
-json secret_json(const store::endpoint_record& ep);
+/// GET /v1/endpoints/{id}/secret; the previous secret only while it still signs (before `now`
+/// passes its expiry).
+json secret_json(const store::endpoint_record& ep, time_point now);
 
 json delivery_json(const store::delivery_record& d);
 

@@ -112,17 +112,21 @@ std::variant<route_match, api_error> match_route(std::string_view method, std::s
   if (!query)
     return api_error::malformed("malformed query string");
   const auto parts = split_path(path);
-  bool path_known = false;
+  std::string allowed;
   for (const auto& r : all_routes()) {
     std::string param;
     if (!matches(r.path, parts, param))
       continue;
-    path_known = true;
     if (r.method == method)
       return route_match{r.id, std::move(param), std::move(*query), r.needs_auth};
+    allowed += allowed.empty() ? "" : ", ";
+    allowed += r.method;
   }
-  if (path_known)
-    return api_error::method_not_allowed(std::string{method} + " is not allowed on " + std::string{path});
+  if (!allowed.empty()) {
+    auto e = api_error::method_not_allowed(std::string{method} + " is not allowed on " + std::string{path});
+    e.allow = std::move(allowed);
+    return e;
+  }
   return api_error::not_found("no route for " + std::string{path});
 }
 

@@ -67,9 +67,9 @@ struct http_server::impl {
   std::vector<std::shared_ptr<io_unit>> units;
   std::vector<work_guard> guards;
   std::vector<std::thread> threads;
-  std::optional<tcp::acceptor> acceptor;     ///< on units[0]'s thread
-  std::optional<asio::steady_timer> retry;   ///< accept retry, on units[0]'s thread
-  std::size_t next_unit = 0;                 ///< round-robin cursor (units[0]'s thread)
+  std::optional<tcp::acceptor> acceptor;   ///< on units[0]'s thread
+  std::optional<asio::steady_timer> retry; ///< accept retry, on units[0]'s thread
+  std::size_t next_unit = 0;               ///< round-robin cursor (units[0]'s thread)
   std::atomic<std::uint16_t> port{0};
   std::atomic<run_state> state{run_state::idle};
   std::mutex lifecycle; ///< serialises start and stop
@@ -106,8 +106,8 @@ std::optional<std::string> http_server::impl::start() {
   auto address = asio::ip::make_address(opts.host, ec);
   if (ec) { // a name: resolved once, first address
     tcp::resolver resolver(io0);
-    auto results = resolver.resolve(opts.host, std::to_string(opts.port),
-                                    tcp::resolver::numeric_service, ec);
+    auto results =
+        resolver.resolve(opts.host, std::to_string(opts.port), tcp::resolver::numeric_service, ec);
     if (ec || results.empty()) {
       units.clear();
       return where + ": cannot resolve host" + (ec ? " (" + ec.message() + ")" : "");
@@ -182,15 +182,15 @@ void http_server::impl::on_accept(std::shared_ptr<io_unit> target, error_code ec
     return;
   }
   // Reserve the slot here, on the accepting thread, so a burst cannot overshoot the limit.
-  bool counted = shared->open.fetch_add(1, std::memory_order_relaxed) <
-                 shared->opts.max_connections;
+  bool counted =
+      shared->open.fetch_add(1, std::memory_order_relaxed) < shared->opts.max_connections;
   if (!counted)
     shared->open.fetch_sub(1, std::memory_order_relaxed);
   if (target == units.front()) {
     start_session(target, std::move(socket), counted);
   } else {
-    bool posted = target->post_unless_stopped(
-        [target, socket = std::move(socket), counted]() mutable {
+    bool posted =
+        target->post_unless_stopped([target, socket = std::move(socket), counted]() mutable {
           start_session(target, std::move(socket), counted);
         });
     if (!posted && counted)

@@ -79,10 +79,10 @@ struct server_options {
   std::size_t max_body_bytes = 1048576;
   int threads = 1;                                   ///< io threads (values < 1 mean 1)
   duration header_timeout{std::chrono::seconds{10}}; ///< to receive a request's header
-  duration body_timeout{std::chrono::seconds{30}};   ///< to receive its body (and to send a response)
-  duration idle_timeout{std::chrono::seconds{60}};   ///< keep-alive idle between requests
-  std::size_t max_connections = 10000; ///< beyond: 503 and close
-  std::string server_header = "hookd"; ///< empty: no Server header
+  duration body_timeout{std::chrono::seconds{30}}; ///< to receive its body (and to send a response)
+  duration idle_timeout{std::chrono::seconds{60}}; ///< keep-alive idle between requests
+  std::size_t max_connections = 10000;             ///< beyond: 503 and close
+  std::string server_header = "hookd";             ///< empty: no Server header
 };
 
 class http_server {

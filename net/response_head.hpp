@@ -22,9 +22,9 @@
 namespace hookd::net {
 
 struct response_framing {
-  bool close = false;         ///< announce "Connection: close"
-  bool http10_keep = false;   ///< HTTP/1.0 client keeping the connection: "Connection: keep-alive"
-  bool head_request = false;  ///< HEAD: the body is announced but not sent
+  bool close = false;        ///< announce "Connection: close"
+  bool http10_keep = false;  ///< HTTP/1.0 client keeping the connection: "Connection: keep-alive"
+  bool head_request = false; ///< HEAD: the body is announced but not sent
 };
 
 /// Writes the head of `r` into `out` (cleared first) and returns whether the body is sent.

@@ -192,8 +192,8 @@ void server_session::on_header(error_code ec, std::size_t) {
   const auto& msg = parser_->get();
   set_deadline(clock::now() + unit_->shared->opts.body_timeout);
   auto expect = msg.find(http::field::expect);
-  if (expect != msg.end() && msg.version() >= 11 && iequals(to_std(expect->value()), "100-continue") &&
-      buffer_.size() == 0) {
+  if (expect != msg.end() && msg.version() >= 11 &&
+      iequals(to_std(expect->value()), "100-continue") && buffer_.size() == 0) {
     phase_ = phase::expect_continue;
     return asio::async_write(
         socket_, asio::buffer(continue_100.data(), continue_100.size()),
@@ -233,8 +233,8 @@ void server_session::on_read_error(const error_code& ec) {
                                         : "the request body did not arrive in time");
   if (ec == http::error::body_limit)
     return fail(413, "payload_too_large",
-                "the request body exceeds " +
-                    std::to_string(unit_->shared->opts.max_body_bytes) + " bytes");
+                "the request body exceeds " + std::to_string(unit_->shared->opts.max_body_bytes) +
+                    " bytes");
   if (ec == http::error::header_limit)
     return fail(400, "malformed_request",
                 "the request header exceeds " + std::to_string(header_limit) + " bytes");
@@ -286,8 +286,8 @@ void server_session::write_response(server_response r, bool keep_alive) {
   framing.close = !keep_alive;
   framing.http10_keep = keep_alive && http10_;
   framing.head_request = head_request_;
-  bool send_body = build_response_head(head_, r, unit_->shared->opts.server_header,
-                                       unit_->date.now(), framing);
+  bool send_body =
+      build_response_head(head_, r, unit_->shared->opts.server_header, unit_->date.now(), framing);
   body_ = send_body ? std::move(r.body) : std::string();
   close_after_write_ = !keep_alive;
   phase_ = phase::write;
@@ -399,22 +399,22 @@ void server_session::on_timer(std::uint64_t generation, error_code ec) {
 
 void server_session::on_deadline() {
   switch (phase_) {
-  case phase::header:
-  case phase::body: {
-    // Cancel the read; its completion answers 408 on the still open socket.
-    timed_out_ = true;
-    error_code ignored;
-    socket_.cancel(ignored);
-    return;
-  }
-  case phase::handler: // no deadline while the handler works
-  case phase::closed:
-    return;
-  case phase::idle:            // nothing (more) asked for: no answer owed
-  case phase::expect_continue: // a client that does not read
-  case phase::write:
-  case phase::linger:
-    return close();
+    case phase::header:
+    case phase::body: {
+      // Cancel the read; its completion answers 408 on the still open socket.
+      timed_out_ = true;
+      error_code ignored;
+      socket_.cancel(ignored);
+      return;
+    }
+    case phase::handler: // no deadline while the handler works
+    case phase::closed:
+      return;
+    case phase::idle:            // nothing (more) asked for: no answer owed
+    case phase::expect_continue: // a client that does not read
+    case phase::write:
+    case phase::linger:
+      return close();
   }
 }
 

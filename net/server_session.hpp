@@ -63,12 +63,20 @@ public:
 private:
   using error_code = boost::system::error_code;
   using clock = std::chrono::steady_clock;
-  using timer_type = boost::asio::basic_waitable_timer<clock, boost::asio::wait_traits<clock>,
-                                                       executor_type>;
+  using timer_type =
+      boost::asio::basic_waitable_timer<clock, boost::asio::wait_traits<clock>, executor_type>;
   using request_parser = boost::beast::http::request_parser<boost::beast::http::string_body>;
 
-  enum class phase : std::uint8_t { idle, header, expect_continue, body, handler, write, linger,
-                                    closed };
+  enum class phase : std::uint8_t {
+    idle,
+    header,
+    expect_continue,
+    body,
+    handler,
+    write,
+    linger,
+    closed
+  };
 
   void enlist();
 

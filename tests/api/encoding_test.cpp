@@ -60,7 +60,9 @@ TEST_CASE("endpoint resources never carry the secret", "[api][resources]") {
   CHECK(j["stats"]["success_rate_1h"] == 0.75);
   CHECK(j["disabled_reason"].is_null());
   CHECK(created_endpoint_json(ep)["secret"] == "whsec_c2VjcmV0");
-  CHECK(secret_json(ep)["previous_secret"] == "whsec_b2xk");
+  ep.previous_secret_expires_at = from_unix_ms(2000);
+  CHECK(secret_json(ep, from_unix_ms(1000))["previous_secret"] == "whsec_b2xk");
+  CHECK(secret_json(ep, from_unix_ms(2000))["previous_secret"].is_null()); // no longer signing
 }
 
 TEST_CASE("message text splices the stored payload bytes", "[api][resources]") {

@@ -88,6 +88,19 @@ TEST_CASE("secrets must fit the scheme", "[api][requests]") {
   CHECK_FALSE(apply_endpoint_fields(f, ep));
 }
 
+TEST_CASE("a scheme change must leave a secret that suits it", "[api][requests]") {
+  store::endpoint_record ep;
+  ep.scheme = signature_scheme::typeform;
+  ep.secret = "plain-typeform-secret";
+  endpoint_fields f;
+  f.scheme = signature_scheme::standard;
+  CHECK(apply_endpoint_fields(f, ep)->status == 422);
+  f.secret = policy::generate_secret();
+  ep.previous_secret = "whsec_old";
+  CHECK_FALSE(apply_endpoint_fields(f, ep));
+  CHECK(ep.previous_secret.empty()); // a direct replacement ends any rotation overlap
+}
+
 TEST_CASE("PATCH bodies: every field optional, an empty body is allowed", "[api][requests]") {
   CHECK(status_of(parse_endpoint_fields("", false)) == 0);
   CHECK(status_of(parse_endpoint_fields("{}", false)) == 0);

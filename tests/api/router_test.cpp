@@ -66,6 +66,7 @@ TEST_CASE("unknown paths are 404, wrong methods 405, bad queries 400", "[api][ro
   CHECK(error_status("GET", "/v1/endpoints/ep_1/nope") == 404);
   CHECK(error_status("GET", "/") == 404);
   CHECK(error_status("PUT", "/v1/endpoints/ep_1") == 405);
+  CHECK(std::get<api_error>(match_route("PUT", "/v1/endpoints/ep_1")).allow == "GET, PATCH, DELETE");
   CHECK(error_status("DELETE", "/v1/messages") == 405);
   CHECK(error_status("GET", "/v1/endpoints?cursor=%zz") == 400);
 }

@@ -98,9 +98,9 @@ std::optional<client_reply> blocking_client::read_reply(std::chrono::millisecond
   return r;
 }
 
-client_reply blocking_client::request(std::string_view method, std::string_view target,
-                                      std::string_view body,
-                                      const std::vector<std::pair<std::string, std::string>>& headers) {
+client_reply
+blocking_client::request(std::string_view method, std::string_view target, std::string_view body,
+                         const std::vector<std::pair<std::string, std::string>>& headers) {
   if (!send(format_request(method, target, body, headers)))
     throw std::runtime_error("write failed: " + last_error());
   auto reply = read_reply(std::chrono::seconds(5), method == "HEAD");
@@ -129,8 +129,7 @@ std::string blocking_client::last_error() const {
   return last_ ? last_.message() : std::string();
 }
 
-std::string format_request(std::string_view method, std::string_view target,
-                           std::string_view body,
+std::string format_request(std::string_view method, std::string_view target, std::string_view body,
                            const std::vector<std::pair<std::string, std::string>>& headers) {
   std::string out;
   out.append(method).append(" ").append(target).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n");

@@ -45,8 +45,8 @@ public:
   /// Reads one response (an interim 100 included). nullopt when the connection ended, the
   /// limit passed or the bytes were not HTTP; `last_error()` says which. `head`: the request
   /// was a HEAD (no body follows the header).
-  std::optional<client_reply> read_reply(
-      std::chrono::milliseconds limit = std::chrono::seconds(5), bool head = false);
+  std::optional<client_reply> read_reply(std::chrono::milliseconds limit = std::chrono::seconds(5),
+                                         bool head = false);
 
   /// Sends a well-formed HTTP/1.1 request (Host and Content-Length added) and reads the reply;
   /// throws std::runtime_error when none arrives.

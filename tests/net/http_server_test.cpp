@@ -213,8 +213,8 @@ TEST_CASE("responses carry status, Server, Date, Content-Type, Content-Length an
     r.body = "{\"id\":\"msg_1\"}";
     r.headers = {{"X-Custom", "yes"},
                  {"Location", "/v1/messages/msg_1"},
-                 {"Content-Length", "999"},   // owned by the server: left out
-                 {"Connection", "keep-alive"}, // same
+                 {"Content-Length", "999"},      // owned by the server: left out
+                 {"Connection", "keep-alive"},   // same
                  {"X-Evil", "a\r\nInjected: 1"}, // CR/LF in the value: left out
                  {"Bad Name", "v"}};
     respond(std::move(r));
@@ -574,15 +574,21 @@ TEST_CASE("malformed requests: 400 malformed_request, then close", "[server]") {
   });
   blocking_client c(s.server.port());
   std::string bytes;
-  SECTION("not HTTP") { bytes = "HELLO THERE\r\n\r\n"; }
-  SECTION("a header line without a colon") { bytes = "GET / HTTP/1.1\r\nHost x\r\n\r\n"; }
+  SECTION("not HTTP") {
+    bytes = "HELLO THERE\r\n\r\n";
+  }
+  SECTION("a header line without a colon") {
+    bytes = "GET / HTTP/1.1\r\nHost x\r\n\r\n";
+  }
   SECTION("a bad Content-Length") {
     bytes = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 12abc\r\n\r\n";
   }
   SECTION("two different Content-Lengths") {
     bytes = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab";
   }
-  SECTION("a bad chunk size") { bytes = chunked_head + "zz\r\nabc\r\n0\r\n\r\n"; }
+  SECTION("a bad chunk size") {
+    bytes = chunked_head + "zz\r\nabc\r\n0\r\n\r\n";
+  }
   SECTION("a header over 16 KiB") {
     bytes = "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(17 * 1024, 'h') + "\r\n\r\n";
   }
@@ -718,7 +724,7 @@ TEST_CASE("stop() with a never-responding handler returns promptly; late respond
     CHECK(server.open_connections() == 0);
     box.take()(text(200, "after stop")); // dropped
     kept = box.take();
-    server.stop(); // idempotent
+    server.stop();         // idempotent
     CHECK(server.start()); // a stopped server does not start again
   }
   kept(text(200, "after destruction")); // the server is gone: still harmless

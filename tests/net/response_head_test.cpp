@@ -18,7 +18,8 @@ server_response make(int status, std::string body) {
 
 } // namespace
 
-TEST_CASE("response head: status line, server headers, framing, handler headers", "[server][head]") {
+TEST_CASE("response head: status line, server headers, framing, handler headers",
+          "[server][head]") {
   std::string out;
   auto r = make(202, "{\"id\":\"msg_1\"}");
   r.headers = {{"Location", "/v1/messages/msg_1"}};
@@ -45,15 +46,40 @@ TEST_CASE("response head: Connection, HEAD, 204/304, empty Server and Content-Ty
     std::vector<std::string_view> absent;
   };
   std::vector<row> rows = {
-      {200, {true, false, false}, "hookd", "text/plain", true,
-       {"Connection: close\r\n", "Content-Type: text/plain\r\n"}, {"keep-alive"}},
-      {200, {false, true, false}, "hookd", "application/json", true,
-       {"Connection: keep-alive\r\n"}, {"close"}},
-      {200, {false, false, true}, "hookd", "application/json", false,
-       {"Content-Length: 4\r\n"}, {"Connection"}},
-      {204, {}, "hookd", "application/json", false, {"HTTP/1.1 204 No Content\r\n"},
+      {200,
+       {true, false, false},
+       "hookd",
+       "text/plain",
+       true,
+       {"Connection: close\r\n", "Content-Type: text/plain\r\n"},
+       {"keep-alive"}},
+      {200,
+       {false, true, false},
+       "hookd",
+       "application/json",
+       true,
+       {"Connection: keep-alive\r\n"},
+       {"close"}},
+      {200,
+       {false, false, true},
+       "hookd",
+       "application/json",
+       false,
+       {"Content-Length: 4\r\n"},
+       {"Connection"}},
+      {204,
+       {},
+       "hookd",
+       "application/json",
+       false,
+       {"HTTP/1.1 204 No Content\r\n"},
        {"Content-Length"}},
-      {304, {}, "hookd", "application/json", false, {"HTTP/1.1 304 Not Modified\r\n"},
+      {304,
+       {},
+       "hookd",
+       "application/json",
+       false,
+       {"HTTP/1.1 304 Not Modified\r\n"},
        {"Content-Length"}},
       {200, {}, "", "", true, {"Date: "}, {"Server:", "Content-Type:"}},
       {599, {}, "hookd", "application/json", true, {"HTTP/1.1 599 \r\n"}, {}},
@@ -70,15 +96,14 @@ TEST_CASE("response head: Connection, HEAD, 204/304, empty Server and Content-Ty
   }
 }
 
-TEST_CASE("response head: server-owned and unsafe handler headers are left out",
-          "[server][head]") {
+TEST_CASE("response head: server-owned and unsafe handler headers are left out", "[server][head]") {
   std::string out;
   auto r = make(200, "x");
-  r.headers = {{"content-length", "5"}, {"Transfer-Encoding", "chunked"},
-               {"Connection", "close"},  {"Content-Type", "text/html"},
-               {"Server", "other"},      {"Date", "yesterday"},
+  r.headers = {{"content-length", "5"},   {"Transfer-Encoding", "chunked"},
+               {"Connection", "close"},   {"Content-Type", "text/html"},
+               {"Server", "other"},       {"Date", "yesterday"},
                {"X-Inject", "a\r\nB: c"}, {"X-Nul", std::string("a\0b", 3)},
-               {"Bad Name", "v"},        {"", "v"},
+               {"Bad Name", "v"},         {"", "v"},
                {"X-Ok", "fine"}};
   build_response_head(out, r, "hookd", date, {});
   CHECK(out == "HTTP/1.1 200 OK\r\nServer: hookd\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
@@ -103,8 +128,8 @@ TEST_CASE("error_response: the API error shape, JSON-escaped", "[server][head]")
   auto r = error_response(413, "payload_too_large", "over \"1 MiB\"\\\n\x01");
   CHECK(r.status == 413);
   CHECK(r.content_type == "application/json");
-  CHECK(r.body ==
-        "{\"error\":{\"code\":\"payload_too_large\",\"message\":\"over \\\"1 MiB\\\"\\\\\\n\\u0001\"}}");
+  CHECK(r.body == "{\"error\":{\"code\":\"payload_too_large\",\"message\":\"over \\\"1 "
+                  "MiB\\\"\\\\\\n\\u0001\"}}");
 }
 
 TEST_CASE("http_date: IMF-fixdate", "[server][head]") {

@@ -171,6 +171,10 @@ dispatcher_actor::behavior_type dispatcher(dispatcher_ptr self, dispatcher_deps 
       [=](delete_endpoint_cmd& cmd) { return delete_endpoint(self, cmd); },
       [=](requeue_failed_cmd& cmd) { return requeue_failed(self, cmd); },
       [=](retry_message_cmd& cmd) { return retry_message(self, cmd); },
+      [=](set_failing_since_cmd& cmd) {
+        self->state.registry.set_failing_since(cmd.endpoint_id, cmd.since);
+        self->send(self->state.deps.writer, std::move(cmd));
+      },
       [=](endpoint_idle& idle) {
         auto& st = self->state;
         auto it = st.live.find(idle.endpoint_id);

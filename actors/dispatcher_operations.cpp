@@ -17,19 +17,22 @@ const store::endpoint_record* known(dispatcher_ptr self, const std::string& id, 
 } // namespace
 
 caf::result<store::endpoint_record> put_endpoint(dispatcher_ptr self, put_endpoint_cmd& cmd) {
+  // Settings only: an existing endpoint keeps the status, reason and failure clock the
+  // registry holds (those change through set_status and the supervisor, never by a PATCH that
+  // read an older copy).
+  if (const auto* current = self->state.registry.find(cmd.endpoint.id)) {
+    cmd.endpoint.status = current->status;
+    cmd.endpoint.reason = current->reason;
+    cmd.endpoint.failing_since = current->failing_since;
+  }
   auto rp = self->make_response_promise<store::endpoint_record>();
   self->request(self->state.deps.writer, caf::infinite, std::move(cmd))
       .then(
           [=](store::endpoint_record& ep) mutable {
             auto& st = self->state;
-            const auto* before = st.registry.find(ep.id);
-            const bool status_changed = before != nullptr && before->status != ep.status;
             st.registry.put(ep);
-            if (auto it = st.live.find(ep.id); it != st.live.end()) {
+            if (auto it = st.live.find(ep.id); it != st.live.end())
               self->send(it->second.actor, ep);
-              if (status_changed)
-                self->send(it->second.actor, endpoint_status_changed{ep.id, ep.status, ep.reason});
-            }
             rp.deliver(std::move(ep));
           },
           [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
@@ -117,6 +120,8 @@ caf::result<std::size_t> retry_message(dispatcher_ptr self, retry_message_cmd& c
 void status_changed(dispatcher_ptr self, endpoint_status_changed& change) {
   auto& st = self->state;
   st.registry.set_status(change.endpoint_id, change.status, change.reason);
+  if (change.status == endpoint_status::enabled) // the store cleared it in the same transaction
+    st.registry.set_failing_since(change.endpoint_id, no_time);
   if (auto it = st.live.find(change.endpoint_id); it != st.live.end())
     self->send(it->second.actor, std::move(change));
 }

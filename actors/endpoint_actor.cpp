@@ -173,8 +173,8 @@ void persist_result(endpoint_ptr self, const delivery::result_effects& fx,
   a.error_detail = r.error_detail;
   a.response_body = r.response_body;
   self->send(self->state.deps.writer, record_attempt_cmd{std::move(a), fx.update});
-  if (fx.failing_since_changed)
-    self->send(self->state.deps.writer,
+  if (fx.failing_since_changed) // via the dispatcher, whose registry must know it too
+    self->send(self->state.deps.dispatcher,
                set_failing_since_cmd{self->state.settings.id, *fx.failing_since_changed});
 }
 

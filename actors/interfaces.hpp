@@ -67,6 +67,7 @@ using dispatcher_actor = caf::typed_actor<
   caf::replies_to<delete_endpoint_cmd>::with<bool>,
   caf::replies_to<requeue_failed_cmd>::with<std::size_t>,       // deliveries re-queued
   caf::replies_to<retry_message_cmd>::with<std::size_t>,        // deliveries (re)started
+  caf::reacts_to<set_failing_since_cmd>,  // the 24-hour clock moved: registry, then store
   caf::reacts_to<endpoint_idle>,
   caf::reacts_to<endpoint_crashed>,
   caf::reacts_to<endpoint_status_changed>,

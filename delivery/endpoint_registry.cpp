@@ -58,6 +58,14 @@ bool endpoint_registry::set_status(const std::string& id, endpoint_status status
   return true;
 }
 
+bool endpoint_registry::set_failing_since(const std::string& id, time_point since) {
+  auto it = endpoints_.find(id);
+  if (it == endpoints_.end())
+    return false;
+  it->second.failing_since = since;
+  return true;
+}
+
 std::vector<std::string> endpoint_registry::subscribers(const std::string& event_type) const {
   std::vector<std::string> out;
   auto add_enabled = [&](const std::unordered_set<std::string>& ids) {

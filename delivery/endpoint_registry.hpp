@@ -25,6 +25,9 @@ public:
   /// Sets status and reason; false when unknown.
   bool set_status(const std::string& id, endpoint_status status, disabled_reason reason);
 
+  /// Records the 24-hour rule's clock (so a re-spawned actor starts from it); false when unknown.
+  bool set_failing_since(const std::string& id, time_point since);
+
   /// Enabled endpoints subscribed to `event_type`.
   std::vector<std::string> subscribers(const std::string& event_type) const;
 

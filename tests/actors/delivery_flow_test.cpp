@@ -155,6 +155,25 @@ TEST_CASE("one success inside the 24 hours resets the clock", "[engine]") {
   CHECK(endpoint->failing_since >= start + 20h);
 }
 
+TEST_CASE("the 24-hour clock survives the endpoint actor idling out between messages",
+          "[engine]") {
+  vtime_engine e{[](config::config& c) { c.retry.max_duration = std::chrono::hours{1}; }};
+  const auto ep = e.add_endpoint(url_a);
+  e.script_for(url_a, [](const attempt_request&) { return status(500); });
+  const auto first = e.now();
+  for (int hour = 0; hour < 28; hour += 2) {
+    e.submit("t", "{}");
+    e.advance(2h); // each message is exhausted after 1 h; the actor then quits while idle
+    if (e.endpoint(ep)->status == endpoint_status::disabled)
+      break;
+    CHECK_FALSE(e.endpoint_actor_of(ep));
+  }
+  auto endpoint = e.endpoint(ep);
+  CHECK(endpoint->status == endpoint_status::disabled);
+  CHECK(endpoint->reason == disabled_reason::failing);
+  CHECK(e.attempts_to(url_a).back().at - first >= 24h);
+}
+
 TEST_CASE("the breaker opens after 5 failures and a probe success drains the backlog",
           "[engine][breaker]") {
   vtime_engine e;

@@ -34,12 +34,44 @@ struct waiting_attempt {
   attempt_request request;
 };
 
+/// Attempts over the in-flight limit, served round-robin by endpoint: when a slot frees, the
+/// next endpoint in turn gets it, so endpoints with many queued attempts (slow or hanging ones)
+/// cannot make a healthy endpoint wait behind all of them.
+class fair_queue {
+public:
+  bool empty() const { return turns_.empty(); }
+
+  void push(waiting_attempt w) {
+    auto& queue = by_endpoint_[w.request.endpoint_id];
+    if (queue.empty())
+      turns_.push_back(w.request.endpoint_id);
+    queue.push_back(std::move(w));
+  }
+
+  waiting_attempt pop() {
+    const std::string endpoint = std::move(turns_.front());
+    turns_.pop_front();
+    auto it = by_endpoint_.find(endpoint);
+    waiting_attempt w = std::move(it->second.front());
+    it->second.pop_front();
+    if (it->second.empty())
+      by_endpoint_.erase(it);
+    else
+      turns_.push_back(endpoint);
+    return w;
+  }
+
+private:
+  std::unordered_map<std::string, std::deque<waiting_attempt>> by_endpoint_;
+  std::deque<std::string> turns_; ///< endpoints with queued attempts, in serving order
+};
+
 struct http_state {
   static inline const char* name = "hookd.http_destination";
   http_destination_options opts;
   std::unique_ptr<net::io_worker> worker;
   std::unordered_map<std::uint64_t, caf::typed_response_promise<attempt_result>> pending;
-  std::deque<waiting_attempt> waiting; ///< over max_in_flight
+  fair_queue waiting; ///< over max_in_flight
   std::size_t in_flight = 0;
   std::uint64_t next_token = 1;
 };
@@ -97,7 +129,7 @@ http_impl::behavior_type http_destination(http_ptr self, http_destination_option
         if (st.in_flight < st.opts.max_in_flight)
           start(self, token, req);
         else
-          st.waiting.push_back(waiting_attempt{token, std::move(req)});
+          st.waiting.push(waiting_attempt{token, std::move(req)});
         return rp;
       },
       [=](io_done& done) {
@@ -108,8 +140,7 @@ http_impl::behavior_type http_destination(http_ptr self, http_destination_option
           st.pending.erase(it);
         }
         if (!st.waiting.empty()) {
-          auto next = std::move(st.waiting.front());
-          st.waiting.pop_front();
+          auto next = st.waiting.pop();
           start(self, next.token, next.request);
         }
       },

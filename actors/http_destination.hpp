@@ -3,7 +3,8 @@
 // It owns one io thread (net::io_worker) with a keep-alive connection pool per origin, signs
 // each request (policy/signing.hpp), and replies with the raw result when the exchange ends.
 // CAF's scheduler threads never touch a socket: requests are handed to the io thread and
-// completions come back as messages. Attempts beyond `max_in_flight` wait in a FIFO queue.
+// completions come back as messages. Attempts beyond `max_in_flight` wait, served round-robin
+// by endpoint so that slow endpoints' queues do not hold up others.
 #include "actors/interfaces.hpp"
 #include "config/config.hpp"
 #include "net/http_client.hpp"

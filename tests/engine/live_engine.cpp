@@ -1,5 +1,5 @@
-// The real-time engine fixture (see live_engine.hpp): assembly, blocking requests, store reads
-// and the polling helpers.
+// The real-time engine fixture (see live_engine.hpp): assembly, blocking requests and store
+// reads (the polling helpers are in tests/support/live_helpers).
 #include "tests/engine/live_engine.hpp"
 
 #include "logging/logger.hpp"
@@ -20,7 +20,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr auto poll_interval = 10ms;
 constexpr auto request_timeout = 10s;
 
 time_point wall_now() {
@@ -34,60 +33,6 @@ void quiet_logs() {
 }
 
 } // namespace
-
-config::config compressed_config() {
-  config::config c;
-  c.retry.initial_interval = 200ms;
-  c.retry.multiplier = 2.0;
-  c.retry.max_interval = 1s;
-  c.retry.jitter = 0.5;
-  c.retry.max_duration = 4s;
-  c.retry.breaker_threshold = 5;
-  c.endpoints.failure_disable_after = 8s;
-  c.endpoints.idle_timeout = 1s;
-  c.endpoints.allow_private_targets = true;
-  c.http.connect_timeout = 500ms;
-  c.http.attempt_timeout = 1s;
-  return c;
-}
-
-bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
-  const auto deadline = steady::now() + timeout;
-  for (;;) {
-    if (pred())
-      return true;
-    if (steady::now() >= deadline)
-      return false;
-    std::this_thread::sleep_for(poll_interval);
-  }
-}
-
-bool holds_for(const std::function<bool()>& pred, std::chrono::milliseconds period) {
-  const auto end = steady::now() + period;
-  while (steady::now() < end) {
-    if (!pred())
-      return false;
-    std::this_thread::sleep_for(poll_interval);
-  }
-  return pred();
-}
-
-test_receiver::handler replies(std::vector<reply> first, reply rest) {
-  auto calls = std::make_shared<std::atomic<std::size_t>>(0);
-  auto script = std::make_shared<const std::vector<reply>>(std::move(first));
-  return [calls, script, rest](const received_request&) {
-    const auto i = calls->fetch_add(1);
-    return i < script->size() ? (*script)[i] : rest;
-  };
-}
-
-std::vector<reply> times(std::size_t n, const reply& r) {
-  return std::vector<reply>(n, r);
-}
-
-std::chrono::milliseconds gap(const received_request& earlier, const received_request& later) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(later.arrival - earlier.arrival);
-}
 
 // -- live_engine ------------------------------------------------------------------------------
 
@@ -146,8 +91,8 @@ Reply live_engine::ask(const Handle& dest, Ts&&... xs) {
   return std::move(*reply);
 }
 
-std::string live_engine::add_endpoint(const std::string& url,
-                                      std::vector<std::string> event_types) {
+std::string live_engine::add_endpoint(const std::string& url, std::vector<std::string> event_types,
+                                      const std::function<void(store::endpoint_record&)>& adjust) {
   static policy::id_generator ids;
   store::endpoint_record ep;
   ep.id = ids.next("ep_", wall_now());
@@ -155,6 +100,8 @@ std::string live_engine::add_endpoint(const std::string& url,
   ep.secret = policy::generate_secret();
   ep.event_types = std::move(event_types);
   ep.created_at = ep.updated_at = wall_now();
+  if (adjust)
+    adjust(ep);
   auto stored = ask<store::endpoint_record>(engine_->dispatcher(), put_endpoint_cmd{ep});
   REQUIRE(stored.id == ep.id);
   secrets_[ep.id] = ep.secret;

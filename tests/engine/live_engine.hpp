@@ -6,6 +6,7 @@
 // a separate read-only store connection, polled with wait_until (never fixed long sleeps).
 #include "app/engine.hpp"
 #include "store/store.hpp"
+#include "tests/support/live_helpers.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_receiver.hpp"
 
@@ -21,30 +22,6 @@
 #include <vector>
 
 namespace hookd::testing {
-
-using steady = std::chrono::steady_clock;
-
-/// hookd's defaults with every duration compressed: first retry after 200–300 ms, a 4-second
-/// retry window, 1-second attempt timeout, and private (loopback) targets allowed.
-config::config compressed_config();
-
-/// Polls `pred` every 10 ms until it holds (true) or `timeout` passes (false).
-bool wait_until(const std::function<bool()>& pred,
-                std::chrono::milliseconds timeout = std::chrono::seconds{5});
-
-/// Polls `pred` every 10 ms for `period`; false as soon as it does not hold.
-bool holds_for(const std::function<bool()>& pred, std::chrono::milliseconds period);
-
-// -- receiver scripts -------------------------------------------------------------------------
-
-/// A receiver handler answering with `first[0]`, `first[1]`, ... then `rest` forever.
-test_receiver::handler replies(std::vector<reply> first, reply rest);
-
-/// `n` copies of `r`.
-std::vector<reply> times(std::size_t n, const reply& r);
-
-/// Arrival gap between two recorded requests.
-std::chrono::milliseconds gap(const received_request& earlier, const received_request& later);
 
 // -- the engine -------------------------------------------------------------------------------
 
@@ -64,7 +41,9 @@ public:
   caf::actor_system& sys() { return *sys_; }
 
   /// Creates an enabled endpoint through the dispatcher (fresh secret); returns its id.
-  std::string add_endpoint(const std::string& url, std::vector<std::string> event_types = {});
+  /// `adjust` may change its settings (rate limit, scheme, ...) before it is stored.
+  std::string add_endpoint(const std::string& url, std::vector<std::string> event_types = {},
+                           const std::function<void(store::endpoint_record&)>& adjust = {});
   const std::string& secret_of(const std::string& endpoint_id) const;
 
   /// Submits a message (to `endpoint_id` alone, or fanned out by `event_type` when empty) and

@@ -59,6 +59,10 @@ caf::result<submit_result> submit(dispatcher_ptr self, submit_message& msg) {
     return make_error(errc::shutting_down, "hookd is shutting down");
   if (!st.ready)
     return make_error(errc::not_ready, "hookd is still recovering");
+  // Bounded ingest: when the store falls behind, producers are told to back off instead of
+  // messages piling up in memory.
+  if (st.storing >= st.deps.ctx->cfg->server.max_ingest_backlog)
+    return make_error(errc::overloaded, std::to_string(st.storing) + " messages are being stored; retry shortly");
   std::vector<std::string> targets;
   if (!msg.endpoint_id.empty()) {
     const auto* ep = st.registry.find(msg.endpoint_id);
@@ -89,9 +93,11 @@ caf::result<submit_result> submit(dispatcher_ptr self, submit_message& msg) {
     cmd.deliveries.push_back(std::move(d));
   }
   auto rp = self->make_response_promise<submit_result>();
+  ++st.storing;
   self->request(st.deps.writer, caf::infinite, std::move(cmd))
       .then(
           [=](message_inserted& done) mutable {
+            --self->state.storing;
             payload body{std::move(done.message.payload)};
             submit_result result;
             for (const auto& d : done.deliveries)
@@ -101,7 +107,10 @@ caf::result<submit_result> submit(dispatcher_ptr self, submit_message& msg) {
             result.body = std::move(body);
             rp.deliver(std::move(result));
           },
-          [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
+          [=](caf::error& e) mutable {
+            --self->state.storing;
+            rp.deliver(std::move(e));
+          });
   return rp;
 }
 

@@ -23,6 +23,7 @@ struct dispatcher_state {
   delivery::endpoint_registry registry;
   std::unordered_map<std::string, live_endpoint> live;
   policy::id_generator ids;
+  std::size_t storing = 0; ///< submits sent to the writer and not yet answered
   bool ready = false;
   bool shutting_down = false;
   std::shared_ptr<spdlog::logger> log = logging::get("engine");

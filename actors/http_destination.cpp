@@ -2,6 +2,7 @@
 
 #include "hookd_version.hpp"
 #include "net/io_worker.hpp"
+#include "policy/address_policy.hpp"
 #include "policy/signing.hpp"
 
 #include <caf/all.hpp>
@@ -153,6 +154,16 @@ http_destination_options http_destination_options_from(const config::config& cfg
   http_destination_options opts;
   opts.client.user_agent = std::string{"hookd/"} + version;
   opts.client.ca_file = cfg.http.ca_file;
+  // The SSRF guard, on every resolved address before connecting (docs/security.md). With
+  // allow_private_targets on everything is allowed, so no filter is needed.
+  if (!cfg.endpoints.allow_private_targets) {
+    auto guard = policy::address_policy::from_config(false, cfg.endpoints.allow_cidrs);
+    opts.client.address_filter = [guard = std::move(guard)](const boost::asio::ip::address& a) {
+      if (a.is_v4())
+        return guard.allows(policy::ip_address::from_v4(a.to_v4().to_bytes()));
+      return guard.allows(policy::ip_address::from_v6(a.to_v6().to_bytes()));
+    };
+  }
   opts.connect_timeout = cfg.http.connect_timeout;
   opts.max_in_flight =
       static_cast<std::size_t>(std::max(1, cfg.http.max_in_flight / std::max(1, share)));

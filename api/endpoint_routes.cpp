@@ -38,7 +38,8 @@ void answer_endpoint(api_actor_ptr self, const call_ptr& call, int status) {
 }
 
 void create(api_actor_ptr self, const call_ptr& call) {
-  auto fields = parse_endpoint_fields(call->request.body, true);
+  auto fields = parse_endpoint_fields(call->request.body, true,
+                                      target_policy_from(*self->state.deps.ctx->cfg));
   if (failed(call, fields))
     return;
   const time_point t = now(self);
@@ -94,7 +95,8 @@ void list(api_actor_ptr self, const call_ptr& call) {
 }
 
 void patch(api_actor_ptr self, const call_ptr& call) {
-  auto fields = parse_endpoint_fields(call->request.body, false);
+  auto fields = parse_endpoint_fields(call->request.body, false,
+                                      target_policy_from(*self->state.deps.ctx->cfg));
   if (failed(call, fields))
     return;
   with_endpoint(self, call, [=, f = std::get<endpoint_fields>(fields)](endpoint_view& v) {

@@ -27,6 +27,8 @@ void respond_error(const http_call& call, const api_error& e) {
     r.headers.emplace_back("WWW-Authenticate", "Bearer");
   if (!e.allow.empty())
     r.headers.emplace_back("Allow", e.allow);
+  if (e.status == 429 || e.status == 503)
+    r.headers.emplace_back("Retry-After", "1");
   call.respond(std::move(r));
 }
 
@@ -44,6 +46,8 @@ api_error to_api_error(const caf::error& e) {
       return api_error::unavailable("not_ready", detail);
     case errc::store_failed:
       return api_error::unavailable("store_unavailable", detail);
+    case errc::overloaded:
+      return api_error::rate_limited(detail);
   }
   return api_error::internal(detail);
 }

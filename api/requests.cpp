@@ -52,13 +52,35 @@ std::optional<api_error> read_field(const json& doc, const char* name, std::opti
   return std::nullopt;
 }
 
-parsed<std::string> read_url(const json& v) {
+/// A literal IP host the policy refuses: 422 forbidden_address, naming the range and the keys.
+std::optional<api_error> check_target(const net::url& u, const target_policy& targets) {
+  const auto address = policy::ip_address::parse(u.bare_host());
+  if (!address)
+    return std::nullopt; // a host name: checked at connect time on what it resolves to
+  const auto verdict = targets.check(*address);
+  if (verdict.allowed)
+    return std::nullopt;
+  return api_error{422, "forbidden_address",
+                   "url: " + policy::describe(*address, verdict.cls) +
+                       "; endpoint URLs on non-public addresses are refused unless "
+                       "endpoints.allow_private_targets is on or the address is in "
+                       "endpoints.allow_cidrs (see docs/security.md)"};
+}
+
+parsed<std::string> read_url(const json& v, const target_policy& targets) {
   if (!v.is_string())
     return wrong_type("url", "a string");
   const auto text = v.get<std::string>();
   auto parsed_url = net::parse_url(text);
-  if (!parsed_url)
-    return api_error::invalid_url("url: " + parsed_url.error);
+  if (!parsed_url) {
+    std::string why = "url: " + parsed_url.error;
+    if (parsed_url.error == "invalid IPv4 address")
+      why += ": only the dotted-quad decimal form a.b.c.d is accepted; decimal, hex, octal and "
+             "shortened spellings (2130706433, 0x7f000001, 0177.0.0.1, 127.1) are not accepted";
+    return api_error::invalid_url(std::move(why));
+  }
+  if (auto refused = check_target(*parsed_url.value, targets))
+    return *refused;
   return text;
 }
 
@@ -142,7 +164,12 @@ std::optional<api_error> check_secret(const std::string& secret, signature_schem
 
 } // namespace
 
-parsed<endpoint_fields> parse_endpoint_fields(std::string_view body, bool creating) {
+target_policy target_policy_from(const config::config& cfg) {
+  return target_policy::from_config(cfg.endpoints.allow_private_targets, cfg.endpoints.allow_cidrs);
+}
+
+parsed<endpoint_fields> parse_endpoint_fields(std::string_view body, bool creating,
+                                              const target_policy& targets) {
   auto doc = parse_object(body.empty() && !creating ? std::string_view{"{}"} : body);
   if (auto* e = std::get_if<api_error>(&doc))
     return *e;
@@ -152,7 +179,7 @@ parsed<endpoint_fields> parse_endpoint_fields(std::string_view body, bool creati
     return *e;
   endpoint_fields f;
   std::optional<api_error> e;
-  if ((e = read_field(d, "url", f.url, read_url)) ||
+  if ((e = read_field(d, "url", f.url, [&](const json& v) { return read_url(v, targets); })) ||
       (e = read_field(d, "description", f.description, read_description)) ||
       (e = read_field(d, "event_types", f.event_types, read_event_types)) ||
       (e = read_field(d, "secret", f.secret, read_secret)) ||

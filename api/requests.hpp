@@ -3,6 +3,8 @@
 // out. Malformed JSON, a body that is not an object, a wrong type or an unknown field is a 400;
 // a well-typed value that is not acceptable (bad URL, out of range) is a 422.
 #include "api/api_error.hpp"
+#include "config/config.hpp"
+#include "policy/address_policy.hpp"
 #include "policy/signature_scheme.hpp"
 #include "policy/time.hpp"
 #include "store/records.hpp"
@@ -30,7 +32,16 @@ struct endpoint_fields {
   std::optional<int> timeout_ms;
 };
 
-parsed<endpoint_fields> parse_endpoint_fields(std::string_view body, bool creating);
+/// The SSRF guard's rule that endpoint URLs are checked against. A URL whose host is a literal
+/// IP address the rule refuses is a 422 `forbidden_address`; host names are not resolved here
+/// (they are checked at connect time, on every address they resolve to).
+using target_policy = policy::address_policy;
+
+/// From endpoints.allow_private_targets and endpoints.allow_cidrs.
+target_policy target_policy_from(const config::config& cfg);
+
+parsed<endpoint_fields> parse_endpoint_fields(std::string_view body, bool creating,
+                                              const target_policy& targets);
 
 /// Applies `fields` to `ep` and checks the result as a whole (e.g. the secret's form for the
 /// scheme). Returns an error and leaves `ep` unspecified when something is unacceptable.

@@ -17,6 +17,8 @@ struct server_section {
   std::string listen = "127.0.0.1:8080";
   std::string api_token;
   std::size_t max_payload_bytes = 1048576;
+  /// Messages being stored at once; beyond this POST /v1/messages answers 429.
+  std::size_t max_ingest_backlog = 10000;
 };
 
 struct store_section {
@@ -28,6 +30,9 @@ struct endpoints_section {
   std::vector<int> permanent_statuses{404, 410};
   duration failure_disable_after = std::chrono::hours{24};
   bool allow_private_targets = false;
+  /// CIDRs ("10.1.0.0/16", "fd00::/8") whose addresses are allowed even when
+  /// allow_private_targets is off (policy/address_policy.hpp; docs/security.md).
+  std::vector<std::string> allow_cidrs;
   /// How long an endpoint actor with no work stays alive before it quits.
   duration idle_timeout = std::chrono::seconds{60};
 };

@@ -39,10 +39,12 @@ std::string default_text(const option& o) {
   return text.empty() ? "\"\"" : text;
 }
 
-/// Booleans may be given bare ("--endpoints.allow_private_targets" = true) and strings may be
-/// given empty ("--server.api_token="); every other kind needs a value.
+/// Booleans may be given bare ("--endpoints.allow_private_targets" = true); strings and string
+/// lists may be given empty ("--server.api_token=", "--endpoints.allow_cidrs="); every other
+/// kind needs a value.
 bool value_optional(const field_ref& field) {
-  return std::holds_alternative<bool*>(field) || std::holds_alternative<std::string*>(field);
+  return std::holds_alternative<bool*>(field) || std::holds_alternative<std::string*>(field) ||
+         std::holds_alternative<std::vector<std::string>*>(field);
 }
 
 void add_option_flag(CLI::App& app, const option& o, command_line& cl, std::size_t i) {

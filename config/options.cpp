@@ -4,6 +4,7 @@
 
 #include "config/listen_address.hpp"
 #include "config/load.hpp"
+#include "policy/address_policy.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -78,6 +79,24 @@ std::optional<std::vector<int>> parse_int_list(std::string_view text) {
     if (!item)
       return std::nullopt;
     values.push_back(*item);
+    if (comma == std::string_view::npos)
+      return values;
+    text.remove_prefix(comma + 1);
+  }
+}
+
+/// "10.0.0.0/8, fd00::/8" (blanks around items allowed); "" is the empty list. Items may not be
+/// empty or hold a comma (there is no quoting).
+std::optional<std::vector<std::string>> parse_string_list(std::string_view text) {
+  std::vector<std::string> values;
+  if (trim(text).empty())
+    return values;
+  while (true) {
+    const std::size_t comma = text.find(',');
+    const std::string_view item = trim(text.substr(0, comma));
+    if (item.empty())
+      return std::nullopt;
+    values.emplace_back(item);
     if (comma == std::string_view::npos)
       return values;
     text.remove_prefix(comma + 1);
@@ -194,6 +213,18 @@ rule<std::vector<int>> http_statuses_not_2xx() {
   };
 }
 
+/// Each entry a CIDR the SSRF guard understands ("10.1.0.0/16", "fd00::/8").
+rule<std::vector<std::string>> cidr_list() {
+  return [](const std::vector<std::string>& entries, const config&) -> std::string {
+    for (const std::string& entry : entries) {
+      const auto parsed = policy::cidr::parse(entry);
+      if (const auto* why = std::get_if<std::string>(&parsed))
+        return "entry \"" + entry + "\" is not a CIDR like 10.1.0.0/16 or fd00::/8: " + *why;
+    }
+    return "";
+  };
+}
+
 rule<double> ratio() {
   return [](const double& v, const config&) {
     return v > 0.0 && v <= 1.0 ? "" : "must be > 0 and <= 1";
@@ -258,6 +289,9 @@ std::vector<option> build_options() {
               token_unless_loopback())),
       row("server", "max_payload_bytes", &config::server, &s::max_payload_bytes,
           "largest accepted request body in bytes (>= 1024)", at_least<std::size_t>(1024)),
+      row("server", "max_ingest_backlog", &config::server, &s::max_ingest_backlog,
+          "messages being stored at once; beyond this POST /v1/messages answers 429 (>= 1)",
+          at_least<std::size_t>(1)),
 
       row("store", "path", &config::store, &st::path,
           "SQLite database file (WAL mode; keep it on a local disk)", not_empty()),
@@ -284,7 +318,12 @@ std::vector<option> build_options() {
       row("endpoints", "failure_disable_after", &config::endpoints, &e::failure_disable_after,
           "an endpoint failing this long without a success is disabled", positive()),
       row("endpoints", "allow_private_targets", &config::endpoints, &e::allow_private_targets,
-          "allow endpoint URLs on private, loopback and link-local addresses"),
+          "allow endpoint URLs on private, loopback, link-local and other non-public addresses "
+          "(local development only)"),
+      row("endpoints", "allow_cidrs", &config::endpoints, &e::allow_cidrs,
+          "CIDRs allowed as delivery targets even when allow_private_targets is off "
+          "(env/flag: 10.1.0.0/16,fd00::/8)",
+          cidr_list()),
       row("endpoints", "idle_timeout", &config::endpoints, &e::idle_timeout,
           "an endpoint actor with no work quits after this long", positive()),
 
@@ -391,6 +430,7 @@ std::string_view kind_name(const field_ref& field) {
                         [](bool*) { return "boolean"; },
                         [](duration*) { return "duration"; },
                         [](std::vector<int>*) { return "integer list"; },
+                        [](std::vector<std::string>*) { return "string list"; },
                     },
                     field);
 }
@@ -399,11 +439,12 @@ std::string_view kind_label(const field_ref& field) {
   return std::visit(overloaded{
                         [](std::string*) { return "TEXT"; },
                         [](int*) { return "INT"; },
-                        [](std::size_t*) { return "BYTES"; },
+                        [](std::size_t*) { return "INT"; },
                         [](double*) { return "NUMBER"; },
                         [](bool*) { return "BOOL"; },
                         [](duration*) { return "DURATION"; },
                         [](std::vector<int>*) { return "INT,INT..."; },
+                        [](std::vector<std::string>*) { return "TEXT,TEXT..."; },
                     },
                     field);
 }
@@ -433,6 +474,11 @@ std::string assign_text(const field_ref& field, const std::string& text) {
             return assign_parsed(v, parse_int_list(text),
                                  "expected comma-separated integers, like \"404,410\"");
           },
+          [&](std::vector<std::string>* v) {
+            return assign_parsed(v, parse_string_list(text),
+                                 "expected comma-separated values without empty items, like "
+                                 "\"10.1.0.0/16,fd00::/8\"");
+          },
       },
       field);
 }
@@ -451,6 +497,15 @@ std::string format_value(const field_ref& field) {
                             if (!text.empty())
                               text += ',';
                             text += std::to_string(x);
+                          }
+                          return text;
+                        },
+                        [](std::vector<std::string>* v) {
+                          std::string text;
+                          for (const std::string& x : *v) {
+                            if (!text.empty())
+                              text += ',';
+                            text += x;
                           }
                           return text;
                         },

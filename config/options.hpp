@@ -15,8 +15,8 @@
 namespace hookd::config {
 
 /// Where an option's value lives inside one `config`; the alternative held is the option's kind.
-using field_ref =
-    std::variant<std::string*, int*, std::size_t*, double*, bool*, duration*, std::vector<int>*>;
+using field_ref = std::variant<std::string*, int*, std::size_t*, double*, bool*, duration*,
+                               std::vector<int>*, std::vector<std::string>*>;
 
 /// Judges one option of a fully loaded config: "" when valid, otherwise the reason
 /// ("must be >= 1"). Rules may look at other options (max_interval >= initial_interval).
@@ -47,14 +47,16 @@ bool is_section(std::string_view section);
 /// For an unknown "section.key" or "section": the known name within two typos of it, or "".
 std::string did_you_mean(std::string_view unknown);
 
-/// "string", "integer", "number", "boolean", "duration" or "integer list".
+/// "string", "integer", "number", "boolean", "duration", "integer list" or "string list".
 std::string_view kind_name(const field_ref& field);
 
-/// Placeholder for --help: "TEXT", "INT", "NUMBER", "BOOL", "DURATION", "INT,INT...".
+/// Placeholder for --help: "TEXT", "INT", "NUMBER", "BOOL", "DURATION", "INT,INT...",
+/// "TEXT,TEXT...".
 std::string_view kind_label(const field_ref& field);
 
 /// Stores `text` as written in an environment variable or a flag ("15s", "0.5", "true",
-/// "404,410"). Returns "" on success, otherwise what was expected; the field is then unchanged.
+/// "404,410", "10.0.0.0/8,fd00::/8"). Returns "" on success, otherwise what was expected; the
+/// field is then unchanged.
 std::string assign_text(const field_ref& field, const std::string& text);
 
 /// The value as one would write it in the environment or a flag; assign_text reads it back.

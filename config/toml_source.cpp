@@ -100,6 +100,21 @@ std::string read_int_list(const toml::node& node, std::vector<int>& out) {
   return {};
 }
 
+std::string read_string_list(const toml::node& node, std::vector<std::string>& out) {
+  const auto* array = node.as_array();
+  if (!array)
+    return mismatch("an array of strings like [\"10.1.0.0/16\"]", node);
+  std::vector<std::string> values;
+  for (const toml::node& element : *array) {
+    const auto* s = element.as_string();
+    if (!s)
+      return "must be an array of strings like [\"10.1.0.0/16\"]";
+    values.push_back(s->get());
+  }
+  out = std::move(values);
+  return {};
+}
+
 /// Stores `node` into `field`; "" on success, otherwise why it does not fit.
 std::string assign_node(const field_ref& field, const toml::node& node) {
   return std::visit(overloaded{
@@ -122,6 +137,7 @@ std::string assign_node(const field_ref& field, const toml::node& node) {
                         },
                         [&](duration* v) { return read_duration(node, *v); },
                         [&](std::vector<int>* v) { return read_int_list(node, *v); },
+                        [&](std::vector<std::string>* v) { return read_string_list(node, *v); },
                     },
                     field);
 }

@@ -16,6 +16,7 @@ enum class errc : std::uint8_t {
   shutting_down,     ///< the engine is stopping and accepts no new work
   not_ready,         ///< recovery has not finished
   unknown_message,   ///< no message with that id
+  overloaded,        ///< too many messages being stored at once (server.max_ingest_backlog)
 };
 
 inline constexpr caf::atom_value error_category = caf::atom("hookd");

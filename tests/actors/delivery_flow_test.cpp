@@ -279,3 +279,14 @@ TEST_CASE("submitting to an unknown or disabled endpoint is an error, not a lost
   CHECK(e.submit("t", "{}", "ep_nope").empty());
   CHECK(code_of(e.last_error) == static_cast<std::uint8_t>(errc::unknown_endpoint));
 }
+
+TEST_CASE("beyond server.max_ingest_backlog messages being stored, submits are refused",
+          "[engine][flow]") {
+  vtime_engine e{[](config::config& c) { c.server.max_ingest_backlog = 2; }};
+  e.add_endpoint(url_a);
+  auto results = e.submit_concurrently(3, "t", "{}");
+  CHECK(std::count_if(results.begin(), results.end(), [](auto& r) { return !r.empty(); }) == 2);
+  CHECK(code_of(e.last_error) == static_cast<std::uint8_t>(errc::overloaded));
+  // Once the store caught up, messages are accepted again.
+  CHECK_FALSE(e.submit("t", "{}").empty());
+}

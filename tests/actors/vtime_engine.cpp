@@ -143,6 +143,25 @@ std::string vtime_engine::submit(const std::string& event_type, const std::strin
   return result.message.id;
 }
 
+std::vector<std::string> vtime_engine::submit_concurrently(std::size_t n,
+                                                           const std::string& event_type,
+                                                           const std::string& payload) {
+  last_error = caf::error{};
+  for (std::size_t i = 0; i < n; ++i)
+    (*self_)->send(caf::actor_cast<caf::actor>(engine_->dispatcher()),
+                   submit_message{event_type, payload, {}, {}, {}, {}});
+  run();
+  std::vector<std::string> ids;
+  for (std::size_t i = 0; i < n; ++i)
+    (*self_)->receive([&](submit_result& r) { ids.push_back(r.message.id); },
+                      [&](caf::error& e) {
+                        ids.emplace_back();
+                        last_error = std::move(e);
+                      },
+                      caf::after(std::chrono::seconds{0}) >> [&] { ids.emplace_back(); });
+  return ids;
+}
+
 std::vector<store::delivery_record> vtime_engine::deliveries_of(const std::string& message_id) {
   auto msg = inspector_->find_message(message_id);
   REQUIRE(msg);

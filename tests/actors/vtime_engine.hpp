@@ -56,6 +56,11 @@ public:
                      const std::string& endpoint_id = {});
   caf::error last_error;
 
+  /// Sends `n` submits before letting any actor run (so they are all in flight at once);
+  /// returns each message id, empty for those refused (last_error holds the last error).
+  std::vector<std::string> submit_concurrently(std::size_t n, const std::string& event_type,
+                                               const std::string& payload);
+
   /// Reads through a fresh store connection (what is committed).
   std::vector<store::delivery_record> deliveries_of(const std::string& message_id);
   std::optional<store::endpoint_record> endpoint(const std::string& id);

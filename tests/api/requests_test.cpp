@@ -19,6 +19,20 @@ std::string message_of(const parsed<T>& p) {
   return std::holds_alternative<api_error>(p) ? std::get<api_error>(p).message : "";
 }
 
+template <class T>
+std::string code_of(const parsed<T>& p) {
+  return std::holds_alternative<api_error>(p) ? std::get<api_error>(p).code : "";
+}
+
+/// endpoints.allow_private_targets = true, as in tests and local development.
+const target_policy permissive{true, {}};
+/// The production default: allow_private_targets = false, no allow_cidrs.
+const target_policy strict{};
+
+std::string url_body(const std::string& url) {
+  return R"({"url": ")" + url + R"("})";
+}
+
 } // namespace
 
 TEST_CASE("endpoint bodies: malformed JSON and wrong types are 400, bad values 422",
@@ -52,7 +66,7 @@ TEST_CASE("endpoint bodies: malformed JSON and wrong types are 400, bad values 4
   };
   for (const auto& r : table) {
     INFO(r.body);
-    auto p = parse_endpoint_fields(r.body, true);
+    auto p = parse_endpoint_fields(r.body, true, permissive);
     CHECK(status_of(p) == r.status);
     CHECK_THAT(message_of(p), Catch::Contains(r.mentions));
   }
@@ -62,7 +76,7 @@ TEST_CASE("a full endpoint body is applied", "[api][requests]") {
   auto p = parse_endpoint_fields(R"({"url": "https://example.com/hook", "description": "d",
     "event_types": ["b", "a", "a"], "signature_scheme": "typeform", "rate_limit_per_s": 2.5,
     "max_concurrency": 4, "timeout_ms": 5000, "secret": "a-typeform-secret-123"})",
-                                 true);
+                                 true, strict);
   REQUIRE(status_of(p) == 0);
   store::endpoint_record ep;
   REQUIRE_FALSE(apply_endpoint_fields(std::get<endpoint_fields>(p), ep));
@@ -102,11 +116,108 @@ TEST_CASE("a scheme change must leave a secret that suits it", "[api][requests]"
 }
 
 TEST_CASE("PATCH bodies: every field optional, an empty body is allowed", "[api][requests]") {
-  CHECK(status_of(parse_endpoint_fields("", false)) == 0);
-  CHECK(status_of(parse_endpoint_fields("{}", false)) == 0);
-  auto p = parse_endpoint_fields(R"({"description": "x"})", false);
+  CHECK(status_of(parse_endpoint_fields("", false, strict)) == 0);
+  CHECK(status_of(parse_endpoint_fields("{}", false, strict)) == 0);
+  auto p = parse_endpoint_fields(R"({"description": "x"})", false, strict);
   REQUIRE(status_of(p) == 0);
   CHECK_FALSE(std::get<endpoint_fields>(p).url);
+}
+
+TEST_CASE("endpoint URLs on literal forbidden addresses are 422 forbidden_address",
+          "[api][requests][ssrf]") {
+  struct row {
+    const char* url;
+    const char* range;
+  };
+  const row table[] = {
+      {"http://127.0.0.1/x", "loopback address (127.0.0.0/8)"},
+      {"http://127.0.0.1:8080/x", "loopback address (127.0.0.0/8)"},
+      {"https://10.0.0.1/", "private address (10.0.0.0/8)"},
+      {"http://172.16.5.4/", "private address (172.16.0.0/12)"},
+      {"http://192.168.1.1/", "private address (192.168.0.0/16)"},
+      {"http://169.254.169.254/latest/meta-data/", "link-local address (169.254.0.0/16)"},
+      {"http://100.64.0.1/", "shared (carrier-grade NAT) address (100.64.0.0/10)"},
+      {"http://224.0.0.1/", "multicast address (224.0.0.0/4)"},
+      {"http://0.0.0.0:9000/", "unspecified address (0.0.0.0/8)"},
+      {"http://255.255.255.255/", "reserved address (240.0.0.0/4)"},
+      {"http://[::1]/", "loopback address (::1/128)"},
+      {"http://[::1]:8080/hook", "loopback address (::1/128)"},
+      {"http://[::]/", "unspecified address (::/128)"},
+      {"http://[::ffff:127.0.0.1]/", "loopback address (IPv4-mapped 127.0.0.1, in 127.0.0.0/8)"},
+      {"http://[::FFFF:7f00:1]/", "loopback address (IPv4-mapped 127.0.0.1, in 127.0.0.0/8)"},
+      {"http://[::ffff:169.254.169.254]/", "link-local address (IPv4-mapped"},
+      {"http://[64:ff9b::a9fe:a9fe]/", "link-local address (NAT64 169.254.169.254"},
+      {"http://[fe80::1]/", "link-local address (fe80::/10)"},
+      {"http://[fd00::1]/", "private address (fc00::/7)"},
+      {"http://[ff02::1]/", "multicast address (ff00::/8)"},
+  };
+  for (const auto& r : table) {
+    INFO(r.url);
+    const auto p = parse_endpoint_fields(url_body(r.url), true, strict);
+    CHECK(status_of(p) == 422);
+    CHECK(code_of(p) == "forbidden_address");
+    CHECK_THAT(message_of(p), Catch::StartsWith("url: "));
+    CHECK_THAT(message_of(p), Catch::Contains(r.range));
+    CHECK_THAT(message_of(p), Catch::Contains("endpoints.allow_private_targets"));
+    CHECK_THAT(message_of(p), Catch::Contains("endpoints.allow_cidrs"));
+    // PATCH checks a new URL the same way.
+    CHECK(code_of(parse_endpoint_fields(url_body(r.url), false, strict)) == "forbidden_address");
+    // allow_private_targets lets every one of them through.
+    CHECK(status_of(parse_endpoint_fields(url_body(r.url), true, permissive)) == 0);
+  }
+}
+
+TEST_CASE("allow_cidrs lets exactly its networks through", "[api][requests][ssrf]") {
+  const auto targets =
+      target_policy::from_config(false, {"127.0.0.0/8", "10.1.0.0/16", "fd00:1::/32"});
+  for (const char* ok : {"http://127.0.0.1/", "http://127.9.9.9:81/", "http://[::ffff:127.0.0.1]/",
+                         "http://10.1.200.3/", "http://[fd00:1::5]/"}) {
+    INFO(ok);
+    CHECK(status_of(parse_endpoint_fields(url_body(ok), true, targets)) == 0);
+  }
+  for (const char* refused :
+       {"http://[::1]/", "http://10.2.0.1/", "http://[fd00:2::5]/", "http://169.254.169.254/"}) {
+    INFO(refused);
+    CHECK(code_of(parse_endpoint_fields(url_body(refused), true, targets)) == "forbidden_address");
+  }
+}
+
+TEST_CASE("public addresses and host names are accepted at creation", "[api][requests][ssrf]") {
+  // Host names, "localhost" included, are not resolved when the endpoint is created: the guard
+  // refuses what they resolve to at connect time (attempt error forbidden_address).
+  for (const char* ok : {"https://example.com/hook", "http://localhost:8080/", "http://LOCALHOST/",
+                         "http://metadata.google.internal/", "http://8.8.8.8/",
+                         "https://93.184.216.34:8443/x", "http://[2606:4700::1111]/"}) {
+    INFO(ok);
+    CHECK(status_of(parse_endpoint_fields(url_body(ok), true, strict)) == 0);
+  }
+}
+
+TEST_CASE("other IPv4 spellings are invalid_url, whatever the policy", "[api][requests][ssrf]") {
+  for (const char* url :
+       {"http://2130706433/", "http://0x7f000001/", "http://0177.0.0.1/", "http://0x7f.0.0.1/",
+        "http://127.1/", "http://127.0.0.01/", "http://017700000001/", "http://0x7f.1/"}) {
+    for (const target_policy* targets : {&strict, &permissive}) {
+      INFO(url << (targets == &strict ? " (strict)" : " (permissive)"));
+      const auto p = parse_endpoint_fields(url_body(url), true, *targets);
+      CHECK(status_of(p) == 422);
+      CHECK(code_of(p) == "invalid_url");
+      CHECK_THAT(message_of(p), Catch::Contains("invalid IPv4 address"));
+      CHECK_THAT(message_of(p), Catch::Contains("are not accepted"));
+    }
+  }
+}
+
+TEST_CASE("the target policy comes from the configuration", "[api][requests][ssrf]") {
+  config::config cfg;
+  CHECK_FALSE(target_policy_from(cfg).allow_private_targets());
+  CHECK(target_policy_from(cfg).allow_cidrs().empty());
+  cfg.endpoints.allow_private_targets = true;
+  cfg.endpoints.allow_cidrs = {"10.0.0.0/8"};
+  const auto t = target_policy_from(cfg);
+  CHECK(t.allow_private_targets());
+  REQUIRE(t.allow_cidrs().size() == 1);
+  CHECK(t.allow_cidrs().front().to_string() == "10.0.0.0/8");
 }
 
 TEST_CASE("message bodies keep the payload's bytes exactly", "[api][requests]") {

@@ -22,6 +22,7 @@ TEST_CASE("no file, environment or flags gives the defaults", "[config][sources]
   CHECK(cfg.server.listen == "127.0.0.1:8080");
   CHECK(cfg.server.api_token.empty());
   CHECK(cfg.server.max_payload_bytes == 1048576);
+  CHECK(cfg.server.max_ingest_backlog == 10000);
   CHECK(cfg.store.retention == 72h);
   CHECK(cfg.retry.initial_interval == 120s);
   CHECK(cfg.retry.multiplier == 2.0);
@@ -32,6 +33,7 @@ TEST_CASE("no file, environment or flags gives the defaults", "[config][sources]
   CHECK(cfg.endpoints.permanent_statuses == std::vector<int>{404, 410});
   CHECK(cfg.endpoints.failure_disable_after == 24h);
   CHECK_FALSE(cfg.endpoints.allow_private_targets);
+  CHECK(cfg.endpoints.allow_cidrs.empty());
   CHECK(cfg.http.connect_timeout == 5s);
   CHECK(cfg.http.attempt_timeout == 15s);
   CHECK(cfg.http.max_in_flight == 1024);
@@ -56,6 +58,7 @@ TEST_CASE("the TOML file sets values in every section", "[config][sources][toml]
 listen = "0.0.0.0:9000"
 api_token = "s3cret"
 max_payload_bytes = 2048
+max_ingest_backlog = 500
 [store]
 path = "/var/lib/hookd/hookd.db"
 retention = "7d"
@@ -70,6 +73,7 @@ breaker_threshold = 7
 permanent_statuses = [404, 410, 451]
 failure_disable_after = "12h"
 allow_private_targets = true
+allow_cidrs = ["10.1.0.0/16", "fd00::/8"]
 idle_timeout = "5m"
 [http]
 connect_timeout = "2s"
@@ -90,6 +94,7 @@ format = "json"
   CHECK(cfg.server.listen == "0.0.0.0:9000");
   CHECK(cfg.server.api_token == "s3cret");
   CHECK(cfg.server.max_payload_bytes == 2048);
+  CHECK(cfg.server.max_ingest_backlog == 500);
   CHECK(cfg.store.path == "/var/lib/hookd/hookd.db");
   CHECK(cfg.store.retention == 168h);
   CHECK(cfg.retry.initial_interval == 30s);
@@ -101,6 +106,7 @@ format = "json"
   CHECK(cfg.endpoints.permanent_statuses == std::vector<int>{404, 410, 451});
   CHECK(cfg.endpoints.failure_disable_after == 12h);
   CHECK(cfg.endpoints.allow_private_targets);
+  CHECK(cfg.endpoints.allow_cidrs == std::vector<std::string>{"10.1.0.0/16", "fd00::/8"});
   CHECK(cfg.endpoints.idle_timeout == 5min);
   CHECK(cfg.http.connect_timeout == 2s);
   CHECK(cfg.http.attempt_timeout == 20s);
@@ -163,6 +169,7 @@ TEST_CASE("every option can be set from the environment and from a flag", "[conf
   wanted.server.listen = "0.0.0.0:9999";
   wanted.server.api_token = "tok";
   wanted.server.max_payload_bytes = 4096;
+  wanted.server.max_ingest_backlog = 5;
   wanted.store.path = "/tmp/x.db";
   wanted.store.retention = 1h;
   wanted.retry = {.initial_interval = 1s,
@@ -174,6 +181,7 @@ TEST_CASE("every option can be set from the environment and from a flag", "[conf
   wanted.endpoints = {.permanent_statuses = {410},
                       .failure_disable_after = 2h,
                       .allow_private_targets = true,
+                      .allow_cidrs = {"10.1.0.0/16", "fd00::/8"},
                       .idle_timeout = 10s};
   wanted.http = {.connect_timeout = 1s,
                  .attempt_timeout = 2s,
@@ -193,6 +201,27 @@ TEST_CASE("every option can be set from the environment and from a flag", "[conf
   }
   CHECK(differences(load_ok({}, env), wanted).empty());
   CHECK(differences(load_ok(args), wanted).empty());
+}
+
+TEST_CASE("allow_cidrs from file, environment and flag", "[config][sources]") {
+  using list = std::vector<std::string>;
+  const toml_file file("[endpoints]\nallow_cidrs = [\"127.0.0.0/8\", \"::1/128\"]\n");
+  CHECK(load_ok({"--config", file.path()}).endpoints.allow_cidrs == list{"127.0.0.0/8", "::1/128"});
+  CHECK(load_ok({"--config", file.path()},
+                {{"HOOKD_ENDPOINTS_ALLOW_CIDRS", " 10.0.0.0/8 , fd00::/8 "}})
+            .endpoints.allow_cidrs == list{"10.0.0.0/8", "fd00::/8"});
+  CHECK(load_ok({"--config", file.path(), "--endpoints.allow_cidrs=192.168.0.0/16"})
+            .endpoints.allow_cidrs == list{"192.168.0.0/16"});
+  // Empty text is the empty list, so a flag can clear what the file set.
+  CHECK(
+      load_ok({"--config", file.path(), "--endpoints.allow_cidrs="}).endpoints.allow_cidrs.empty());
+  CHECK(load_ok({}, {{"HOOKD_ENDPOINTS_ALLOW_CIDRS", ""}}).endpoints.allow_cidrs.empty());
+  CHECK(load_ok({"--config", toml_file("[endpoints]\nallow_cidrs = []\n").path()})
+            .endpoints.allow_cidrs.empty());
+  CHECK_THAT(load_error({}, {{"HOOKD_ENDPOINTS_ALLOW_CIDRS", "10.0.0.0/8,,fd00::/8"}}),
+             Catch::Contains("invalid value for endpoints.allow_cidrs (from "
+                             "HOOKD_ENDPOINTS_ALLOW_CIDRS): expected comma-separated values "
+                             "without empty items"));
 }
 
 TEST_CASE("permanent_statuses from file, environment and flag", "[config][sources]") {
@@ -270,17 +299,19 @@ TEST_CASE("help (--help) lists every option with its default and exits 0", "[con
   const load_result r = load({"--help"}, {});
   REQUIRE(r.exit_now);
   CHECK(r.exit_code == 0);
-  CHECK(options().size() == 26);
+  CHECK(options().size() == 28);
   for (const option& o : options()) {
     INFO(o.name());
     CHECK_THAT(r.output, Catch::Contains(o.flag() + " "));
     CHECK_THAT(r.output, Catch::Contains(o.env_name()));
     CHECK_THAT(r.output, Catch::Contains(o.help));
   }
-  for (const char* shown : {"--config", "--version", "--retry.max_duration DURATION=10h",
-                            "--endpoints.permanent_statuses INT,INT...=404,410",
-                            "--retry.multiplier NUMBER=2.0", "--store.retention DURATION=72h",
-                            "--server.listen TEXT=127.0.0.1:8080", "HOOKD_<SECTION>_<KEY>"})
+  for (const char* shown :
+       {"--config", "--version", "--retry.max_duration DURATION=10h",
+        "--endpoints.permanent_statuses INT,INT...=404,410", "--retry.multiplier NUMBER=2.0",
+        "--store.retention DURATION=72h", "--server.listen TEXT=127.0.0.1:8080",
+        "--endpoints.allow_cidrs TEXT,TEXT...=\"\"", "--server.max_ingest_backlog INT=10000",
+        "HOOKD_<SECTION>_<KEY>"})
     CHECK_THAT(r.output, Catch::Contains(shown));
   CHECK(load({"-h"}, {}).exit_code == 0);
 }

@@ -65,6 +65,13 @@ TEST_CASE("a value of the wrong type is an error naming the key", "[config][toml
        "invalid value for endpoints.permanent_statuses (from {}:2): must be an array of integers"},
       {"[endpoints]\npermanent_statuses = [404, \"410\"]\n",
        "invalid value for endpoints.permanent_statuses (from {}:2): must be an array of integers"},
+      {"[endpoints]\nallow_cidrs = \"10.0.0.0/8\"\n",
+       "invalid value for endpoints.allow_cidrs (from {}:2): must be an array of strings like "
+       "[\"10.1.0.0/16\"] (found a TOML string)"},
+      {"[endpoints]\nallow_cidrs = [\"10.0.0.0/8\", 8]\n",
+       "invalid value for endpoints.allow_cidrs (from {}:2): must be an array of strings"},
+      {"[server]\nmax_ingest_backlog = -5\n",
+       "invalid value for server.max_ingest_backlog (from {}:2): must be a non-negative integer"},
       {"[server]\nlisten = 8080\n",
        "invalid value for server.listen (from {}:2): must be a string (found a TOML integer)"},
       {"[alerts]\nretry_ratio = nan\n",

@@ -30,6 +30,7 @@ const refused refused_values[] = {
     {"server.listen", "[::1]8080", "must be host:port"},
     {"server.listen", "[localhost]:8080", "must be host:port"},
     {"server.max_payload_bytes", "1023", "must be >= 1024"},
+    {"server.max_ingest_backlog", "0", "must be >= 1"},
     {"store.path", "", "must not be empty"},
     {"store.retention", "0s", "must be > 0"},
     {"retry.initial_interval", "0ms", "must be > 0"},
@@ -45,6 +46,17 @@ const refused refused_values[] = {
     {"endpoints.permanent_statuses", "600", "in 100..599"},
     {"endpoints.permanent_statuses", "-404", "in 100..599"},
     {"endpoints.failure_disable_after", "0d", "must be > 0"},
+    {"endpoints.allow_cidrs", "10.0.0.1",
+     "entry \"10.0.0.1\" is not a CIDR like 10.1.0.0/16 or fd00::/8: must be a CIDR with a prefix "
+     "length"},
+    {"endpoints.allow_cidrs", "10.0.0.0/8,10.1.2.3/16",
+     "entry \"10.1.2.3/16\" is not a CIDR like 10.1.0.0/16 or fd00::/8: host bits are set after "
+     "the prefix (did you mean 10.1.0.0/16?)"},
+    {"endpoints.allow_cidrs", "10.0.0.0/33", "prefix length must be 0..32"},
+    {"endpoints.allow_cidrs", "fd00::/200", "prefix length must be 0..128"},
+    {"endpoints.allow_cidrs", "localhost/8",
+     "\"localhost\" is not an IPv4 (dotted quad) or IPv6 address"},
+    {"endpoints.allow_cidrs", "0x7f000000/8", "is not an IPv4"},
     {"endpoints.idle_timeout", "0s", "must be > 0"},
     {"http.connect_timeout", "0s", "must be > 0"},
     {"http.connect_timeout", "16s", "must be <= http.attempt_timeout (15s)"},
@@ -124,6 +136,15 @@ TEST_CASE("an empty api_token is refused unless the listen address is loopback",
              Catch::Contains("invalid value for server.api_token (from HOOKD_SERVER_API_TOKEN)"));
 }
 
+TEST_CASE("a refused CIDR in the file names the file, line and entry", "[config][validation]") {
+  const toml_file file("[endpoints]\nallow_cidrs = [\"10.0.0.0/8\", \"fd00::1/8\"]\n");
+  CHECK_THAT(load_error({"--config", file.path()}),
+             Catch::Contains("invalid value for endpoints.allow_cidrs (from " + file.path() +
+                             ":2): entry \"fd00::1/8\" is not a CIDR like 10.1.0.0/16 or "
+                             "fd00::/8: host bits are set after the prefix (did you mean "
+                             "fd00::/8?)"));
+}
+
 TEST_CASE("secrets are never echoed in error messages", "[config][validation]") {
   const std::string out =
       load_error({"--server.listen=0.0.0.0:80", "--retry.jitter=9", "--alerts.alert_secret=xyz"});
@@ -144,6 +165,8 @@ TEST_CASE("edge values that must be accepted", "[config][validation]") {
   load_ok({"--alerts.alert_url=HTTPS://alerts.example.com"});
   load_ok({"--endpoints.permanent_statuses=100,199,300,599"});
   load_ok({"--store.retention=1ms", "--server.listen=127.0.0.1:65535"});
+  load_ok({"--server.max_ingest_backlog=1"});
+  load_ok({"--endpoints.allow_cidrs=127.0.0.0/8,::1/128,0.0.0.0/0,::/0,fd00::/8,10.1.2.3/32"});
 }
 
 TEST_CASE("parse_listen_address splits host and port", "[config][validation]") {

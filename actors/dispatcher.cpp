@@ -25,6 +25,10 @@ live_endpoint* actor_for(dispatcher_ptr self, const std::string& endpoint_id) {
   auto& st = self->state;
   if (auto it = st.live.find(endpoint_id); it != st.live.end())
     return &it->second;
+  // While shutting down no new actor starts attempts nobody would wait for: the deliveries are
+  // committed, and the next start recovers them.
+  if (st.shutting_down)
+    return nullptr;
   const auto* ep = st.registry.find(endpoint_id);
   return ep == nullptr ? nullptr : &spawn_for(self, *ep, false);
 }

@@ -20,6 +20,10 @@ caf::result<store::endpoint_record> put_endpoint(dispatcher_ptr self, put_endpoi
   // Settings only: an existing endpoint keeps the status, reason and failure clock the
   // registry holds (those change through set_status and the supervisor, never by a PATCH that
   // read an older copy).
+  // New endpoints get their id here, from the same generator as messages: ids then sort by
+  // creation time, which list pagination relies on.
+  if (cmd.endpoint.id.empty())
+    cmd.endpoint.id = self->state.ids.next("ep_", now(self));
   if (const auto* current = self->state.registry.find(cmd.endpoint.id)) {
     cmd.endpoint.status = current->status;
     cmd.endpoint.reason = current->reason;

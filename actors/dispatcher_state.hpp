@@ -36,7 +36,8 @@ inline time_point now(dispatcher_ptr self) { return self->state.deps.ctx->clock.
 /// Spawns the endpoint's actor (loading its backlog first with `recover`) and has it watched.
 live_endpoint& spawn_for(dispatcher_ptr self, const store::endpoint_record& ep, bool recover);
 
-/// The live actor of an endpoint, spawning it when needed; nullptr for unknown endpoints.
+/// The live actor of an endpoint, spawning it when needed; nullptr for unknown endpoints and,
+/// during shutdown, for endpoints without a live actor.
 live_endpoint* actor_for(dispatcher_ptr self, const std::string& endpoint_id);
 
 /// Sends deliveries to their endpoints' actors, grouped per endpoint. `body` is shared by all

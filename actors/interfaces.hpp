@@ -62,7 +62,7 @@ using endpoint_actor = caf::typed_actor<
 /// carries out operator actions (persisted through the writer first).
 using dispatcher_actor = caf::typed_actor<
   caf::replies_to<submit_message>::with<submit_result>,
-  caf::replies_to<put_endpoint_cmd>::with<store::endpoint_record>,
+  caf::replies_to<put_endpoint_cmd>::with<store::endpoint_record>,  // empty id: a new one
   caf::replies_to<set_endpoint_status_cmd>::with<std::size_t>,  // deliveries failed
   caf::replies_to<delete_endpoint_cmd>::with<bool>,
   caf::replies_to<requeue_failed_cmd>::with<std::size_t>,       // deliveries re-queued

@@ -3,7 +3,6 @@
 // engine's actors and responds when their answers arrive (private to api/).
 #include "api/api_service.hpp"
 #include "api/http_call.hpp"
-#include "policy/ids.hpp"
 
 #include <caf/all.hpp>
 
@@ -12,7 +11,6 @@ namespace hookd::api {
 struct api_actor_state {
   static inline const char* name = "hookd.api";
   api_deps deps;
-  policy::id_generator ids;
 };
 
 using api_actor_ptr = caf::stateful_actor<api_actor_state>*;

@@ -1,5 +1,6 @@
 #include "api/cursor.hpp"
 
+#include "policy/ids.hpp"
 #include "policy/signing.hpp"
 
 #include <algorithm>
@@ -20,7 +21,7 @@ std::string encode_cursor(std::string_view last_id) {
   return text;
 }
 
-std::optional<std::string> decode_cursor(std::string_view cursor) {
+std::optional<std::string> decode_cursor(std::string_view cursor, std::string_view id_prefix) {
   if (cursor.empty() || cursor.size() > 512)
     return std::nullopt;
   std::string text{cursor};
@@ -29,9 +30,12 @@ std::optional<std::string> decode_cursor(std::string_view cursor) {
   while (text.size() % 4 != 0)
     text += '=';
   auto raw = policy::base64_decode(text);
-  if (!raw || !raw->starts_with(prefix) || raw->size() == prefix.size())
+  if (!raw || !raw->starts_with(prefix))
     return std::nullopt;
-  return raw->substr(prefix.size());
+  std::string id = raw->substr(prefix.size());
+  if (!policy::is_valid_id(id, id_prefix))
+    return std::nullopt;
+  return id;
 }
 
 } // namespace hookd::api

@@ -9,7 +9,7 @@ namespace hookd::api {
 
 std::string encode_cursor(std::string_view last_id);
 
-/// The id inside a cursor; nullopt when it is not one of ours.
-std::optional<std::string> decode_cursor(std::string_view cursor);
+/// The id inside a cursor; nullopt when it is not one of ours (or holds no `prefix` id).
+std::optional<std::string> decode_cursor(std::string_view cursor, std::string_view prefix);
 
 } // namespace hookd::api

@@ -43,8 +43,7 @@ void create(api_actor_ptr self, const call_ptr& call) {
   if (failed(call, fields))
     return;
   const time_point t = now(self);
-  store::endpoint_record ep;
-  ep.id = self->state.ids.next("ep_", t);
+  store::endpoint_record ep; // the dispatcher assigns the id
   ep.secret = policy::generate_secret();
   ep.created_at = ep.updated_at = t;
   if (auto e = apply_endpoint_fields(std::get<endpoint_fields>(fields), ep))
@@ -72,7 +71,7 @@ void list(api_actor_ptr self, const call_ptr& call) {
     return respond_error(*call, api_error::malformed("limit must be an integer from 1 to 100"));
   std::string after;
   if (auto it = call->route.query.find("cursor"); it != call->route.query.end()) {
-    auto id = decode_cursor(it->second);
+    auto id = decode_cursor(it->second, "ep_");
     if (!id)
       return respond_error(*call, api_error::malformed("cursor is not one this API returned"));
     after = std::move(*id);

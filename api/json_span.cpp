@@ -49,7 +49,50 @@ std::size_t skip_value(std::string_view s, std::size_t i) {
   return i;
 }
 
-/// Decodes a JSON string key well enough to compare it (escapes other than \uXXXX).
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+/// Reads the 4 hex digits of a \u escape starting at `i`; -1 when malformed.
+long read_u16(std::string_view s, std::size_t i) {
+  if (i + 4 > s.size())
+    return -1;
+  long v = 0;
+  for (std::size_t k = 0; k < 4; ++k) {
+    const int d = hex_digit(s[i + k]);
+    if (d < 0)
+      return -1;
+    v = v * 16 + d;
+  }
+  return v;
+}
+
+void append_utf8(std::string& out, unsigned long cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+/// Decodes a quoted JSON string (all escapes, surrogate pairs included) so that keys compare as
+/// the JSON parser sees them: "\u0070ayload" is "payload".
 std::string key_text(std::string_view quoted) {
   std::string out;
   for (std::size_t i = 1; i + 1 < quoted.size(); ++i) {
@@ -64,8 +107,23 @@ std::string key_text(std::string_view quoted) {
       case 'r': out += '\r'; break;
       case 'b': out += '\b'; break;
       case 'f': out += '\f'; break;
-      case 'u': out += "\\u"; break; // never equal to a plain ASCII name
-      default: out += e;
+      case 'u': {
+        long cp = read_u16(quoted, i + 1);
+        if (cp < 0)
+          return out + "\x01"; // malformed: never equal to a name we look for
+        i += 4;
+        if (cp >= 0xD800 && cp <= 0xDBFF && i + 6 < quoted.size() && quoted[i + 1] == '\\' &&
+            quoted[i + 2] == 'u') {
+          const long low = read_u16(quoted, i + 3);
+          if (low >= 0xDC00 && low <= 0xDFFF) {
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+            i += 6;
+          }
+        }
+        append_utf8(out, static_cast<unsigned long>(cp));
+        break;
+      }
+      default: out += e; // \" \\ \/
     }
   }
   return out;

@@ -23,12 +23,15 @@ TEST_CASE("times are RFC 3339 UTC with milliseconds", "[api][time]") {
 }
 
 TEST_CASE("cursors round-trip and reject foreign input", "[api][cursor]") {
-  const auto c = encode_cursor("ep_01J0000000000000000000000");
+  const std::string id = "ep_01J00000000000000000000000";
+  const auto c = encode_cursor(id);
   CHECK(c.find('=') == std::string::npos);
-  CHECK(decode_cursor(c) == "ep_01J0000000000000000000000");
-  CHECK_FALSE(decode_cursor("").has_value());
-  CHECK_FALSE(decode_cursor("not-a-cursor").has_value());
-  CHECK_FALSE(decode_cursor("aGVsbG8").has_value()); // base64 of "hello"
+  CHECK(decode_cursor(c, "ep_") == id);
+  CHECK_FALSE(decode_cursor(c, "msg_").has_value());
+  CHECK_FALSE(decode_cursor("", "ep_").has_value());
+  CHECK_FALSE(decode_cursor("not-a-cursor", "ep_").has_value());
+  CHECK_FALSE(decode_cursor("aGVsbG8", "ep_").has_value());   // base64 of "hello"
+  CHECK_FALSE(decode_cursor("YzE6enp6", "ep_").has_value()); // base64 of "c1:zzz": forged
 }
 
 TEST_CASE("member spans find raw values", "[api][json_span]") {
@@ -36,6 +39,9 @@ TEST_CASE("member spans find raw values", "[api][json_span]") {
   CHECK(member_span(R"({"a": "q\"uote", "b": true})", "b") == "true");
   CHECK(member_span(R"( { "b" : -1.5e3 } )", "b") == "-1.5e3");
   CHECK(member_span(R"({"b": 1, "b": 2})", "b") == "2");
+  CHECK(member_span(R"({"\u0062": 7})", "b") == "7");      // escaped keys compare decoded
+  CHECK(member_span(R"({"b": null, "\u0062": 8})", "b") == "8");
+  CHECK(member_span(R"({"\ud83d\ude00": 9})", "\xF0\x9F\x98\x80") == "9");
   CHECK_FALSE(member_span(R"({"a": 1})", "b").has_value());
   CHECK_FALSE(member_span("[1]", "b").has_value());
 }

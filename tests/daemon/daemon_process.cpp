@@ -1,0 +1,239 @@
+// The hookd child process (see daemon_process.hpp): posix_spawn with stdout/stderr redirected
+// to files, readiness polling over HTTP, signals and reaping.
+#include "tests/daemon/daemon_process.hpp"
+
+#include "config/load.hpp"
+#include "tests/support/live_helpers.hpp"
+#include "tests/support/test_receiver.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+extern char** environ;
+
+namespace hookd::testing {
+
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in{path, std::ios::binary};
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+/// The process environment without HOOKD_* (so the caller's shell cannot change the tests'
+/// configuration), plus `extra`.
+std::vector<std::string> child_environment(const std::map<std::string, std::string>& extra) {
+  std::vector<std::string> out;
+  for (char** e = environ; *e != nullptr; ++e)
+    if (std::string_view{*e}.rfind("HOOKD_", 0) != 0)
+      out.emplace_back(*e);
+  for (const auto& [name, value] : extra)
+    out.push_back(name + "=" + value);
+  return out;
+}
+
+std::vector<char*> c_strings(std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  for (auto& s : strings)
+    out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+
+/// Starts HOOKD_BINARY with `args`; stdout and stderr appended to the given files, stdin from
+/// /dev/null, SIGTERM/SIGINT at their defaults and unblocked. Fails the test when it cannot.
+pid_t spawn_hookd(const std::vector<std::string>& args,
+                  const std::map<std::string, std::string>& env, const std::string& stdout_path,
+                  const std::string& stderr_path) {
+  std::vector<std::string> argv_strings{HOOKD_BINARY};
+  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+  auto env_strings = child_environment(env);
+  auto argv = c_strings(argv_strings);
+  auto envp = c_strings(env_strings);
+
+  posix_spawn_file_actions_t files;
+  posix_spawn_file_actions_init(&files);
+  posix_spawn_file_actions_addopen(&files, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&files, 1, stdout_path.c_str(), O_WRONLY | O_CREAT | O_APPEND,
+                                   0644);
+  posix_spawn_file_actions_addopen(&files, 2, stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND,
+                                   0644);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t none, defaults;
+  sigemptyset(&none);
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGTERM);
+  sigaddset(&defaults, SIGINT);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+
+  pid_t pid = -1;
+  const int rc = posix_spawn(&pid, HOOKD_BINARY, &files, &attr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&files);
+  posix_spawnattr_destroy(&attr);
+  INFO("posix_spawn " << HOOKD_BINARY << ": " << std::strerror(rc));
+  REQUIRE(rc == 0);
+  return pid;
+}
+
+int status_code(int status) {
+  if (WIFEXITED(status))
+    return WEXITSTATUS(status);
+  if (WIFSIGNALED(status))
+    return 128 + WTERMSIG(status);
+  return -1;
+}
+
+/// Polls for the child's exit; its status as status_code(), nullopt after `limit`.
+std::optional<int> reap(pid_t pid, std::chrono::milliseconds limit) {
+  const auto deadline = steady::now() + limit;
+  for (;;) {
+    int status = 0;
+    const pid_t r = ::waitpid(pid, &status, WNOHANG);
+    if (r == pid)
+      return status_code(status);
+    if (r < 0)
+      return -1; // not our child any more (cannot happen unless reaped elsewhere)
+    if (steady::now() >= deadline)
+      return std::nullopt;
+    std::this_thread::sleep_for(5ms);
+  }
+}
+
+/// The last `n` bytes of a log, for failure messages.
+std::string tail(const std::string& text, std::size_t n = 3000) {
+  return text.size() <= n ? text : "..." + text.substr(text.size() - n);
+}
+
+} // namespace
+
+std::vector<std::string> compressed_flags() {
+  const auto c = compressed_config();
+  const auto d = [](duration v) { return config::format_duration(v); };
+  return {
+      "--retry.initial_interval=" + d(c.retry.initial_interval),
+      "--retry.multiplier=" + std::to_string(c.retry.multiplier),
+      "--retry.max_interval=" + d(c.retry.max_interval),
+      "--retry.jitter=" + std::to_string(c.retry.jitter),
+      "--retry.max_duration=" + d(c.retry.max_duration),
+      "--retry.breaker_threshold=" + std::to_string(c.retry.breaker_threshold),
+      "--endpoints.failure_disable_after=" + d(c.endpoints.failure_disable_after),
+      "--endpoints.idle_timeout=" + d(c.endpoints.idle_timeout),
+      "--endpoints.allow_private_targets=" +
+          std::string{c.endpoints.allow_private_targets ? "true" : "false"},
+      "--http.connect_timeout=" + d(c.http.connect_timeout),
+      "--http.attempt_timeout=" + d(c.http.attempt_timeout),
+  };
+}
+
+daemon_process::daemon_process(std::vector<std::string> extra_flags)
+    : port_(closed_port()), db_path_(dir_.file("data/hookd.db")),
+      stdout_path_(dir_.file("stdout.log")), stderr_path_(dir_.file("stderr.log")),
+      extra_flags_(std::move(extra_flags)) {}
+
+daemon_process::~daemon_process() {
+  if (running())
+    kill9();
+}
+
+std::string daemon_process::url(std::string_view target) const {
+  return "http://127.0.0.1:" + std::to_string(port_) + std::string{target};
+}
+
+std::string daemon_process::log() const {
+  return read_file(stderr_path_);
+}
+
+void daemon_process::start(std::chrono::milliseconds ready_limit) {
+  REQUIRE_FALSE(running());
+  std::vector<std::string> args{"--server.listen=127.0.0.1:" + std::to_string(port_),
+                                "--store.path=" + db_path_, "--log.level=info"};
+  const auto compressed = compressed_flags();
+  args.insert(args.end(), compressed.begin(), compressed.end());
+  args.insert(args.end(), extra_flags_.begin(), extra_flags_.end());
+  pid_ = spawn_hookd(args, {}, stdout_path_, stderr_path_);
+  ++starts_;
+
+  const auto deadline = steady::now() + ready_limit;
+  for (;;) {
+    if (auto exited = reap(pid_, 0ms)) {
+      pid_ = -1;
+      FAIL("hookd exited with " << *exited << " before it was ready; stderr:\n" << tail(log()));
+    }
+    auto r = http_exchange("GET", url("/readyz"), {}, {}, 500ms);
+    if (r.status == 200)
+      return;
+    if (steady::now() >= deadline)
+      FAIL("hookd not ready after "
+           << ready_limit.count()
+           << " ms (last: " << (r.answered() ? std::to_string(r.status) : r.error) << "); stderr:\n"
+           << tail(log()));
+    std::this_thread::sleep_for(20ms);
+  }
+}
+
+void daemon_process::send_sigterm() {
+  REQUIRE(running());
+  ::kill(pid_, SIGTERM);
+}
+
+std::optional<int> daemon_process::wait_exit(std::chrono::milliseconds limit) {
+  REQUIRE(running());
+  auto status = reap(pid_, limit);
+  if (!status) {
+    kill9();
+    return std::nullopt;
+  }
+  pid_ = -1;
+  return status;
+}
+
+std::optional<int> daemon_process::terminate(std::chrono::milliseconds limit) {
+  send_sigterm();
+  return wait_exit(limit);
+}
+
+void daemon_process::kill9() {
+  if (!running())
+    return;
+  ::kill(pid_, SIGKILL);
+  reap(pid_, 10s);
+  pid_ = -1;
+}
+
+process_result run_hookd(const std::vector<std::string>& args,
+                         const std::map<std::string, std::string>& env,
+                         std::chrono::milliseconds limit) {
+  temp_dir dir;
+  const auto out_path = dir.file("stdout");
+  const auto err_path = dir.file("stderr");
+  const pid_t pid = spawn_hookd(args, env, out_path, err_path);
+  process_result result;
+  if (auto status = reap(pid, limit)) {
+    result.exit_code = *status;
+  } else {
+    ::kill(pid, SIGKILL);
+    reap(pid, 10s);
+  }
+  result.out = read_file(out_path);
+  result.err = read_file(err_path);
+  return result;
+}
+
+} // namespace hookd::testing

@@ -235,3 +235,22 @@ TEST_CASE("live: HTTPS with a certificate from the configured CA is delivered, a
   CHECK_THAT(attempts.front().error_detail, Catch::Contains("certificate verify failed"));
   CHECK(wrong.count() == 0);
 }
+
+TEST_CASE("live: HTTPS to a certificate from an unknown CA is a retryable tls error",
+          "[live][tls]") {
+  test_ca trusted;
+  test_ca unknown; // the receiver's certificate is signed by a CA hookd was not told about
+  test_receiver rx({}, unknown.issue({"127.0.0.1"}));
+  live_engine e([&](config::config& c) { c.http.ca_file = trusted.ca_file(); });
+  const auto ep = e.add_endpoint(rx.url("/secure"));
+  const auto msg = e.submit("{}", ep);
+  REQUIRE(wait_until([&] { return e.delivery(msg).attempts >= 1; }));
+  const auto d = e.delivery(msg);
+  CHECK(d.status == delivery_status::pending); // retryable: it will be tried again
+  CHECK(d.last_error == attempt_error::tls);
+  const auto attempts = e.attempts_of(msg);
+  REQUIRE_FALSE(attempts.empty());
+  CHECK(attempts.front().error == attempt_error::tls);
+  CHECK_THAT(attempts.front().error_detail, Catch::Contains("certificate verify failed"));
+  CHECK(rx.count() == 0);
+}

@@ -1,5 +1,7 @@
 #include "api/json_span.hpp"
 
+#include "api/hex.hpp"
+
 #include <string>
 
 namespace hookd::api {
@@ -47,16 +49,6 @@ std::size_t skip_value(std::string_view s, std::size_t i) {
   while (i < s.size() && !is_space(s[i]) && s[i] != ',' && s[i] != '}' && s[i] != ']')
     ++i; // number, true, false, null
   return i;
-}
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
 }
 
 /// Reads the 4 hex digits of a \u escape starting at `i`; -1 when malformed.

@@ -1,5 +1,7 @@
 #include "api/router.hpp"
 
+#include "api/hex.hpp"
+
 #include <vector>
 
 namespace hookd::api {
@@ -19,16 +21,6 @@ std::vector<std::string_view> split_path(std::string_view path) {
   return parts;
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 std::optional<std::string> percent_decode(std::string_view s) {
   std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -37,8 +29,8 @@ std::optional<std::string> percent_decode(std::string_view s) {
     } else if (s[i] == '%') {
       if (i + 2 >= s.size())
         return std::nullopt;
-      const int hi = hex_value(s[i + 1]);
-      const int lo = hex_value(s[i + 2]);
+      const int hi = hex_digit(s[i + 1]);
+      const int lo = hex_digit(s[i + 2]);
       if (hi < 0 || lo < 0)
         return std::nullopt;
       out += static_cast<char>(hi * 16 + lo);

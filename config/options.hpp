@@ -35,6 +35,14 @@ struct option {
   std::string flag() const;     ///< "--retry.max_duration"
 };
 
+/// Builds one visitor from several lambdas, for std::visit over a field_ref.
+template <class... F>
+struct overloaded : F... {
+  using F::operator()...;
+};
+template <class... F>
+overloaded(F...) -> overloaded<F...>;
+
 /// Every option, grouped by section in file order.
 const std::vector<option>& options();
 

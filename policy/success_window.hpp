@@ -38,6 +38,18 @@ public:
     (success ? b.succeeded : b.failed) += 1;
   }
 
+  /// Each bucket of the window ending at `now`, oldest first (empty buckets as zeros).
+  std::array<attempt_counts, Buckets> buckets(time_point now) const {
+    const auto newest = index_of(now);
+    std::array<attempt_counts, Buckets> out{};
+    for (const bucket& b : ring_)
+      if (b.index <= newest && b.index + Buckets > newest)
+        out[Buckets - 1 - (newest - b.index)] = attempt_counts{b.succeeded, b.failed};
+    return out;
+  }
+
+  duration bucket_width() const { return width_; }
+
   attempt_counts counts(time_point now) const {
     const auto newest = index_of(now);
     attempt_counts sum;

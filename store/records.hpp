@@ -5,6 +5,7 @@
 #include "policy/signature_scheme.hpp"
 #include "policy/time.hpp"
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -89,6 +90,15 @@ struct endpoint_stats {
   std::int64_t failed = 0;
   std::int64_t attempts_succeeded = 0; ///< attempts since the `since` given to the query
   std::int64_t attempts_failed = 0;    ///< (failure or permanent outcome)
+};
+
+/// Store-wide figures for /metrics and /v1/stats, read at one instant `now`.
+struct store_counts {
+  std::int64_t pending = 0;
+  /// Pending deliveries by due time: due now (≤ now), within 1 min, 10 min, 1 h, later.
+  std::array<std::int64_t, 5> pending_by_due{};
+  std::int64_t endpoints_enabled = 0;
+  std::int64_t endpoints_disabled = 0;
 };
 
 /// An Idempotency-Key the API has seen: the same key with the same request (hash) returns the

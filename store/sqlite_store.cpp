@@ -173,6 +173,15 @@ struct statements {
                            "0) FROM attempts WHERE endpoint_id = ? AND at >= ?"},
         find_idempotency{db, "SELECT key, request_hash, message_id, created_at FROM "
                              "idempotency_keys WHERE key = ?"},
+        // Reads the pending partial index only (it covers next_attempt_at).
+        pending_counts{db, "SELECT count(*), coalesce(sum(next_attempt_at <= ?1), 0), "
+                           "coalesce(sum(next_attempt_at > ?1 AND next_attempt_at <= ?2), 0), "
+                           "coalesce(sum(next_attempt_at > ?2 AND next_attempt_at <= ?3), 0), "
+                           "coalesce(sum(next_attempt_at > ?3 AND next_attempt_at <= ?4), 0), "
+                           "coalesce(sum(next_attempt_at > ?4), 0) FROM deliveries "
+                           "INDEXED BY deliveries_pending WHERE status = 0"},
+        endpoint_counts{db, "SELECT coalesce(sum(status = 0), 0), coalesce(sum(status = 1), 0) "
+                            "FROM endpoints"},
         endpoints_with_pending{db, "SELECT DISTINCT endpoint_id FROM deliveries WHERE status = 0 "
                                    "ORDER BY endpoint_id"},
         load_pending{db, cat({delivery_columns, "WHERE d.endpoint_id = ? AND d.status = 0 "
@@ -193,7 +202,8 @@ struct statements {
   statement finished_messages, purge_endpoints_of, purge_attempts, purge_deliveries, purge_message;
   statement purge_idempotency;
   statement load_endpoints, find_endpoint, list_endpoints, delivery_counts, attempt_counts;
-  statement find_idempotency, endpoints_with_pending, load_pending, load_payloads;
+  statement find_idempotency, pending_counts, endpoint_counts;
+  statement endpoints_with_pending, load_pending, load_payloads;
   statement find_message, deliveries_of, attempts_of;
 };
 
@@ -632,6 +642,27 @@ public:
     if (!q.step())
       return std::nullopt;
     return read_idempotency(q);
+  }
+
+  store_counts counts(time_point now) override {
+    constexpr std::string_view op = "counts";
+    store_counts c;
+    {
+      using namespace std::chrono;
+      query q{sql_.pending_counts, op};
+      q.bind_time(now).bind_time(now + minutes{1}).bind_time(now + minutes{10}).bind_time(now + hours{1});
+      if (q.step()) {
+        c.pending = q.column_int();
+        for (auto& bucket : c.pending_by_due)
+          bucket = q.column_int();
+      }
+    }
+    query q{sql_.endpoint_counts, op};
+    if (q.step()) {
+      c.endpoints_enabled = q.column_int();
+      c.endpoints_disabled = q.column_int();
+    }
+    return c;
   }
 
   std::optional<message_record> find_message(const std::string& message_id) override {

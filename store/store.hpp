@@ -115,6 +115,9 @@ public:
 
   virtual std::optional<idempotency_record> find_idempotency(const std::string& key) = 0;
 
+  /// Pending deliveries (in total and by due time relative to `now`) and endpoints by status.
+  virtual store_counts counts(time_point now) = 0;
+
   virtual std::optional<message_record> find_message(const std::string& message_id) = 0;
   virtual std::vector<delivery_record> deliveries_of(std::int64_t message_seq) = 0;
   virtual std::vector<attempt_record> attempts_of(const std::string& message_id) = 0;

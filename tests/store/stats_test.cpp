@@ -293,3 +293,31 @@ TEST_CASE("the stats queries are index searches, not scans of the history", "[st
              Catch::Contains("deliveries_failed"));
   sqlite3_close(db);
 }
+
+TEST_CASE("counts: pending by due time and endpoints by status", "[store][stats]") {
+  store_fixture f;
+  auto on = make_endpoint("ep_on");
+  on.status = endpoint_status::enabled;
+  auto off = make_endpoint("ep_off");
+  off.status = endpoint_status::disabled;
+  f.db->put_endpoint(on);
+  f.db->put_endpoint(off);
+  const auto now = at_ms(1'000'000);
+  const std::int64_t offsets_ms[] = {-5000, 0, 30'000, 300'000, 1'800'000, 7'200'000};
+  for (auto offset : offsets_ms) {
+    message_record m;
+    m.id = "msg_" + std::to_string(offset);
+    m.event_type = "t";
+    m.payload = "{}";
+    m.created_at = now;
+    std::vector<delivery_record> d(1);
+    d[0].endpoint_id = "ep_on";
+    d[0].next_attempt_at = now + duration{offset};
+    f.db->insert_message(m, d);
+  }
+  const auto c = f.db->counts(now);
+  CHECK(c.pending == 6);
+  CHECK(c.pending_by_due == std::array<std::int64_t, 5>{2, 1, 1, 1, 1});
+  CHECK(c.endpoints_enabled == 1);
+  CHECK(c.endpoints_disabled == 1);
+}

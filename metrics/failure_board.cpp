@@ -14,13 +14,15 @@ failure_board::shard& failure_board::shard_of(const std::string& endpoint_id) {
   return shards_[std::hash<std::string>{}(endpoint_id) % shards_.size()];
 }
 
-void failure_board::record_failure(const std::string& endpoint_id, time_point at, int status_code,
+void failure_board::record_failure(const std::string& endpoint_id, const std::string& url,
+                                   time_point at, int status_code,
                                    attempt_error error, const std::string& detail,
                                    const std::string& message_id) {
   auto& s = shard_of(endpoint_id);
   std::lock_guard lock{s.mutex};
   auto& e = s.entries[endpoint_id];
   e.last_hour.record(at, false);
+  e.url = url;
   e.last_status_code = status_code;
   e.last_error = error;
   e.last_error_detail = detail;
@@ -54,7 +56,7 @@ std::vector<failing_endpoint> failure_board::most_failing(time_point now, std::s
       const auto counts = e.last_hour.counts(now);
       if (counts.failed == 0)
         continue;
-      all.push_back(failing_endpoint{id, counts.failed, counts.succeeded, e.last_status_code,
+      all.push_back(failing_endpoint{id, e.url, counts.failed, counts.succeeded, e.last_status_code,
                                      e.last_error, e.last_error_detail, e.last_message_id,
                                      e.last_failure_at});
     }

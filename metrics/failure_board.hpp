@@ -18,6 +18,7 @@ namespace hookd::metrics {
 
 struct failing_endpoint {
   std::string endpoint_id;
+  std::string url;
   std::uint64_t failed_1h = 0;
   std::uint64_t succeeded_1h = 0;
   int last_status_code = 0;
@@ -29,7 +30,8 @@ struct failing_endpoint {
 
 class failure_board {
 public:
-  void record_failure(const std::string& endpoint_id, time_point at, int status_code,
+  void record_failure(const std::string& endpoint_id, const std::string& url, time_point at,
+                      int status_code,
                       attempt_error error, const std::string& detail,
                       const std::string& message_id);
   void record_success(const std::string& endpoint_id, time_point at);
@@ -42,6 +44,7 @@ public:
 private:
   struct entry {
     policy::sliding_counts<12> last_hour{std::chrono::minutes{5}};
+    std::string url;
     int last_status_code = 0;
     attempt_error last_error = attempt_error::none;
     std::string last_error_detail;

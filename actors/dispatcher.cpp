@@ -1,4 +1,5 @@
 #include "actors/dispatcher_state.hpp"
+#include "actors/alert_sink.hpp"
 #include "messages/errors.hpp"
 
 #include <functional>
@@ -77,6 +78,7 @@ caf::result<submit_result> submit(dispatcher_ptr self, submit_message& msg) {
     targets.push_back(msg.endpoint_id);
   } else {
     targets = st.registry.subscribers(msg.event_type);
+    std::erase(targets, alert_endpoint_id); // the alert sink only gets alerts
   }
   const time_point t = now(self);
   insert_message_cmd cmd;
@@ -102,6 +104,7 @@ caf::result<submit_result> submit(dispatcher_ptr self, submit_message& msg) {
       .then(
           [=](message_inserted& done) mutable {
             --self->state.storing;
+            self->state.deps.ctx->metrics->messages_accepted.inc();
             payload body{std::move(done.message.payload)};
             submit_result result;
             for (const auto& d : done.deliveries)
@@ -120,6 +123,28 @@ caf::result<submit_result> submit(dispatcher_ptr self, submit_message& msg) {
 
 // -- life cycle --------------------------------------------------------------------------------
 
+/// Puts the alert endpoint in line with alerts.alert_url (created, updated, or removed).
+void configure_alert_sink(dispatcher_ptr self) {
+  auto& st = self->state;
+  auto wanted = alert_endpoint(*st.deps.ctx->cfg, now(self));
+  const auto* current = st.registry.find(alert_endpoint_id);
+  if (!wanted) {
+    if (current != nullptr) {
+      st.registry.remove(alert_endpoint_id);
+      self->request(st.deps.writer, caf::infinite, delete_endpoint_cmd{alert_endpoint_id, now(self)})
+          .then([](bool) {}, [=](caf::error& e) { self->state.log->error("alert sink: {}", describe(e)); });
+    }
+    return;
+  }
+  if (current != nullptr) // keep its history and status; take the configured URL and secret
+    wanted->created_at = current->created_at;
+  st.registry.put(*wanted);
+  // Not awaited: the writer applies commands in order, so it is stored before any alert.
+  self->request(st.deps.writer, caf::infinite, put_endpoint_cmd{std::move(*wanted)})
+      .then([](store::endpoint_record&) {},
+            [=](caf::error& e) { self->state.log->error("alert sink: {}", describe(e)); });
+}
+
 caf::result<std::size_t> recover(dispatcher_ptr self) {
   auto rp = self->make_response_promise<std::size_t>();
   auto& st = self->state;
@@ -128,6 +153,7 @@ caf::result<std::size_t> recover(dispatcher_ptr self) {
           [=](std::vector<store::endpoint_record>& endpoints) mutable {
             for (auto& ep : endpoints)
               self->state.registry.put(std::move(ep));
+            configure_alert_sink(self);
             self->request(self->state.deps.reader, caf::infinite, pending_atom_v)
                 .then(
                     [=](std::vector<std::string>& with_pending) mutable {

@@ -55,6 +55,11 @@ caf::result<std::size_t> set_status(dispatcher_ptr self, set_endpoint_status_cmd
           [=](std::size_t failed) mutable {
             auto copy = change;
             status_changed(self, copy);
+            if (change.status == endpoint_status::disabled) {
+              auto& m = *self->state.deps.ctx->metrics;
+              m.endpoint_disabled[static_cast<std::size_t>(change.reason)].inc();
+              m.deliveries_failed[static_cast<std::size_t>(failure_reason::endpoint_disabled)].inc(failed);
+            }
             self->state.log->warn("endpoint {} endpoint={} reason={} pending_failed={} (operator)",
                                   change.status == endpoint_status::enabled ? "enabled" : "disabled",
                                   change.endpoint_id, to_string(change.reason), failed);
@@ -76,6 +81,7 @@ caf::result<bool> delete_endpoint(dispatcher_ptr self, delete_endpoint_cmd& cmd)
           [=](bool deleted) mutable {
             auto& st = self->state;
             st.registry.remove(id);
+            st.deps.ctx->failures->forget(id);
             if (auto it = st.live.find(id); it != st.live.end()) {
               // Its pending deliveries are failed/endpoint_deleted in the store already.
               self->send(it->second.actor, stop_atom_v);

@@ -25,6 +25,7 @@ struct endpoint_state {
   time_point timer_at = no_time; ///< the earliest armed tick
   bool idle_timer_armed = false;
   std::uint64_t received = 0;                    ///< deliver_jobs processed (idle handshake)
+  bool exhausted_episode = false; ///< a delivery_exhausted alert was raised; reset by a success
   std::optional<caf::response_promise> draining; ///< shutdown: answered when nothing is in flight
   std::mt19937_64 rng{std::random_device{}()};
   std::shared_ptr<spdlog::logger> log = logging::get("engine");
@@ -83,6 +84,7 @@ void send_attempt(endpoint_ptr self, std::int64_t delivery_id) {
   const auto* d = st.scheduler->find(delivery_id);
   if (d == nullptr)
     return;
+  st.deps.ctx->metrics->attempts_in_flight.add(1);
   self->request(st.deps.destination, caf::infinite, request_for(self, *d, st.bodies[delivery_id]))
       .then([=](attempt_result& r) { on_result(self, delivery_id, std::move(r)); },
             [=](caf::error& e) {
@@ -202,6 +204,39 @@ void log_result(endpoint_ptr self, const delivery::result_effects& fx, const att
                  fx.update.delivery_id, fx.update.attempts);
 }
 
+/// Metrics and the failure board: atomics and one short lock, no messages.
+void count_result(endpoint_ptr self, const delivery::result_effects& fx, const attempt_result& r,
+                  time_point now) {
+  auto& ctx = *self->state.deps.ctx;
+  auto& m = *ctx.metrics;
+  const auto& ep = self->state.settings;
+  m.attempts_in_flight.add(-1);
+  m.on_attempt(fx.outcome, r.elapsed, fx.started_at);
+  if (fx.outcome == attempt_outcome::success)
+    ctx.failures->record_success(ep.id, fx.started_at);
+  else
+    ctx.failures->record_failure(ep.id, ep.url, fx.started_at, r.status, fx.update.last_error,
+                                 r.error_detail, fx.delivery->message_id);
+  if (fx.update.status == delivery_status::delivered) {
+    m.deliveries_delivered.inc();
+    m.delivery_latency.observe(std::chrono::duration<double>(now - fx.delivery->created_at).count());
+  } else if (fx.update.status == delivery_status::failed) {
+    m.deliveries_failed[static_cast<std::size_t>(fx.update.reason)].inc();
+  }
+  if (fx.retry_scheduled)
+    m.retries_scheduled.inc();
+}
+
+/// A delivery ran out of retries: alert once per episode per endpoint (until a success), and
+/// never about the alert sink itself (no alert loops).
+void exhausted(endpoint_ptr self, const std::string& message_id, std::string text) {
+  auto& st = self->state;
+  if (st.exhausted_episode || st.settings.id == alert_endpoint_id)
+    return;
+  st.exhausted_episode = true;
+  raise_alert(self, "delivery_exhausted", message_id, std::move(text));
+}
+
 void on_result(endpoint_ptr self, std::int64_t delivery_id, attempt_result r) {
   auto& st = self->state;
   const time_point t = now(self);
@@ -210,13 +245,16 @@ void on_result(endpoint_ptr self, std::int64_t delivery_id, attempt_result r) {
     return;
   persist_result(self, fx, r);
   log_result(self, fx, r);
+  count_result(self, fx, r, t);
   const bool keep_body = fx.retry_scheduled && fx.update.next_attempt_at - t <= body_keep;
   if (!keep_body)
     st.bodies.erase(delivery_id);
+  if (fx.outcome == attempt_outcome::success)
+    st.exhausted_episode = false;
   if (fx.exhausted)
-    raise_alert(self, "delivery_exhausted", fx.delivery->message_id,
-                "no successful attempt within the retry window (" +
-                    std::to_string(fx.update.attempts) + " attempts)");
+    exhausted(self, fx.delivery->message_id,
+              "no successful attempt within the retry window (" + std::to_string(fx.update.attempts) +
+                  " attempts)");
   if (fx.disable) {
     st.bodies.clear();
     st.awaiting_body.clear();
@@ -270,8 +308,8 @@ void pump(endpoint_ptr self) {
                  "the open breaker until its window ended)",
                  st.settings.id, message_id, update.delivery_id, update.attempts);
     st.bodies.erase(update.delivery_id);
-    raise_alert(self, "delivery_exhausted", message_id,
-                "retry window ended while the endpoint's breaker was open");
+    st.deps.ctx->metrics->deliveries_failed[static_cast<std::size_t>(failure_reason::exhausted)].inc();
+    exhausted(self, message_id, "retry window ended while the endpoint's breaker was open");
     self->send(st.deps.writer, update_delivery_cmd{update});
   }
   start_attempts(self, work.starts);

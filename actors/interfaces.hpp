@@ -44,7 +44,8 @@ using store_reader_actor = caf::typed_actor<
   caf::replies_to<list_endpoints_query>::with<std::vector<endpoint_view>>,
   caf::replies_to<message_query>::with<message_view>,
   caf::replies_to<attempts_query>::with<std::vector<store::attempt_record>>,
-  caf::replies_to<idempotency_query>::with<store::idempotency_record>>;
+  caf::replies_to<idempotency_query>::with<store::idempotency_record>,
+  caf::replies_to<counts_query>::with<store::store_counts>>;
 
 /// One per endpoint with work: owns its pending deliveries, timers, breaker, rate limiter and
 /// failure clock (delivery/endpoint_scheduler.hpp).
@@ -75,12 +76,15 @@ using dispatcher_actor = caf::typed_actor<
   caf::replies_to<recover_atom>::with<std::size_t>,               // endpoints with pending work
   caf::replies_to<shutdown_atom>::with<caf::ok_atom>>;
 
-/// Disables endpoints, raises alerts, restarts crashed endpoint actors.
+/// Disables endpoints, raises alerts (log, metrics, recent list, alert_url), checks the retry
+/// rate, restarts crashed endpoint actors.
 using supervisor_actor = caf::typed_actor<
   caf::reacts_to<dispatcher_actor>,  // wiring at start-up
   caf::reacts_to<watch_endpoint>,
   caf::reacts_to<disable_endpoint>,
-  caf::reacts_to<alert_event>>;
+  caf::reacts_to<alert_event>,
+  caf::reacts_to<tick_atom>,         // its retry-rate check timer
+  caf::replies_to<alerts_query>::with<std::vector<alert_event>>>;
 
 /// Periodic housekeeping (retention purge).
 using janitor_actor = caf::typed_actor<caf::reacts_to<tick_atom>>;

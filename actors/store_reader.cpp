@@ -92,6 +92,9 @@ store_reader_actor::behavior_type reader(reader_ptr self, std::shared_ptr<store:
       [=](const attempts_query& q) {
         return guarded(self, [&](store::store& s) { return s.attempts_of(q.message_id); });
       },
+      [=](const counts_query& q) {
+        return guarded(self, [&](store::store& s) { return s.counts(q.now); });
+      },
       [=](const idempotency_query& q) {
         return guarded(self, [&](store::store& s) {
           return s.find_idempotency(q.key).value_or(store::idempotency_record{});

@@ -28,6 +28,7 @@ struct writer_state {
   store_writer_options opts;
   std::vector<operation> batch;
   bool commit_scheduled = false;
+  bool failing = false; ///< in a store_error episode (see on_failure_episode)
   std::shared_ptr<spdlog::logger> log = logging::get("store");
 };
 
@@ -54,8 +55,26 @@ void run_transaction(writer_state& st, std::vector<operation>& ops) {
   const auto took = std::chrono::duration_cast<std::chrono::microseconds>(
     std::chrono::steady_clock::now() - started);
   st.log->trace("committed {} commands in {} us", ops.size(), took.count());
+  if (st.failing) {
+    st.failing = false;
+    st.log->info("store writes succeed again");
+  }
   if (st.opts.on_commit)
     st.opts.on_commit(ops.size(), took);
+}
+
+void report_failure(writer_state& st, const store::error& e) {
+  if (e.what_kind() != store::error::kind::failure) {
+    // The command itself cannot apply (a duplicate key, a purged delivery): not an outage.
+    st.log->warn("store write refused: {}", e.what());
+    return;
+  }
+  st.log->error("store write failed: {}", e.what());
+  if (st.failing)
+    return;
+  st.failing = true;
+  if (st.opts.on_failure_episode)
+    st.opts.on_failure_episode(e.what());
 }
 
 void commit(writer_ptr self) {
@@ -83,7 +102,7 @@ void commit(writer_ptr self) {
       if (single.front().done)
         single.front().done();
     } catch (const store::error& e) {
-      st.log->error("store write failed: {}", e.what());
+      report_failure(st, e);
       if (single.front().failed)
         single.front().failed(make_error(errc::store_failed, e.what()));
     }

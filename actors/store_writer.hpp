@@ -17,6 +17,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <string>
 
 namespace hookd {
 
@@ -26,6 +27,9 @@ struct store_writer_options {
   /// Called on the writer's thread after each successful COMMIT with the number of commands
   /// in the transaction and how long it took (metrics, tests).
   std::function<void(std::size_t commands, std::chrono::microseconds took)> on_commit;
+  /// Called once when writes start failing (an episode), with the first error; not again until
+  /// a transaction has committed since (alerts, SPEC §8 store_error).
+  std::function<void(const std::string& error)> on_failure_episode;
 };
 
 store_writer_actor spawn_store_writer(caf::actor_system& sys, std::shared_ptr<store::store> db,

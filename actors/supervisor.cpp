@@ -1,7 +1,9 @@
 #include "actors/supervisor.hpp"
 
+#include "actors/alert_sink.hpp"
 #include "logging/logger.hpp"
 #include "messages/errors.hpp"
+#include "policy/retry_rate_rule.hpp"
 
 #include <caf/all.hpp>
 
@@ -21,6 +23,8 @@ duration restart_delay(std::size_t recent) {
 namespace {
 
 constexpr duration restart_memory = std::chrono::minutes{1};
+constexpr std::size_t recent_alerts_kept = 200;
+constexpr duration retry_rate_check = std::chrono::seconds{10};
 
 struct supervisor_state {
   static inline const char* name = "hookd.supervisor";
@@ -29,6 +33,8 @@ struct supervisor_state {
   std::unordered_map<caf::actor_addr, std::string> watched;
   std::unordered_map<std::string, std::deque<time_point>> restarts;
   std::unordered_set<std::string> disabling; ///< disables being persisted (dedupe)
+  std::deque<alert_event> recent;            ///< newest first
+  std::optional<policy::retry_rate_rule> retry_rate;
   std::shared_ptr<spdlog::logger> log = logging::get("engine");
 };
 
@@ -38,9 +44,55 @@ time_point now(supervisor_ptr self) {
   return self->state.deps.ctx->clock.now(self->clock());
 }
 
-void raise_alert(supervisor_ptr self, const alert_event& a) {
-  self->state.log->warn("alert kind={} endpoint={} message={} text={}", a.kind, a.endpoint_id,
-                        a.message_id.empty() ? "-" : a.message_id, a.text);
+std::optional<metrics::alert_kind> kind_of(const std::string& name) {
+  for (std::size_t i = 0; i < metrics::alert_kinds; ++i)
+    if (metrics::to_string(static_cast<metrics::alert_kind>(i)) == name)
+      return static_cast<metrics::alert_kind>(i);
+  return std::nullopt;
+}
+
+/// Every alert goes to the log, the metrics and the recent list, and — when alert_url is set
+/// and the alert is not about the alert sink itself (no loops) — out as a webhook.
+void raise_alert(supervisor_ptr self, alert_event a) {
+  auto& st = self->state;
+  if (a.at == no_time)
+    a.at = now(self);
+  st.log->warn("alert kind={} endpoint={} message={} text={}", a.kind, a.endpoint_id,
+               a.message_id.empty() ? "-" : a.message_id, a.text);
+  if (auto kind = kind_of(a.kind))
+    st.deps.ctx->metrics->alerts[static_cast<std::size_t>(*kind)].inc();
+  st.recent.push_front(a);
+  if (st.recent.size() > recent_alerts_kept)
+    st.recent.pop_back();
+  if (st.deps.ctx->cfg->alerts.alert_url.empty() || a.endpoint_id == alert_endpoint_id || !st.dispatcher)
+    return;
+  self->request(st.dispatcher, caf::infinite, alert_message(a))
+      .then([](submit_result&) {},
+            [=](caf::error& e) {
+              self->state.log->error("alert not queued for alert_url: {}", describe(e));
+            });
+}
+
+void check_retry_rate(supervisor_ptr self) {
+  auto& st = self->state;
+  const time_point t = now(self);
+  const auto counts = st.deps.ctx->metrics->windows.last_5m(t);
+  switch (st.retry_rate->evaluate(counts)) {
+    case policy::retry_rate_rule::change::started:
+      raise_alert(self, alert_event{"high_retry_rate", "", "",
+                                    std::to_string(counts.failed) + " of " +
+                                        std::to_string(counts.total()) +
+                                        " attempts failed in the last 5 minutes",
+                                    t});
+      break;
+    case policy::retry_rate_rule::change::ended:
+      st.log->info("retry rate back to normal: {} of {} attempts failed in the last 5 minutes",
+                   counts.failed, counts.total());
+      break;
+    case policy::retry_rate_rule::change::none:
+      break;
+  }
+  self->delayed_send(self, retry_rate_check, tick_atom_v);
 }
 
 void on_crash(supervisor_ptr self, const std::string& endpoint_id, const caf::actor_addr& addr,
@@ -78,6 +130,9 @@ void disable(supervisor_ptr self, disable_endpoint& req) {
           [=](std::size_t failed) {
             auto& st = self->state;
             st.disabling.erase(req.endpoint_id);
+            auto& m = *st.deps.ctx->metrics;
+            m.endpoint_disabled[static_cast<std::size_t>(req.reason)].inc();
+            m.deliveries_failed[static_cast<std::size_t>(failure_reason::endpoint_disabled)].inc(failed);
             st.log->warn("endpoint disabled endpoint={} reason={} message={} detail={} "
                          "pending_failed={}",
                          req.endpoint_id, to_string(req.reason), req.message_id, req.detail,
@@ -102,6 +157,9 @@ void disable(supervisor_ptr self, disable_endpoint& req) {
 
 supervisor_actor::behavior_type supervisor(supervisor_ptr self, supervisor_deps deps) {
   self->state.deps = std::move(deps);
+  const auto& alerts_cfg = self->state.deps.ctx->cfg->alerts;
+  self->state.retry_rate.emplace(alerts_cfg.retry_ratio, static_cast<std::uint64_t>(alerts_cfg.min_attempts));
+  self->delayed_send(self, retry_rate_check, tick_atom_v);
   self->set_down_handler([=](caf::down_msg& msg) {
     auto& st = self->state;
     auto it = st.watched.find(msg.source);
@@ -122,6 +180,12 @@ supervisor_actor::behavior_type supervisor(supervisor_ptr self, supervisor_deps 
       },
       [=](disable_endpoint& req) { disable(self, req); },
       [=](alert_event& a) { raise_alert(self, a); },
+      [=](tick_atom) { check_retry_rate(self); },
+      [=](const alerts_query& q) {
+        const auto& recent = self->state.recent;
+        const auto n = std::min(q.limit, recent.size());
+        return std::vector<alert_event>(recent.begin(), recent.begin() + static_cast<long>(n));
+      },
   };
 }
 

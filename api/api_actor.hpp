@@ -26,5 +26,7 @@ using call_ptr = std::shared_ptr<const http_call>;
 void handle_endpoint_route(api_actor_ptr self, const call_ptr& call);
 /// Routes under /v1/messages (api/message_routes.cpp).
 void handle_message_route(api_actor_ptr self, const call_ptr& call);
+/// /v1/stats, /v1/alerts and /metrics (api/monitoring_routes.cpp).
+void handle_monitoring_route(api_actor_ptr self, const call_ptr& call);
 
 } // namespace hookd::api

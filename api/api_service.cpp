@@ -2,6 +2,7 @@
 
 #include "api/api_actor.hpp"
 #include "api/auth.hpp"
+#include "api/dashboard.hpp"
 
 namespace hookd::api {
 
@@ -16,6 +17,10 @@ caf::behavior api_actor(api_actor_ptr self, api_deps deps) {
           case route::list_attempts:
           case route::retry_message:
             return handle_message_route(self, shared);
+          case route::stats:
+          case route::alerts:
+          case route::metrics:
+            return handle_monitoring_route(self, shared);
           default:
             return handle_endpoint_route(self, shared);
         }
@@ -42,6 +47,8 @@ void api_service::handle(net::server_request req, net::respond_fn respond) {
   switch (call.route.id) {
     case route::healthz:
       return respond_json(call, 200, nlohmann::ordered_json{{"status", "ok"}});
+    case route::dashboard:
+      return respond_content(call, 200, "text/html; charset=utf-8", std::string{dashboard_html()});
     case route::readyz:
       if (ready_ && !draining_)
         return respond_json(call, 200, nlohmann::ordered_json{{"status", "ready"}});

@@ -19,6 +19,7 @@ struct api_deps {
   engine_context_ptr ctx;
   dispatcher_actor dispatcher;
   store_reader_actor reader;
+  supervisor_actor supervisor;
 };
 
 class api_service {

@@ -87,7 +87,8 @@ void list(api_actor_ptr self, const call_ptr& call) {
             }
             json data = json::array();
             for (const auto& v : page)
-              data.push_back(endpoint_json(v.endpoint, v.stats));
+              if (v.endpoint.id != alert_endpoint_id)
+                data.push_back(endpoint_json(v.endpoint, v.stats));
             respond_json(*call, 200, list_json(std::move(data), next));
           },
           [=](caf::error& e) { respond_error(*call, e); });
@@ -159,6 +160,9 @@ void rotate(api_actor_ptr self, const call_ptr& call) {
 } // namespace
 
 void handle_endpoint_route(api_actor_ptr self, const call_ptr& call) {
+  // The alert sink is hookd's own endpoint (configured by alerts.alert_url), not the API's.
+  if (call->route.param == alert_endpoint_id)
+    return respond_error(*call, api_error::not_found("no endpoint " + call->route.param));
   switch (call->route.id) {
     case route::create_endpoint: return create(self, call);
     case route::list_endpoints: return list(self, call);

@@ -19,6 +19,14 @@ void respond_text(const http_call& call, int status, std::string body,
   call.respond(std::move(r));
 }
 
+void respond_content(const http_call& call, int status, std::string content_type, std::string body) {
+  net::server_response r;
+  r.status = status;
+  r.content_type = std::move(content_type);
+  r.body = std::move(body);
+  call.respond(std::move(r));
+}
+
 void respond_error(const http_call& call, const api_error& e) {
   net::server_response r;
   r.status = e.status;

@@ -22,6 +22,8 @@ void respond_json(const http_call& call, int status, const nlohmann::ordered_jso
 /// Answers with `body`, already JSON text.
 void respond_text(const http_call& call, int status, std::string body,
                   std::vector<std::pair<std::string, std::string>> headers = {});
+/// Answers with `body` of another content type (the metrics exposition, the dashboard page).
+void respond_content(const http_call& call, int status, std::string content_type, std::string body);
 void respond_error(const http_call& call, const api_error& e);
 /// Maps an engine error (messages/errors.hpp) onto the API's error model.
 api_error to_api_error(const caf::error& e);

@@ -75,6 +75,8 @@ void create(api_actor_ptr self, const call_ptr& call) {
   if (auto* e = std::get_if<api_error>(&parsed_request))
     return respond_error(*call, *e);
   auto& req = std::get<message_request>(parsed_request);
+  if (req.endpoint_id == alert_endpoint_id)
+    return respond_error(*call, api_error::not_found("no endpoint " + req.endpoint_id));
   submit_message msg{std::move(req.event_type), std::move(req.payload), std::move(req.endpoint_id), {}, {}, {}};
   const std::string key{call->request.header("idempotency-key")};
   if (key.empty())

@@ -1,7 +1,7 @@
 #include "api/requests.hpp"
 
 #include "api/json_span.hpp"
-#include "api/time_format.hpp"
+#include "policy/time_format.hpp"
 #include "net/url.hpp"
 #include "policy/signing.hpp"
 

@@ -1,6 +1,6 @@
 #include "api/resources.hpp"
 
-#include "api/time_format.hpp"
+#include "policy/time_format.hpp"
 #include "policy/outcome.hpp"
 
 namespace hookd::api {

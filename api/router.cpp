@@ -91,6 +91,10 @@ const std::vector<route_info>& all_routes() {
     {route::get_message, "GET", "/v1/messages/{id}", true},
     {route::list_attempts, "GET", "/v1/messages/{id}/attempts", true},
     {route::retry_message, "POST", "/v1/messages/{id}/retry", true},
+    {route::stats, "GET", "/v1/stats", true},
+    {route::alerts, "GET", "/v1/alerts", true},
+    {route::metrics, "GET", "/metrics", true},
+    {route::dashboard, "GET", "/", false},
     {route::healthz, "GET", "/healthz", false},
     {route::readyz, "GET", "/readyz", false},
   };

@@ -26,6 +26,10 @@ enum class route {
   get_message,      ///< GET    /v1/messages/{id}
   list_attempts,    ///< GET    /v1/messages/{id}/attempts
   retry_message,    ///< POST   /v1/messages/{id}/retry
+  stats,            ///< GET    /v1/stats
+  alerts,           ///< GET    /v1/alerts
+  metrics,          ///< GET    /metrics
+  dashboard,        ///< GET    /
   healthz,          ///< GET    /healthz
   readyz,           ///< GET    /readyz
 };

@@ -32,14 +32,31 @@ void configure_actor_system(caf::actor_system_config& cfg) {
 engine::engine(caf::actor_system& sys, std::shared_ptr<const config::config> cfg,
                engine_options opts)
     : sys_(sys), cfg_(std::move(cfg)) {
-  ctx_ = std::make_shared<const engine_context>(
-      engine_context{cfg_, opts.clock.value_or(wall_clock::anchored_now(sys.clock()))});
+  auto context = std::make_shared<engine_context>();
+  context->cfg = cfg_;
+  context->clock = opts.clock.value_or(wall_clock::anchored_now(sys.clock()));
+  context->started_at = context->clock.now(sys.clock());
+  ctx_ = context;
   const auto& ctx = ctx_;
-  writer_ = spawn_store_writer(sys, opts.open_store(), store_writer_options{opts.detached_store, 2048, {}});
+  auto m = context->metrics;
+  store_writer_options writer_opts;
+  writer_opts.detached = opts.detached_store;
+  writer_opts.on_commit = [m](std::size_t commands, std::chrono::microseconds took) {
+    m->store_commit.observe(static_cast<double>(took.count()) / 1e6);
+    m->store_commands.inc(commands);
+  };
+  // The supervisor exists only after the writer; the writer's callback reads it when it fires.
+  auto supervisor_slot = std::make_shared<supervisor_actor>();
+  writer_opts.on_failure_episode = [supervisor_slot](const std::string& error) {
+    if (*supervisor_slot) // no_time: the supervisor stamps it
+      caf::anon_send(*supervisor_slot, alert_event{"store_error", "", "", error, no_time});
+  };
+  writer_ = spawn_store_writer(sys, opts.open_store(), std::move(writer_opts));
   reader_ = spawn_store_reader(sys, opts.open_store(), opts.detached_store);
   destinations_ =
       opts.make_destinations ? opts.make_destinations(sys) : http_destinations(sys, *cfg_);
   supervisor_ = spawn_supervisor(sys, supervisor_deps{ctx, writer_});
+  *supervisor_slot = supervisor_;
   dispatcher_ =
       spawn_dispatcher(sys, dispatcher_deps{ctx, writer_, reader_, supervisor_, destinations_});
   caf::anon_send(supervisor_, dispatcher_);

@@ -41,7 +41,7 @@ int run(const hookd::config::config& cfg) {
   }
   log->info("hookd {} starting; store {}", version, cfg.store.path);
 
-  api::api_service api{sys, api::api_deps{eng->context(), eng->dispatcher(), eng->reader()}};
+  api::api_service api{sys, api::api_deps{eng->context(), eng->dispatcher(), eng->reader(), eng->supervisor()}};
   const auto listen = config::parse_listen_address(cfg.server.listen); // validated at load
   net::server_options server_opts;
   server_opts.host = listen->host;

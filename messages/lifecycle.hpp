@@ -53,6 +53,13 @@ struct alert_event {
   time_point at = no_time;
 };
 
+/// The most recent alerts, newest first → std::vector<alert_event>.
+struct alerts_query {
+  std::size_t limit = 100;
+};
+
+HOOKD_INSPECT(alerts_query, x.limit)
+
 HOOKD_INSPECT(endpoint_idle, x.endpoint_id, x.received)
 
 HOOKD_INSPECT(watch_endpoint, x.endpoint_id, x.actor)

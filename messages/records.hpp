@@ -26,6 +26,8 @@ HOOKD_INSPECT(attempt_record, x.seq, x.delivery_id, x.message_id, x.endpoint_id,
 HOOKD_INSPECT(endpoint_stats, x.pending, x.delivered, x.failed, x.attempts_succeeded,
               x.attempts_failed)
 
+HOOKD_INSPECT(store_counts, x.pending, x.pending_by_due, x.endpoints_enabled, x.endpoints_disabled)
+
 HOOKD_INSPECT(idempotency_record, x.key, x.request_hash, x.message_id, x.created_at)
 
 } // namespace hookd::store

@@ -133,6 +133,11 @@ struct attempts_query {
   std::string message_id;
 };
 
+/// Pending deliveries by due time and endpoints by status → store::store_counts.
+struct counts_query {
+  time_point now = no_time;
+};
+
 /// An Idempotency-Key → idempotency_record (key empty when unknown).
 struct idempotency_query {
   std::string key;
@@ -166,5 +171,6 @@ HOOKD_INSPECT(message_query, x.message_id)
 HOOKD_INSPECT(message_view, x.message, x.deliveries)
 HOOKD_INSPECT(attempts_query, x.message_id)
 HOOKD_INSPECT(idempotency_query, x.key)
+HOOKD_INSPECT(counts_query, x.now)
 
 } // namespace hookd

@@ -68,7 +68,8 @@ std::int64_t connection::last_insert_rowid() const noexcept {
 }
 
 void connection::fail(std::string_view op, int rc) const {
-  throw error(describe(op, sqlite3_errmsg(db_), rc, path_));
+  const auto k = (rc & 0xff) == SQLITE_CONSTRAINT ? error::kind::conflict : error::kind::failure;
+  throw error(describe(op, sqlite3_errmsg(db_), rc, path_), k);
 }
 
 } // namespace hookd::store::sqlite

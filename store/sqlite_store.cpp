@@ -429,7 +429,8 @@ public:
     constexpr std::string_view op = "record_attempt";
     if (a.delivery_id != 0 && a.delivery_id != d.delivery_id)
       throw error("record_attempt: the attempt is for delivery " + std::to_string(a.delivery_id) +
-                  " but the update for delivery " + std::to_string(d.delivery_id));
+                      " but the update for delivery " + std::to_string(d.delivery_id),
+                  error::kind::missing);
     atomically(op, [&] {
       apply_update(d, op);
       query q{sql_.insert_attempt, op};
@@ -786,7 +787,8 @@ private:
     q.run();
     if (db_.changes() == 0)
       throw error(std::string{op} + ": no delivery with id " + std::to_string(d.delivery_id) +
-                  " (database " + db_.path() + ")");
+                      " (database " + db_.path() + ")",
+                  error::kind::missing);
   }
 
   std::size_t fail_pending_rows(const std::string& endpoint_id, failure_reason reason,

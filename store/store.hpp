@@ -26,7 +26,20 @@ namespace hookd::store {
 
 class error : public std::runtime_error {
 public:
-  using std::runtime_error::runtime_error;
+  /// What kind of failure: the database is failing, or the request itself cannot apply.
+  enum class kind {
+    failure,  ///< I/O, disk full, corruption, busy, ...: the store is in trouble
+    conflict, ///< a uniqueness rule refused the write (a duplicate id or key)
+    missing,  ///< the row the write refers to does not exist
+  };
+
+  explicit error(const std::string& what, kind k = kind::failure)
+      : std::runtime_error(what), kind_(k) {}
+
+  kind what_kind() const { return kind_; }
+
+private:
+  kind kind_;
 };
 
 class store {

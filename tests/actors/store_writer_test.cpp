@@ -43,7 +43,7 @@ struct writer_fixture {
     sys = std::make_unique<caf::actor_system>(cfg);
     sched = &dynamic_cast<caf::scheduler::test_coordinator&>(sys->scheduler());
     db = st::open_sqlite_store(dir.file("hookd.db"));
-    store_writer_options opts{false, max_batch, [c = commits](std::size_t, auto) { ++*c; }};
+    store_writer_options opts{false, max_batch, [c = commits](std::size_t, auto) { ++*c; }, {}};
     writer = spawn_store_writer(*sys, db, opts);
   }
   ~writer_fixture() {

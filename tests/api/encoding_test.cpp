@@ -3,7 +3,7 @@
 #include "api/cursor.hpp"
 #include "api/json_span.hpp"
 #include "api/resources.hpp"
-#include "api/time_format.hpp"
+#include "policy/time_format.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -42,6 +42,10 @@ TEST_CASE("every documented route matches, with its parameter", "[api][router]")
       {"GET", "/v1/messages/msg_1", route::get_message, "msg_1"},
       {"GET", "/v1/messages/msg_1/attempts", route::list_attempts, "msg_1"},
       {"POST", "/v1/messages/msg_1/retry", route::retry_message, "msg_1"},
+      {"GET", "/v1/stats", route::stats, ""},
+      {"GET", "/v1/alerts?limit=5", route::alerts, ""},
+      {"GET", "/metrics", route::metrics, ""},
+      {"GET", "/", route::dashboard, ""},
       {"GET", "/healthz", route::healthz, ""},
       {"GET", "/readyz", route::readyz, ""},
   };
@@ -64,7 +68,6 @@ TEST_CASE("query parameters are decoded", "[api][router]") {
 TEST_CASE("unknown paths are 404, wrong methods 405, bad queries 400", "[api][router]") {
   CHECK(error_status("GET", "/v2/endpoints") == 404);
   CHECK(error_status("GET", "/v1/endpoints/ep_1/nope") == 404);
-  CHECK(error_status("GET", "/") == 404);
   CHECK(error_status("PUT", "/v1/endpoints/ep_1") == 405);
   CHECK(std::get<api_error>(match_route("PUT", "/v1/endpoints/ep_1")).allow == "GET, PATCH, DELETE");
   CHECK(error_status("DELETE", "/v1/messages") == 405);
@@ -74,5 +77,7 @@ TEST_CASE("unknown paths are 404, wrong methods 405, bad queries 400", "[api][ro
 TEST_CASE("health routes need no token, the API does", "[api][router]") {
   CHECK_FALSE(matched("GET", "/healthz").needs_auth);
   CHECK_FALSE(matched("GET", "/readyz").needs_auth);
+  CHECK_FALSE(matched("GET", "/").needs_auth); // the page asks for the token itself
+  CHECK(matched("GET", "/metrics").needs_auth);
   CHECK(matched("GET", "/v1/endpoints").needs_auth);
 }

@@ -3,7 +3,7 @@
 #include "tests/api_http/api_harness.hpp"
 
 #include "api/api_service.hpp"
-#include "api/time_format.hpp"
+#include "policy/time_format.hpp"
 #include "logging/logger.hpp"
 #include "net/http_server.hpp"
 #include "store/sqlite_store.hpp"
@@ -30,7 +30,7 @@ void quiet_logs() {
 
 std::string api_time(std::chrono::milliseconds offset) {
   const auto now = std::chrono::time_point_cast<duration>(std::chrono::system_clock::now());
-  return api::format_time(now + offset);
+  return format_time(now + offset);
 }
 
 api_harness::api_harness(const tuner& tune) : db_path_(dir_.file("hookd.db")) {
@@ -52,7 +52,8 @@ api_harness::api_harness(const tuner& tune) : db_path_(dir_.file("hookd.db")) {
   };
   engine_ = std::make_unique<engine>(*sys_, cfg_, std::move(opts));
   api_ = std::make_unique<api::api_service>(
-      *sys_, api::api_deps{engine_->context(), engine_->dispatcher(), engine_->reader()});
+      *sys_, api::api_deps{engine_->context(), engine_->dispatcher(), engine_->reader(),
+                           engine_->supervisor()});
 
   net::server_options server_opts;
   server_opts.host = "127.0.0.1";

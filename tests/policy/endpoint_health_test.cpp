@@ -3,6 +3,7 @@
 #include "policy/circuit_breaker.hpp"
 #include "policy/failure_clock.hpp"
 #include "policy/success_window.hpp"
+#include "policy/retry_rate_rule.hpp"
 #include "policy/token_bucket.hpp"
 
 #include <catch2/catch.hpp>
@@ -118,4 +119,16 @@ TEST_CASE("success window: 5 min, 1 h and 24 h rates slide", "[policy][success_w
   CHECK(w.last_1h(t0 + 2h).total() == 0);
   CHECK(w.last_24h(t0 + 2h).total() == 5);
   CHECK(w.last_24h(t0 + 26h).total() == 0);
+}
+
+TEST_CASE("high retry rate: one start per episode, a new one only after recovery",
+          "[policy][alerts]") {
+  retry_rate_rule rule{0.5, 21};
+  using change = retry_rate_rule::change;
+  CHECK(rule.evaluate({5, 15}) == change::none);     // 75 % failed, but 20 < 21 attempts
+  CHECK(rule.evaluate({10, 20}) == change::started); // 67 % of 30
+  CHECK(rule.evaluate({10, 40}) == change::none);    // still high: no second alert
+  CHECK(rule.evaluate({30, 30}) == change::ended);   // 50 % is not above the ratio
+  CHECK(rule.evaluate({30, 30}) == change::none);
+  CHECK(rule.evaluate({0, 25}) == change::started);  // a new episode
 }

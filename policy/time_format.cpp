@@ -1,10 +1,10 @@
-#include "api/time_format.hpp"
+#include "policy/time_format.hpp"
 
 #include <cctype>
 #include <charconv>
 #include <cstdio>
 
-namespace hookd::api {
+namespace hookd {
 namespace {
 
 bool take_digits(std::string_view& s, std::size_t n, int& out) {
@@ -84,4 +84,4 @@ std::optional<time_point> parse_time(std::string_view s) {
                     milliseconds{millis}};
 }
 
-} // namespace hookd::api
+} // namespace hookd

@@ -7,11 +7,11 @@
 #include <string>
 #include <string_view>
 
-namespace hookd::api {
+namespace hookd {
 
 std::string format_time(time_point t);
 
 /// Accepts "YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)" (also a lower-case t/z); nullopt otherwise.
 std::optional<time_point> parse_time(std::string_view text);
 
-} // namespace hookd::api
+} // namespace hookd

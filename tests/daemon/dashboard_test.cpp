@@ -1,0 +1,437 @@
+// The dashboard (GET /, api/dashboard/index.html) in a real browser: the real hookd binary with
+// healthy, failing (500) and gone (410) endpoints, then Debian's chromium headless loads the
+// page, lets it poll /v1/stats, and the rendered DOM (--dump-dom) must show the endpoint URLs,
+// the failing endpoint's last status and error, and the endpoint_disabled alert. A screenshot
+// goes to <build dir>/test-output/dashboard.png (never into the source tree).
+//
+// chromium is a test dependency: scripts/test installs it (HOOKD_EXTRA_PACKAGES). When it is
+// missing these tests fail (they do not skip), so a green run always includes the browser.
+#include "api/dashboard.hpp"
+#include "tests/daemon/daemon_process.hpp"
+#include "tests/support/api_json.hpp"
+#include "tests/support/live_helpers.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+extern char** environ;
+
+using namespace std::chrono_literals;
+using namespace hookd;
+using namespace hookd::testing;
+
+namespace {
+
+constexpr const char* chromium_binary = "/usr/bin/chromium";
+
+/// The flags documented for this machine (.library/env/machines/cpp.md): headless, no sandbox
+/// (root), no GPU, and nothing that talks to the network on its own.
+const std::vector<std::string> chromium_flags{
+    "--headless",    "--no-sandbox",
+    "--disable-gpu", "--disable-quic",
+    "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+    "--virtual-time-budget=10000",
+};
+
+void require_chromium() {
+  if (::access(chromium_binary, X_OK) != 0)
+    FAIL(chromium_binary << " is not installed: the dashboard tests need Debian's chromium. "
+                            "scripts/test installs it (HOOKD_EXTRA_PACKAGES=chromium scripts/setup), "
+                            "or run: apt-get install chromium");
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in{path, std::ios::binary};
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string tail(const std::string& text, std::size_t n = 3000) {
+  return text.size() <= n ? text : "..." + text.substr(text.size() - n);
+}
+
+struct browser_result {
+  bool finished = false; ///< false: killed after the time limit
+  int exit_code = -1;
+  std::string out; ///< stdout (the DOM for --dump-dom)
+  std::string err;
+};
+
+/// Runs chromium with the documented flags, a fresh profile, `extra` and `url`, in its own
+/// process group; after `limit` the whole group is SIGKILLed. Helper processes left behind
+/// after a normal exit are killed too.
+browser_result run_chromium(const std::vector<std::string>& extra, const std::string& url,
+                            std::chrono::milliseconds limit = 60s) {
+  temp_dir profile;
+  temp_dir io;
+  const auto out_path = io.file("stdout");
+  const auto err_path = io.file("stderr");
+
+  std::vector<std::string> args{chromium_binary};
+  args.insert(args.end(), chromium_flags.begin(), chromium_flags.end());
+  args.push_back("--user-data-dir=" + profile.file("profile"));
+  args.insert(args.end(), extra.begin(), extra.end());
+  args.push_back(url);
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string_view v{*e};
+    if (v.rfind("XDG_CONFIG_HOME=", 0) != 0 && v.rfind("XDG_CACHE_HOME=", 0) != 0)
+      env.emplace_back(v);
+  }
+  env.push_back("XDG_CONFIG_HOME=" + profile.file("config"));
+  env.push_back("XDG_CACHE_HOME=" + profile.file("cache"));
+
+  std::vector<char*> argv, envp;
+  for (auto& a : args)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  for (auto& e : env)
+    envp.push_back(e.data());
+  envp.push_back(nullptr);
+
+  posix_spawn_file_actions_t files;
+  posix_spawn_file_actions_init(&files);
+  posix_spawn_file_actions_addopen(&files, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&files, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&files, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setpgroup(&attr, 0); // its own group, so a hang can be killed with its helpers
+  sigset_t none, defaults;
+  sigemptyset(&none);
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGTERM);
+  sigaddset(&defaults, SIGINT);
+  sigaddset(&defaults, SIGPIPE);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+                                      POSIX_SPAWN_SETSIGDEF);
+  pid_t pid = -1;
+  const int rc = posix_spawn(&pid, chromium_binary, &files, &attr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&files);
+  posix_spawnattr_destroy(&attr);
+  INFO("posix_spawn " << chromium_binary << ": " << std::strerror(rc));
+  REQUIRE(rc == 0);
+
+  browser_result result;
+  const auto deadline = steady::now() + limit;
+  for (;;) {
+    int status = 0;
+    const pid_t r = ::waitpid(pid, &status, WNOHANG);
+    if (r == pid) {
+      result.finished = true;
+      result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      break;
+    }
+    if (r < 0 || steady::now() >= deadline) {
+      ::kill(-pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      break;
+    }
+    std::this_thread::sleep_for(20ms);
+  }
+  ::kill(-pid, SIGKILL); // helpers (zygote, renderer) that outlived the browser, if any
+  result.out = read_file(out_path);
+  result.err = read_file(err_path);
+  return result;
+}
+
+/// The serialized element whose id attribute is `id` (its outer HTML), "" when there is none.
+/// Works on Chromium's --dump-dom output, where text is escaped (&lt;), so '<' starts a tag.
+std::string element_by_id(const std::string& dom, const std::string& id) {
+  const auto at = dom.find(" id=\"" + id + "\"");
+  if (at == std::string::npos)
+    return {};
+  const auto open = dom.rfind('<', at);
+  std::size_t name_end = open + 1;
+  while (name_end < dom.size() && std::isalnum(static_cast<unsigned char>(dom[name_end])))
+    ++name_end;
+  const std::string tag = dom.substr(open + 1, name_end - open - 1);
+  const auto is_open_tag = [&](std::size_t p) {
+    const auto after = p + 1 + tag.size();
+    return dom.compare(p + 1, tag.size(), tag) == 0 && after < dom.size() &&
+           (dom[after] == ' ' || dom[after] == '>');
+  };
+  int depth = 1;
+  std::size_t pos = dom.find('>', at);
+  while (pos != std::string::npos && depth > 0) {
+    pos = dom.find('<', pos + 1);
+    if (pos == std::string::npos)
+      break;
+    if (dom.compare(pos, tag.size() + 3, "</" + tag + ">") == 0) {
+      if (--depth == 0)
+        return dom.substr(open, pos + tag.size() + 3 - open);
+    } else if (is_open_tag(pos)) {
+      ++depth;
+    }
+  }
+  return dom.substr(open); // unbalanced: everything after it
+}
+
+/// The <tr> in `html` that carries data-endpoint-id="<id>", "" when there is none.
+std::string row_of(const std::string& html, const std::string& endpoint_id) {
+  const auto at = html.find("data-endpoint-id=\"" + endpoint_id + "\"");
+  if (at == std::string::npos)
+    return {};
+  const auto open = html.rfind("<tr", at);
+  const auto close = html.find("</tr>", at);
+  return html.substr(open, close == std::string::npos ? std::string::npos : close + 5 - open);
+}
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+/// How a URL appears as text in the dumped DOM (text nodes escape &, < and >).
+std::string as_dom_text(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '&')
+      out += "&amp;";
+    else if (c == '<')
+      out += "&lt;";
+    else if (c == '>')
+      out += "&gt;";
+    else
+      out += c;
+  }
+  return out;
+}
+
+http_response call(const daemon_process& d, std::string_view method, std::string_view target,
+                   const std::string& body = {}) {
+  return http_exchange(
+      method, d.url(target),
+      body.empty() ? header_list{} : header_list{{"Content-Type", "application/json"}}, body);
+}
+
+json create_endpoint(const daemon_process& d, const std::string& url,
+                     json fields = json::object()) {
+  fields["url"] = url;
+  auto r = call(d, "POST", "/v1/endpoints", fields.dump());
+  INFO(show(r));
+  REQUIRE(r.status == 201);
+  return json_of(r);
+}
+
+/// totals.deliveries.delivered of a /v1/stats answer (-1 when it is not there).
+long long delivered(const json& stats) {
+  const auto& ptr = json::json_pointer{"/totals/deliveries/delivered"};
+  return stats.contains(ptr) && stats.at(ptr).is_number_integer() ? stats.at(ptr).get<long long>()
+                                                                  : -1;
+}
+
+/// True when `stats` lists `endpoint_id` among the failing endpoints with that last status.
+bool shows_failure(const json& stats, const std::string& endpoint_id, int status_code) {
+  if (!stats.contains("failing_endpoints"))
+    return false;
+  for (const auto& f : stats["failing_endpoints"])
+    if (f.value("id", "") == endpoint_id && f["last_status_code"] == status_code &&
+        f["last_error"] == "http_status")
+      return true;
+  return false;
+}
+
+bool shows_alert(const json& stats, const std::string& kind, const std::string& endpoint_id) {
+  if (!stats.contains("alerts"))
+    return false;
+  for (const auto& a : stats["alerts"])
+    if (a.value("kind", "") == kind && a["endpoint_id"] == endpoint_id)
+      return true;
+  return false;
+}
+
+} // namespace
+
+TEST_CASE("dashboard: GET / serves the embedded page, which loads nothing from elsewhere",
+          "[daemon][dashboard]") {
+  const std::string html{api::dashboard_html()};
+  REQUIRE(html.rfind("<!doctype html>", 0) == 0);
+  CHECK(contains(html, "</html>"));
+
+  // Self-contained: no external scripts, styles, fonts or images. The only absolute URL in it
+  // is the SVG namespace name (a name, not something loaded).
+  for (const std::string scheme : {"http://", "https://"}) {
+    for (auto at = html.find(scheme); at != std::string::npos; at = html.find(scheme, at + 1)) {
+      INFO("absolute URL in the page: " << html.substr(at, 60));
+      CHECK(html.compare(at, 26, "http://www.w3.org/2000/svg") == 0);
+    }
+  }
+  for (const std::string forbidden : {" src=", "@import", "@font-face", "url(", "<iframe",
+                                      "<object", "<embed", "<img"}) {
+    INFO("the page contains " << forbidden);
+    CHECK_FALSE(contains(html, forbidden));
+  }
+  CHECK(contains(html, "<link rel=\"icon\" href=\"data:,\">")); // no /favicon.ico request
+  // Data from the API is untrusted: it goes in as text, never as markup.
+  for (const std::string sink : {"innerHTML", "outerHTML", "insertAdjacentHTML", "document.write",
+                                 "eval(", "new Function"}) {
+    INFO("the page uses " << sink);
+    CHECK_FALSE(contains(html, sink));
+  }
+
+  daemon_process d;
+  d.start();
+  const auto page = call(d, "GET", "/");
+  INFO(show(page).substr(0, 300));
+  REQUIRE(page.status == 200);
+  const auto type = page.header("Content-Type").value_or("");
+  CHECK(type.rfind("text/html", 0) == 0);
+  CHECK(contains(type, "charset=utf-8"));
+  CHECK(page.body == html);
+}
+
+TEST_CASE("dashboard: headless chromium renders endpoints, a failing endpoint's last error and "
+          "an endpoint_disabled alert",
+          "[daemon][dashboard][browser]") {
+  require_chromium();
+
+  test_receiver rx_ok{[](const received_request&) { return reply::ok("ok"); }};
+  test_receiver rx_failing{
+      [](const received_request&) { return reply::with_status(500, "database is down"); }};
+  test_receiver rx_gone{[](const received_request&) { return reply::with_status(410, "gone"); }};
+  daemon_process d; // no api_token: the page needs none
+  d.start();
+
+  const auto orders = create_endpoint(d, rx_ok.url("/hooks/orders"));
+  const auto billing = create_endpoint(d, rx_ok.url("/hooks/billing"));
+  const auto failing = create_endpoint(d, rx_failing.url("/hooks/failing"));
+  const auto gone = create_endpoint(d, rx_gone.url("/hooks/gone"));
+  // A URL with markup in it, subscribed to nothing: the page must show it as text.
+  const std::string markup_url = rx_ok.url("/hooks/x?q=<b/id=\"injected\">bold</b>");
+  const auto markup = create_endpoint(d, markup_url, {{"event_types", {"never.sent"}}});
+
+  constexpr int messages = 3;
+  for (int i = 0; i < messages; ++i) {
+    auto r = call(d, "POST", "/v1/messages",
+                  R"({"event_type":"order.paid","payload":{"order":)" + std::to_string(1040 + i) +
+                      "}}");
+    INFO(show(r));
+    REQUIRE(r.status == 202);
+  }
+
+  // Wait until /v1/stats has what the page must show: the healthy deliveries done, the 500s on
+  // the failure board, the 410's endpoint_disabled alert.
+  json stats;
+  const bool ready = wait_until(
+      [&] {
+        auto r = call(d, "GET", "/v1/stats");
+        if (r.status != 200)
+          return false;
+        stats = json::parse(r.body, nullptr, false);
+        return !stats.is_discarded() &&
+               delivered(stats) >= 2 * messages &&
+               shows_failure(stats, id_of(failing), 500) &&
+               shows_alert(stats, "endpoint_disabled", id_of(gone));
+      },
+      20s);
+  INFO("last /v1/stats: " << stats.dump() << "\nhookd log:\n" << tail(d.log()));
+  REQUIRE(ready);
+
+  // The page, rendered: chromium runs its scripts for 10 s of virtual time (the clock stands
+  // still while a fetch is in flight, so the /v1 answers are in), then prints the DOM.
+  const auto started = steady::now();
+  const auto dom_run = run_chromium({"--dump-dom"}, d.url("/"));
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - started);
+  INFO("chromium --dump-dom took " << took.count() << " ms, exit " << dom_run.exit_code
+                                   << "; stderr:\n"
+                                   << tail(dom_run.err, 1500));
+  REQUIRE(dom_run.finished);
+  REQUIRE(dom_run.exit_code == 0);
+  const std::string& dom = dom_run.out;
+  REQUIRE(contains(dom, "</html>"));
+  INFO("DOM (end):\n" << tail(dom, 6000));
+
+  // Connected, with data (not the "cannot reach hookd" or "unauthorized" state).
+  CHECK(contains(element_by_id(dom, "conn"), "data-state=\"live\""));
+  CHECK(element_by_id(dom, "banner").find(" hidden") != std::string::npos);
+  CHECK(contains(element_by_id(dom, "tile-accepted"), ">" + std::to_string(messages) + "<"));
+  CHECK(contains(element_by_id(dom, "throughput-chart"), "class=\"succeeded\""));
+
+  // Every endpoint URL in the endpoints table (the markup one as text, not as an element).
+  const auto endpoints = element_by_id(dom, "endpoints");
+  REQUIRE_FALSE(endpoints.empty());
+  for (const auto* ep : {&orders, &billing, &failing, &gone}) {
+    const auto url = (*ep)["url"].get<std::string>();
+    INFO("endpoint " << url);
+    CHECK(contains(row_of(endpoints, id_of(*ep)), ">" + as_dom_text(url) + "<"));
+  }
+  CHECK(contains(row_of(endpoints, id_of(gone)), "disabled"));
+  CHECK(contains(row_of(endpoints, id_of(gone)), ">gone<"));
+  CHECK(contains(row_of(endpoints, id_of(markup)), as_dom_text(markup_url)));
+  CHECK_FALSE(contains(dom, "<b id=\"injected\">"));
+
+  // The failing endpoint: its URL, last status code and last error.
+  const auto failing_table = element_by_id(dom, "failing-endpoints");
+  const auto failing_row = row_of(failing_table, id_of(failing));
+  INFO("failing-endpoints:\n" << failing_table);
+  REQUIRE_FALSE(failing_row.empty());
+  CHECK(contains(failing_row, ">" + as_dom_text(failing["url"].get<std::string>()) + "<"));
+  CHECK(contains(failing_row, ">500<"));
+  CHECK(contains(failing_row, ">http_status<"));
+  CHECK(contains(failing_row, "data-action=\"retry\""));
+  CHECK_FALSE(contains(row_of(failing_table, id_of(orders)), "data-endpoint-id"));
+
+  // The alert, naming the gone endpoint.
+  const auto alerts = element_by_id(dom, "alerts");
+  INFO("alerts:\n" << alerts);
+  CHECK(contains(alerts, ">endpoint_disabled<"));
+  CHECK(contains(alerts, id_of(gone)));
+
+  // A screenshot for people (docs/dashboard.png is made the same way, by hand), in the build
+  // directory: <build>/test-output/dashboard.png.
+  const auto out_dir =
+      std::filesystem::path{HOOKD_BINARY}.parent_path().parent_path() / "test-output";
+  std::filesystem::create_directories(out_dir);
+  const auto png = out_dir / "dashboard.png";
+  std::filesystem::remove(png);
+  const auto shot = run_chromium(
+      {"--screenshot=" + png.string(), "--window-size=1400,1000", "--hide-scrollbars"}, d.url("/"));
+  INFO("chromium --screenshot exit " << shot.exit_code << "; stderr:\n" << tail(shot.err, 1500));
+  REQUIRE(shot.finished);
+  CHECK(shot.exit_code == 0);
+  REQUIRE(std::filesystem::exists(png));
+  const auto bytes = read_file(png.string());
+  CHECK(bytes.size() > 10'000);
+  CHECK(bytes.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0);
+}
+
+TEST_CASE("dashboard: with an api_token, GET / needs none and the page asks for the token",
+          "[daemon][dashboard][browser]") {
+  require_chromium();
+  daemon_process d{{"--server.api_token=dash-test-token-7Jc2WmQp"}};
+  d.start();
+  REQUIRE(call(d, "GET", "/v1/stats").status == 401);
+  const auto page = call(d, "GET", "/");
+  INFO(show(page).substr(0, 300));
+  REQUIRE(page.status == 200);
+
+  const auto run = run_chromium({"--dump-dom"}, d.url("/"));
+  INFO("chromium exit " << run.exit_code << "; stderr:\n" << tail(run.err, 1500));
+  REQUIRE(run.finished);
+  REQUIRE(run.exit_code == 0);
+  const auto& dom = run.out;
+  INFO("DOM (start):\n" << dom.substr(0, 4000));
+  CHECK(contains(element_by_id(dom, "conn"), "data-state=\"unauthorized\""));
+  const auto form = element_by_id(dom, "token-form");
+  REQUIRE_FALSE(form.empty());
+  CHECK_FALSE(contains(form.substr(0, form.find('>')), " hidden"));
+  CHECK(contains(form, "id=\"token-input\""));
+  CHECK(contains(element_by_id(dom, "banner"), "Unauthorized"));
+}

@@ -290,3 +290,64 @@ TEST_CASE("beyond server.max_ingest_backlog messages being stored, submits are r
   // Once the store caught up, messages are accepted again.
   CHECK_FALSE(e.submit("t", "{}").empty());
 }
+
+namespace {
+
+const std::string alert_url = "http://127.0.0.1:9/alerts";
+
+/// The alerts that reached alert_url, by kind (from the event type "hookd.alert.<kind>").
+std::vector<std::string> alert_kinds_sent(vtime_engine& e) {
+  std::vector<std::string> kinds;
+  for (const auto& a : e.attempts_to(alert_url)) {
+    const auto& body = a.request.body.str();
+    const auto at = body.find("\"kind\":\"");
+    kinds.push_back(body.substr(at + 8, body.find('"', at + 8) - at - 8));
+  }
+  return kinds;
+}
+
+} // namespace
+
+TEST_CASE("high retry rate: one alert per episode, a new one only after recovery",
+          "[engine][alerts]") {
+  vtime_engine e{[](config::config& c) {
+    c.alerts.alert_url = alert_url;
+    c.alerts.min_attempts = 20;
+    c.alerts.retry_ratio = 0.5;
+    c.retry.breaker_threshold = 1000; // keep every delivery attempting
+  }};
+  const auto ep = e.add_endpoint(url_a);
+  auto failing = std::make_shared<bool>(true);
+  e.script_for(url_a, [failing](const attempt_request&) { return status(*failing ? 500 : 200); });
+  auto burst = [&](int n) {
+    for (int i = 0; i < n; ++i)
+      e.submit("t", "{}", ep);
+    e.advance(15s); // the supervisor checks every 10 s
+  };
+  burst(30); // 30 of 30 failed
+  CHECK(alert_kinds_sent(e) == std::vector<std::string>{"high_retry_rate"});
+  burst(30); // still failing: the same episode
+  CHECK(alert_kinds_sent(e).size() == 1);
+
+  *failing = false; // recovery: the retries and new messages succeed
+  e.advance(10min);
+  burst(30);
+  CHECK(alert_kinds_sent(e).size() == 1);
+
+  *failing = true; // a new episode
+  e.advance(5min);
+  burst(40);
+  const auto kinds = alert_kinds_sent(e);
+  CHECK(std::count(kinds.begin(), kinds.end(), "high_retry_rate") == 2);
+}
+
+TEST_CASE("alerts about the alert endpoint itself are not sent to it", "[engine][alerts]") {
+  vtime_engine e{[](config::config& c) { c.alerts.alert_url = alert_url; }};
+  e.script_for(alert_url, [](const attempt_request&) { return status(410); });
+  const auto ep = e.add_endpoint(url_a);
+  e.script_for(url_a, [](const attempt_request&) { return status(410); });
+  e.submit("t", "{}", ep); // endpoint_disabled → an alert message to alert_url → 410 there
+  e.advance(1min);
+  // One attempt at alert_url (the endpoint_disabled alert); its own disable is only logged.
+  CHECK(e.attempts_to(alert_url).size() == 1);
+}

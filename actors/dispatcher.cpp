@@ -136,8 +136,10 @@ void configure_alert_sink(dispatcher_ptr self) {
     }
     return;
   }
-  if (current != nullptr) // keep its history and status; take the configured URL and secret
+  if (current != nullptr) // same endpoint, enabled again at each start with the configured URL
     wanted->created_at = current->created_at;
+  if (wanted->secret.empty())
+    st.log->warn("alerts.alert_secret is empty: alerts to {} go unsigned", wanted->url);
   st.registry.put(*wanted);
   // Not awaited: the writer applies commands in order, so it is stored before any alert.
   self->request(st.deps.writer, caf::infinite, put_endpoint_cmd{std::move(*wanted)})

@@ -25,6 +25,15 @@ std::vector<destination_actor> http_destinations(caf::actor_system& sys,
 
 } // namespace
 
+store::sqlite_options sqlite_options_for(store_role role) {
+  store::sqlite_options opts;
+  if (role == store_role::reader)
+    opts.read_only = true;
+  else
+    opts.background_checkpoint = std::chrono::milliseconds{100};
+  return opts;
+}
+
 void configure_actor_system(caf::actor_system_config& cfg) {
   cfg.add_message_types<caf::id_block::hookd>();
 }
@@ -51,8 +60,8 @@ engine::engine(caf::actor_system& sys, std::shared_ptr<const config::config> cfg
     if (*supervisor_slot) // no_time: the supervisor stamps it
       caf::anon_send(*supervisor_slot, alert_event{"store_error", "", "", error, no_time});
   };
-  writer_ = spawn_store_writer(sys, opts.open_store(), std::move(writer_opts));
-  reader_ = spawn_store_reader(sys, opts.open_store(), opts.detached_store);
+  writer_ = spawn_store_writer(sys, opts.open_store(store_role::writer), std::move(writer_opts));
+  reader_ = spawn_store_reader(sys, opts.open_store(store_role::reader), opts.detached_store);
   destinations_ =
       opts.make_destinations ? opts.make_destinations(sys) : http_destinations(sys, *cfg_);
   supervisor_ = spawn_supervisor(sys, supervisor_deps{ctx, writer_});

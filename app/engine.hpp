@@ -11,6 +11,7 @@
 #include "actors/interfaces.hpp"
 #include "actors/wall_clock.hpp"
 #include "config/config.hpp"
+#include "store/sqlite_store.hpp"
 #include "store/store.hpp"
 
 #include <caf/actor_system.hpp>
@@ -22,9 +23,13 @@
 
 namespace hookd {
 
+/// Which store connection is being opened (a writer may tune itself for commits, a reader is
+/// read-only).
+enum class store_role { writer, reader };
+
 struct engine_options {
   /// Opens one store connection; called once for the writer and once for the reader.
-  std::function<std::shared_ptr<store::store>()> open_store;
+  std::function<std::shared_ptr<store::store>(store_role)> open_store;
   /// The destinations endpoints send attempts to. Null: HTTP destinations per [http].
   std::function<std::vector<destination_actor>(caf::actor_system&)> make_destinations;
   /// Give the store actors their own threads (false under the test coordinator).
@@ -66,6 +71,10 @@ private:
   dispatcher_actor dispatcher_;
   janitor_actor janitor_;
 };
+
+/// SQLite settings per role: the writer checkpoints in the background (commits never pay for a
+/// checkpoint), readers are read-only.
+store::sqlite_options sqlite_options_for(store_role role);
 
 /// The actor-system configuration hookd runs with (message types registered, scheduler sized).
 void configure_actor_system(caf::actor_system_config& cfg);

@@ -29,8 +29,8 @@ int run(const hookd::config::config& cfg) {
   caf::actor_system sys{sys_cfg};
 
   engine_options opts;
-  opts.open_store = [path = cfg.store.path] {
-    return std::shared_ptr<store::store>{store::open_sqlite_store(path)};
+  opts.open_store = [path = cfg.store.path](store_role role) {
+    return std::shared_ptr<store::store>{store::open_sqlite_store(path, sqlite_options_for(role))};
   };
   std::unique_ptr<engine> eng;
   try {

@@ -139,11 +139,16 @@ header_list signature_headers(signature_scheme scheme, std::span<const std::stri
       joined += ' ';
     joined += sig;
   }
-  if (scheme == signature_scheme::typeform)
-    return {{"Typeform-Signature", joined}};
-  return {{"webhook-id", std::string{msg_id}},
-          {"webhook-timestamp", std::to_string(unix_seconds)},
-          {"webhook-signature", joined}};
+  header_list headers;
+  if (scheme == signature_scheme::standard) {
+    headers.emplace_back("webhook-id", std::string{msg_id});
+    headers.emplace_back("webhook-timestamp", std::to_string(unix_seconds));
+  }
+  if (joined.empty()) // no secret: unsigned (e.g. alerts without alerts.alert_secret)
+    return headers;
+  headers.emplace_back(scheme == signature_scheme::typeform ? "Typeform-Signature" : "webhook-signature",
+                       std::move(joined));
+  return headers;
 }
 
 } // namespace hookd::policy

@@ -45,7 +45,8 @@ std::string standard_signature(std::string_view secret, std::string_view msg_id,
                                std::int64_t unix_seconds, std::string_view body);
 
 /// The signature headers for one delivery. `secrets` holds the current secret first and, during
-/// rotation, the previous one; empty secrets are skipped.
+/// rotation, the previous one; empty secrets are skipped, and with none the request goes
+/// unsigned (standard: webhook-id and webhook-timestamp only).
 header_list signature_headers(signature_scheme scheme, std::span<const std::string> secrets,
                               std::string_view msg_id, std::int64_t unix_seconds,
                               std::string_view body);

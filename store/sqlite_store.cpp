@@ -2,6 +2,7 @@
 
 #include "store/enum_codes.hpp"
 #include "store/event_types_json.hpp"
+#include "store/sqlite_checkpointer.hpp"
 #include "store/sqlite_connection.hpp"
 #include "store/sqlite_schema.hpp"
 #include "store/sqlite_statement.hpp"
@@ -340,7 +341,12 @@ auto read_all(query& q, Read read) {
 class sqlite_store final : public store {
 public:
   sqlite_store(const std::string& path, const sqlite_options& options)
-      : db_(path, options), read_only_(options.read_only), sql_(db_, options.read_only) {}
+      : db_(path, options), read_only_(options.read_only), sql_(db_, options.read_only) {
+    if (options.background_checkpoint.count() > 0 && !options.read_only) {
+      db_.exec("PRAGMA wal_autocheckpoint = 0", "open");
+      checkpointer_ = std::make_unique<sqlite::checkpointer>(path, options.background_checkpoint);
+    }
+  }
 
   ~sqlite_store() override { rollback_quietly(); }
 
@@ -821,6 +827,7 @@ private:
   /// Deliveries added (+) or purged (-) per endpoint by the open transaction, not yet in
   /// delivery_totals: flush_totals writes them just before COMMIT; a rollback drops them.
   std::map<std::string, std::int64_t, std::less<>> totals_delta_;
+  std::unique_ptr<sqlite::checkpointer> checkpointer_; ///< writer only (background_checkpoint)
 };
 
 } // namespace

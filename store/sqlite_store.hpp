@@ -44,6 +44,9 @@ struct sqlite_options {
   bool read_only = false;
   /// Page cache of this connection.
   std::int64_t cache_size_kib = 16 * 1024;
+  /// For the writer instance: checkpoint the WAL on a background thread every this often
+  /// instead of inside commits (0: SQLite's automatic checkpoint, inside commits).
+  std::chrono::milliseconds background_checkpoint{0};
 };
 
 /// Opens (creating it and its parent directories when missing) the database at `path` and

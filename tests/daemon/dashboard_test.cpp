@@ -313,9 +313,10 @@ TEST_CASE("dashboard: headless chromium renders endpoints, a failing endpoint's 
   const auto billing = create_endpoint(d, rx_ok.url("/hooks/billing"));
   const auto failing = create_endpoint(d, rx_failing.url("/hooks/failing"));
   const auto gone = create_endpoint(d, rx_gone.url("/hooks/gone"));
-  // A URL with markup in it, subscribed to nothing: the page must show it as text.
-  const std::string markup_url = rx_ok.url("/hooks/x?q=<b/id=\"injected\">bold</b>");
-  const auto markup = create_endpoint(d, markup_url, {{"event_types", {"never.sent"}}});
+  // Markup in a description (URLs cannot carry '<'), subscribed to nothing: shown as text.
+  const std::string markup_text = "<b/id=\"injected\">bold</b> & <i>co</i>";
+  const auto markup = create_endpoint(d, rx_ok.url("/hooks/quiet"),
+                                      {{"event_types", {"never.sent"}}, {"description", markup_text}});
 
   constexpr int messages = 3;
   for (int i = 0; i < messages; ++i) {
@@ -374,7 +375,7 @@ TEST_CASE("dashboard: headless chromium renders endpoints, a failing endpoint's 
   }
   CHECK(contains(row_of(endpoints, id_of(gone)), "disabled"));
   CHECK(contains(row_of(endpoints, id_of(gone)), ">gone<"));
-  CHECK(contains(row_of(endpoints, id_of(markup)), as_dom_text(markup_url)));
+  CHECK(contains(row_of(endpoints, id_of(markup)), ">" + as_dom_text(markup_text) + "<"));
   CHECK_FALSE(contains(dom, "<b id=\"injected\">"));
 
   // The failing endpoint: its URL, last status code and last error.

@@ -86,3 +86,13 @@ TEST_CASE("base64 round-trips and rejects malformed input", "[policy][signing]")
   CHECK_FALSE(base64_decode("abc").has_value());
   CHECK_FALSE(base64_decode("ab!d").has_value());
 }
+
+TEST_CASE("without a secret the request goes unsigned, not with an empty signature",
+          "[policy][signing]") {
+  const std::vector<std::string> none{""};
+  auto headers = signature_headers(signature_scheme::standard, none, "msg_4", 1, "{}");
+  CHECK(header(headers, "webhook-id") == "msg_4");
+  CHECK(std::none_of(headers.begin(), headers.end(),
+                     [](auto& h) { return h.first == "webhook-signature"; }));
+  CHECK(signature_headers(signature_scheme::typeform, none, "msg_4", 1, "{}").empty());
+}

@@ -40,14 +40,7 @@ void replay_or_conflict(api_actor_ptr self, const call_ptr& call, const store::i
 }
 
 void accepted(const call_ptr& call, submit_result& r) {
-  std::vector<store::delivery_record> deliveries;
-  for (auto& endpoint_id : r.endpoint_ids) {
-    store::delivery_record d;
-    d.endpoint_id = std::move(endpoint_id);
-    d.next_attempt_at = r.message.created_at;
-    deliveries.push_back(std::move(d));
-  }
-  respond_text(*call, 202, message_text(r.message, r.body.str(), deliveries));
+  respond_text(*call, 202, accepted_message_text(r.message, r.body.str(), r.endpoint_ids));
 }
 
 void submit(api_actor_ptr self, const call_ptr& call, submit_message msg) {

@@ -89,6 +89,29 @@ std::string message_text(const store::message_record& m, std::string_view payloa
   return out;
 }
 
+std::string accepted_message_text(const store::message_record& m, std::string_view payload,
+                                  const std::vector<std::string>& endpoint_ids) {
+  const std::string created = format_time(m.created_at);
+  std::string out;
+  out.reserve(128 + payload.size() + endpoint_ids.size() * 170);
+  out += "{\"id\":";
+  out += json(m.id).dump();
+  out += ",\"event_type\":";
+  out += json(m.event_type).dump(-1, ' ', false, json::error_handler_t::replace);
+  out += ",\"created_at\":\"" + created + "\",\"deliveries\":[";
+  for (std::size_t i = 0; i < endpoint_ids.size(); ++i) {
+    out += i == 0 ? "{\"endpoint_id\":" : ",{\"endpoint_id\":";
+    out += json(endpoint_ids[i]).dump();
+    out += ",\"status\":\"pending\",\"reason\":null,\"attempts\":0,\"next_attempt_at\":\"";
+    out += created;
+    out += "\",\"last_status_code\":null,\"last_error\":null}";
+  }
+  out += "],\"payload\":";
+  out += payload;
+  out += '}';
+  return out;
+}
+
 std::string attempt_id(std::int64_t seq) {
   static constexpr char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
   std::string body(13, '0');

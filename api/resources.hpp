@@ -30,6 +30,12 @@ json delivery_json(const store::delivery_record& d);
 std::string message_text(const store::message_record& m, std::string_view payload,
                          const std::vector<store::delivery_record>& deliveries);
 
+/// The 202 answer to POST /v1/messages: the message with one fresh pending delivery per
+/// endpoint. Same shape as message_text, written directly (it is on the ingest hot path and a
+/// message may fan out to thousands of endpoints).
+std::string accepted_message_text(const store::message_record& m, std::string_view payload,
+                                  const std::vector<std::string>& endpoint_ids);
+
 json attempt_json(const store::attempt_record& a);
 
 /// "att_" + the attempt's sequence number in Crockford base32 (13 characters).

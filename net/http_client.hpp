@@ -54,7 +54,10 @@ struct client_options {
   std::string ca_file;                 ///< extra/replacement CA bundle (PEM); empty: system store
   std::size_t max_body_bytes = 4096;   ///< response body kept per attempt
   std::size_t max_drain_bytes = 65536; ///< beyond this the connection is closed, not drained
-  std::size_t max_idle_per_origin = 64;
+  /// Idle connections kept per origin. It must cover the attempts in flight to one origin
+  /// (many endpoints often share one), or a burst closes what the next burst must reopen;
+  /// idle_timeout closes the surplus.
+  std::size_t max_idle_per_origin = 1024;
   duration idle_timeout{30000}; ///< pooled connections idle longer are closed
   /// Called with each resolved address before connecting; returning false refuses it
   /// (attempt_error::forbidden_address). Null: every address allowed.

@@ -84,6 +84,22 @@ TEST_CASE("message text splices the stored payload bytes", "[api][resources]") {
   CHECK(j["payload"]["a"] == 2);
 }
 
+TEST_CASE("the fast 202 rendering has the same shape as message_text", "[api][resources]") {
+  store::message_record m;
+  m.id = "msg_1";
+  m.event_type = "order.\"quoted\"";
+  m.created_at = from_unix_ms(1'000);
+  const std::string payload = R"({"a":1})";
+  std::vector<store::delivery_record> pending(2);
+  pending[0].endpoint_id = "ep_a";
+  pending[1].endpoint_id = "ep_b";
+  for (auto& d : pending)
+    d.next_attempt_at = m.created_at;
+  CHECK(json::parse(accepted_message_text(m, payload, {"ep_a", "ep_b"})) ==
+        json::parse(message_text(m, payload, pending)));
+  CHECK(json::parse(accepted_message_text(m, payload, {}))["deliveries"].empty());
+}
+
 TEST_CASE("attempt ids are att_ + 13 base32 characters", "[api][resources]") {
   CHECK(attempt_id(1) == "att_0000000000001");
   CHECK(attempt_id(32) == "att_0000000000010");

@@ -26,14 +26,6 @@ int run(const hookd::config::config& cfg) {
   caf::actor_system_config sys_cfg;
   configure_actor_system(sys_cfg);
   sys_cfg.set("scheduler.max-threads", std::max(2u, std::thread::hardware_concurrency()));
-  if (const char* v = std::getenv("HOOKD_EXP_THREADS"))
-    sys_cfg.set("scheduler.max-threads", std::atoi(v));
-  if (const char* v = std::getenv("HOOKD_EXP_MOD_POLL"))
-    sys_cfg.set("work-stealing.moderate-poll-attempts", std::atoi(v));
-  if (const char* v = std::getenv("HOOKD_EXP_AGG_POLL"))
-    sys_cfg.set("work-stealing.aggressive-poll-attempts", std::atoi(v));
-  if (const char* v = std::getenv("HOOKD_EXP_RELAXED_US"))
-    sys_cfg.set("work-stealing.relaxed-sleep-duration", caf::timespan{std::chrono::microseconds{std::atoi(v)}});
   caf::actor_system sys{sys_cfg};
 
   engine_options opts;

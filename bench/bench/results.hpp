@@ -1,0 +1,119 @@
+#pragma once
+// The figures of one run, per endpoint group and in total, and the checks against the
+// scenario's expectations. Filled by analysis.cpp and runner.cpp, printed by report.cpp.
+#include "bench/bench/proc_sampler.hpp"
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hookd::bench {
+
+struct percentiles {
+  std::size_t n = 0;
+  double p50 = 0, p90 = 0, p99 = 0, p999 = 0, max = 0;
+};
+/// Exact percentiles (nearest rank) of `values` (sorted in place).
+percentiles compute_percentiles(std::vector<double>& values);
+
+struct tally {
+  std::size_t endpoints = 0;
+  std::size_t accepted = 0;          ///< 202s
+  std::size_t delivered = 0;         ///< the receiver answered 2xx at least once
+  std::size_t first_try = 0;         ///< … on the first attempt
+  std::size_t exhausted = 0;         ///< failed/exhausted per hookd
+  std::size_t endpoint_disabled = 0; ///< failed/endpoint_disabled
+  std::size_t endpoint_deleted = 0;
+  std::size_t pending = 0;           ///< still pending at the end
+  std::size_t lost = 0;              ///< neither delivered, failed nor pending
+  std::size_t unverified = 0;        ///< not delivered and not looked up (over verify_limit)
+  std::size_t in_doubt = 0;          ///< posts with no answer (never counted as accepted)
+  std::size_t duplicates = 0;        ///< requests after a 2xx for the same (endpoint, id)
+  std::size_t misrouted = 0;         ///< arrived at another endpoint than the one posted to
+  std::size_t bad_signature = 0;
+  std::size_t requests = 0;          ///< recorded at the receiver for these endpoints
+  std::size_t attempts_delivered = 0; ///< attempts over delivered deliveries
+  std::size_t max_attempts = 0;       ///< per delivery, any outcome
+  std::array<std::size_t, 6> attempts_hist{}; ///< delivered after 1, 2, 3, 4, 5, 6+ attempts
+  std::vector<double> latency_ms;     ///< accepted (202 read) → first-attempt success, ≥ 0
+  percentiles latency;
+  std::vector<double> posted_latency_ms; ///< POST written → first-attempt success
+  percentiles posted_latency;
+  std::size_t before_202 = 0;         ///< first-attempt successes that arrived before the 202
+  // endpoint states (when looked up)
+  std::size_t looked_up = 0, ep_enabled = 0, ep_gone = 0, ep_failing = 0, ep_manual = 0;
+  std::optional<double> disable_after_min_s, disable_after_max_s; ///< first failure → disabled
+
+  double delivered_ratio() const {
+    return accepted ? static_cast<double>(delivered) / static_cast<double>(accepted) : 1.0;
+  }
+  double attempts_per_delivery() const {
+    return delivered ? static_cast<double>(attempts_delivered) / static_cast<double>(delivered)
+                     : 0.0;
+  }
+};
+
+struct phase_result {
+  std::string name;
+  std::size_t endpoints_created = 0;
+  double setup_s = 0;
+  std::size_t messages = 0, accepted = 0;
+  std::int64_t first_sent_ns = 0, last_accept_ns = 0, last_delivery_ns = 0;
+  double produce_s = 0;
+  double accepted_per_s = 0, delivered_per_s = 0;
+  double settle_s = 0; ///< end of produce → final
+  bool settled = true;
+  std::int64_t rss_bytes = 0;   ///< hookd's RSS at the end of the phase
+  std::int64_t pending = -1;    ///< /v1/stats pending at the end of the phase
+  std::size_t endpoints_total = 0, deliveries_total = 0; ///< so far
+};
+
+struct check {
+  std::string what;
+  bool pass = false;
+  std::string detail;
+};
+
+struct wrk_result {
+  bool ran = false;
+  std::string skipped; ///< why not
+  std::size_t connections = 0;
+  double duration_s = 0;
+  double requests_per_s = 0;
+  std::string command;
+};
+
+struct run_result {
+  std::string scenario, description, scenario_path, hookd_command, work_dir, started_at;
+  std::vector<std::string> group_names;
+  std::vector<tally> groups;
+  tally total;
+  std::vector<phase_result> phases;
+  std::size_t unknown_ids = 0; ///< receiver saw webhook-ids no producer was told about
+  std::size_t kills = 0;
+  std::map<std::string, std::uint64_t> producer; ///< producer counters
+  std::map<int, std::uint64_t> rejected_by_status;
+  std::string first_rejection;
+  std::map<std::string, double> receiver;        ///< receiver /_ctl/stats at the end
+  proc_usage hookd_usage, receiver_usage;
+  std::int64_t baseline_rss = 0; ///< hookd's RSS once ready, before any endpoint
+  double bench_cpu_s = 0;
+  double load_wall_s = 0;          ///< from the first post to the last settle
+  std::optional<int> hookd_exit;   ///< SIGTERM exit status at the end
+  wrk_result wrk;     ///< same connections as hookd had open at the receiver (the ratio)
+  wrk_result wrk_c64; ///< -c64, the reference configuration of limits.md
+  double delivered_per_s = 0;      ///< of the main message phase
+  double accepted_per_s = 0;
+  std::vector<check> checks;
+  bool passed() const {
+    for (const auto& c : checks)
+      if (!c.pass)
+        return false;
+    return true;
+  }
+};
+
+} // namespace hookd::bench

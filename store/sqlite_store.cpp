@@ -3,6 +3,7 @@
 #include "store/enum_codes.hpp"
 #include "store/event_types_json.hpp"
 #include "store/sqlite_checkpointer.hpp"
+#include "store/sqlite_wal_limit.hpp"
 #include "store/sqlite_connection.hpp"
 #include "store/sqlite_schema.hpp"
 #include "store/sqlite_statement.hpp"
@@ -344,6 +345,7 @@ public:
       : db_(path, options), read_only_(options.read_only), sql_(db_, options.read_only) {
     if (options.background_checkpoint.count() > 0 && !options.read_only) {
       db_.exec("PRAGMA wal_autocheckpoint = 0", "open");
+      wal_limit_ = std::make_unique<sqlite::wal_limit>(db_, options.wal_limit_frames);
       checkpointer_ = std::make_unique<sqlite::checkpointer>(path, options.background_checkpoint);
     }
   }
@@ -827,6 +829,7 @@ private:
   /// Deliveries added (+) or purged (-) per endpoint by the open transaction, not yet in
   /// delivery_totals: flush_totals writes them just before COMMIT; a rollback drops them.
   std::map<std::string, std::int64_t, std::less<>> totals_delta_;
+  std::unique_ptr<sqlite::wal_limit> wal_limit_;       ///< writer only (background_checkpoint)
   std::unique_ptr<sqlite::checkpointer> checkpointer_; ///< writer only (background_checkpoint)
 };
 

@@ -47,6 +47,9 @@ struct sqlite_options {
   /// For the writer instance: checkpoint the WAL on a background thread every this often
   /// instead of inside commits (0: SQLite's automatic checkpoint, inside commits).
   std::chrono::milliseconds background_checkpoint{0};
+  /// With background_checkpoint: once a commit leaves this many frames (pages) in the WAL, the
+  /// writer checkpoints the rest itself so the WAL starts over (see sqlite_wal_limit.hpp).
+  int wal_limit_frames = 8192;
 };
 
 /// Opens (creating it and its parent directories when missing) the database at `path` and

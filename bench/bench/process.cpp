@@ -1,98 +1,24 @@
 #include "bench/bench/process.hpp"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstring>
 #include <filesystem>
 #include <stdexcept>
-#include <string_view>
-#include <thread>
-
-extern char** environ;
 
 namespace hookd::bench {
 
-namespace {
-
-std::vector<std::string> child_environment() {
-  std::vector<std::string> out;
-  for (char** e = environ; *e != nullptr; ++e)
-    if (std::string_view{*e}.rfind("HOOKD_", 0) != 0)
-      out.emplace_back(*e);
-  return out;
-}
-
-std::vector<char*> c_strings(std::vector<std::string>& strings) {
-  std::vector<char*> out;
-  for (auto& s : strings)
-    out.push_back(s.data());
-  out.push_back(nullptr);
-  return out;
-}
-
-int status_code(int status) {
-  if (WIFEXITED(status))
-    return WEXITSTATUS(status);
-  if (WIFSIGNALED(status))
-    return 128 + WTERMSIG(status);
-  return -1;
-}
-
-} // namespace
-
-child spawn_child(const std::vector<std::string>& argv_in, const std::string& stdout_path,
-                  const std::string& stderr_path) {
-  auto argv_strings = argv_in;
-  auto env_strings = child_environment();
-  auto argv = c_strings(argv_strings);
-  auto envp = c_strings(env_strings);
-  int pipe_fds[2] = {-1, -1};
-  posix_spawn_file_actions_t files;
-  posix_spawn_file_actions_init(&files);
-  posix_spawn_file_actions_addopen(&files, 0, "/dev/null", O_RDONLY, 0);
-  if (stdout_path.empty()) {
-    if (::pipe2(pipe_fds, O_CLOEXEC) != 0)
-      throw std::runtime_error("pipe failed");
-    posix_spawn_file_actions_adddup2(&files, pipe_fds[1], 1);
-  } else {
-    posix_spawn_file_actions_addopen(&files, 1, stdout_path.c_str(),
-                                     O_WRONLY | O_CREAT | O_APPEND, 0644);
-  }
-  posix_spawn_file_actions_addopen(&files, 2, stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND,
-                                   0644);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t none, defaults;
-  sigemptyset(&none);
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGTERM);
-  sigaddset(&defaults, SIGINT);
-  sigaddset(&defaults, SIGPIPE);
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  child c;
-  const int rc = ::posix_spawnp(&c.pid, argv_strings[0].c_str(), &files, &attr, argv.data(),
-                                envp.data());
-  posix_spawn_file_actions_destroy(&files);
-  posix_spawnattr_destroy(&attr);
-  if (pipe_fds[1] >= 0)
-    ::close(pipe_fds[1]);
-  if (rc != 0) {
-    if (pipe_fds[0] >= 0)
-      ::close(pipe_fds[0]);
-    throw std::runtime_error("cannot start " + argv_strings[0] + ": " + std::strerror(rc));
-  }
-  c.stdout_pipe = pipe_fds[0];
-  return c;
+sys::child_process spawn_child(const std::vector<std::string>& argv,
+                               const std::string& stdout_path, const std::string& stderr_path) {
+  sys::spawn_options o;
+  o.argv = argv;
+  o.env = sys::child_environment("HOOKD_");
+  o.stdout_path = stdout_path;
+  o.stderr_path = stderr_path;
+  return sys::spawn(o);
 }
 
 std::string read_line(int fd, std::chrono::milliseconds limit) {
@@ -113,28 +39,6 @@ std::string read_line(int fd, std::chrono::milliseconds limit) {
       return line;
     line.push_back(c);
   }
-}
-
-std::optional<int> wait_exit(pid_t pid, std::chrono::milliseconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  for (;;) {
-    int status = 0;
-    const pid_t r = ::waitpid(pid, &status, WNOHANG);
-    if (r == pid)
-      return status_code(status);
-    if (r < 0)
-      return -1;
-    if (std::chrono::steady_clock::now() >= deadline)
-      return std::nullopt;
-    std::this_thread::sleep_for(std::chrono::milliseconds{5});
-  }
-}
-
-void kill_and_reap(pid_t pid) {
-  if (pid <= 0)
-    return;
-  ::kill(pid, SIGKILL);
-  wait_exit(pid, std::chrono::seconds{10});
 }
 
 std::uint16_t free_port() {

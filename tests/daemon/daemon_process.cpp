@@ -1,25 +1,20 @@
-// The hookd child process (see daemon_process.hpp): posix_spawn with stdout/stderr redirected
+// The hookd child process (see daemon_process.hpp): started with sys/child_process, stdout/stderr
 // to files, readiness polling over HTTP, signals and reaping.
 #include "tests/daemon/daemon_process.hpp"
 
 #include "config/load.hpp"
+#include "sys/child_process.hpp"
 #include "tests/support/live_helpers.hpp"
 #include "tests/support/test_receiver.hpp"
 
 #include <catch2/catch.hpp>
 
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <thread>
-
-extern char** environ;
 
 namespace hookd::testing {
 
@@ -34,86 +29,24 @@ std::string read_file(const std::string& path) {
   return text.str();
 }
 
-/// The process environment without HOOKD_* (so the caller's shell cannot change the tests'
-/// configuration), plus `extra`.
-std::vector<std::string> child_environment(const std::map<std::string, std::string>& extra) {
-  std::vector<std::string> out;
-  for (char** e = environ; *e != nullptr; ++e)
-    if (std::string_view{*e}.rfind("HOOKD_", 0) != 0)
-      out.emplace_back(*e);
-  for (const auto& [name, value] : extra)
-    out.push_back(name + "=" + value);
-  return out;
-}
-
-std::vector<char*> c_strings(std::vector<std::string>& strings) {
-  std::vector<char*> out;
-  for (auto& s : strings)
-    out.push_back(s.data());
-  out.push_back(nullptr);
-  return out;
-}
-
-/// Starts HOOKD_BINARY with `args`; stdout and stderr appended to the given files, stdin from
-/// /dev/null, SIGTERM/SIGINT at their defaults and unblocked. Fails the test when it cannot.
+/// Starts HOOKD_BINARY with `args`; stdout and stderr appended to the given files, HOOKD_*
+/// variables of the caller's shell left out (so they cannot change the tests' configuration)
+/// and `env` added. Fails the test when it cannot.
 pid_t spawn_hookd(const std::vector<std::string>& args,
                   const std::map<std::string, std::string>& env, const std::string& stdout_path,
                   const std::string& stderr_path) {
-  std::vector<std::string> argv_strings{HOOKD_BINARY};
-  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-  auto env_strings = child_environment(env);
-  auto argv = c_strings(argv_strings);
-  auto envp = c_strings(env_strings);
-
-  posix_spawn_file_actions_t files;
-  posix_spawn_file_actions_init(&files);
-  posix_spawn_file_actions_addopen(&files, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&files, 1, stdout_path.c_str(), O_WRONLY | O_CREAT | O_APPEND,
-                                   0644);
-  posix_spawn_file_actions_addopen(&files, 2, stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND,
-                                   0644);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t none, defaults;
-  sigemptyset(&none);
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGTERM);
-  sigaddset(&defaults, SIGINT);
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, HOOKD_BINARY, &files, &attr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&files);
-  posix_spawnattr_destroy(&attr);
-  INFO("posix_spawn " << HOOKD_BINARY << ": " << std::strerror(rc));
-  REQUIRE(rc == 0);
-  return pid;
-}
-
-int status_code(int status) {
-  if (WIFEXITED(status))
-    return WEXITSTATUS(status);
-  if (WIFSIGNALED(status))
-    return 128 + WTERMSIG(status);
-  return -1;
-}
-
-/// Polls for the child's exit; its status as status_code(), nullopt after `limit`.
-std::optional<int> reap(pid_t pid, std::chrono::milliseconds limit) {
-  const auto deadline = steady::now() + limit;
-  for (;;) {
-    int status = 0;
-    const pid_t r = ::waitpid(pid, &status, WNOHANG);
-    if (r == pid)
-      return status_code(status);
-    if (r < 0)
-      return -1; // not our child any more (cannot happen unless reaped elsewhere)
-    if (steady::now() >= deadline)
-      return std::nullopt;
-    std::this_thread::sleep_for(5ms);
+  sys::spawn_options o;
+  o.argv = {HOOKD_BINARY};
+  o.argv.insert(o.argv.end(), args.begin(), args.end());
+  o.env = sys::child_environment("HOOKD_", env);
+  o.stdout_path = stdout_path;
+  o.stderr_path = stderr_path;
+  try {
+    return sys::spawn(o).pid;
+  } catch (const std::exception& e) {
+    FAIL(e.what());
   }
+  return -1;
 }
 
 /// The last `n` bytes of a log, for failure messages.
@@ -172,7 +105,7 @@ void daemon_process::start(std::chrono::milliseconds ready_limit) {
 
   const auto deadline = steady::now() + ready_limit;
   for (;;) {
-    if (auto exited = reap(pid_, 0ms)) {
+    if (auto exited = sys::wait_exit(pid_, 0ms)) {
       pid_ = -1;
       FAIL("hookd exited with " << *exited << " before it was ready; stderr:\n" << tail(log()));
     }
@@ -195,7 +128,7 @@ void daemon_process::send_sigterm() {
 
 std::optional<int> daemon_process::wait_exit(std::chrono::milliseconds limit) {
   REQUIRE(running());
-  auto status = reap(pid_, limit);
+  auto status = sys::wait_exit(pid_, limit);
   if (!status) {
     kill9();
     return std::nullopt;
@@ -213,7 +146,7 @@ void daemon_process::kill9() {
   if (!running())
     return;
   ::kill(pid_, SIGKILL);
-  reap(pid_, 10s);
+  sys::wait_exit(pid_, 10s);
   pid_ = -1;
 }
 
@@ -225,11 +158,11 @@ process_result run_hookd(const std::vector<std::string>& args,
   const auto err_path = dir.file("stderr");
   const pid_t pid = spawn_hookd(args, env, out_path, err_path);
   process_result result;
-  if (auto status = reap(pid, limit)) {
+  if (auto status = sys::wait_exit(pid, limit)) {
     result.exit_code = *status;
   } else {
     ::kill(pid, SIGKILL);
-    reap(pid, 10s);
+    sys::wait_exit(pid, 10s);
   }
   result.out = read_file(out_path);
   result.err = read_file(err_path);

@@ -7,6 +7,7 @@
 // chromium is a test dependency: scripts/test installs it (HOOKD_EXTRA_PACKAGES). When it is
 // missing these tests fail (they do not skip), so a green run always includes the browser.
 #include "api/dashboard.hpp"
+#include "sys/child_process.hpp"
 #include "tests/daemon/daemon_process.hpp"
 #include "tests/support/api_json.hpp"
 #include "tests/support/live_helpers.hpp"
@@ -14,20 +15,14 @@
 
 #include <catch2/catch.hpp>
 
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cctype>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
-
-extern char** environ;
 
 using namespace std::chrono_literals;
 using namespace hookd;
@@ -87,64 +82,28 @@ browser_result run_chromium(const std::vector<std::string>& extra, const std::st
   args.push_back("--user-data-dir=" + profile.file("profile"));
   args.insert(args.end(), extra.begin(), extra.end());
   args.push_back(url);
-  std::vector<std::string> env;
-  for (char** e = environ; *e != nullptr; ++e) {
-    const std::string_view v{*e};
-    if (v.rfind("XDG_CONFIG_HOME=", 0) != 0 && v.rfind("XDG_CACHE_HOME=", 0) != 0)
-      env.emplace_back(v);
-  }
-  env.push_back("XDG_CONFIG_HOME=" + profile.file("config"));
-  env.push_back("XDG_CACHE_HOME=" + profile.file("cache"));
-
-  std::vector<char*> argv, envp;
-  for (auto& a : args)
-    argv.push_back(a.data());
-  argv.push_back(nullptr);
-  for (auto& e : env)
-    envp.push_back(e.data());
-  envp.push_back(nullptr);
-
-  posix_spawn_file_actions_t files;
-  posix_spawn_file_actions_init(&files);
-  posix_spawn_file_actions_addopen(&files, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&files, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&files, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  posix_spawnattr_setpgroup(&attr, 0); // its own group, so a hang can be killed with its helpers
-  sigset_t none, defaults;
-  sigemptyset(&none);
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGTERM);
-  sigaddset(&defaults, SIGINT);
-  sigaddset(&defaults, SIGPIPE);
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-                                      POSIX_SPAWN_SETSIGDEF);
+  sys::spawn_options o;
+  o.argv = std::move(args);
+  // A fresh profile: the browser writes nothing outside its temp dirs.
+  o.env = sys::child_environment("", {{"XDG_CONFIG_HOME", profile.file("config")},
+                                       {"XDG_CACHE_HOME", profile.file("cache")}});
+  o.stdout_path = out_path;
+  o.stderr_path = err_path;
+  o.truncate = true;
+  o.own_process_group = true; // so a hang can be killed with its helpers
   pid_t pid = -1;
-  const int rc = posix_spawn(&pid, chromium_binary, &files, &attr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&files);
-  posix_spawnattr_destroy(&attr);
-  INFO("posix_spawn " << chromium_binary << ": " << std::strerror(rc));
-  REQUIRE(rc == 0);
+  try {
+    pid = sys::spawn(o).pid;
+  } catch (const std::exception& e) {
+    FAIL(e.what());
+  }
 
   browser_result result;
-  const auto deadline = steady::now() + limit;
-  for (;;) {
-    int status = 0;
-    const pid_t r = ::waitpid(pid, &status, WNOHANG);
-    if (r == pid) {
-      result.finished = true;
-      result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      break;
-    }
-    if (r < 0 || steady::now() >= deadline) {
-      ::kill(-pid, SIGKILL);
-      ::waitpid(pid, &status, 0);
-      break;
-    }
-    std::this_thread::sleep_for(20ms);
+  if (auto status = sys::wait_exit(pid, limit)) {
+    result.finished = true;
+    result.exit_code = *status;
+  } else {
+    sys::kill_and_reap(pid, true);
   }
   ::kill(-pid, SIGKILL); // helpers (zygote, renderer) that outlived the browser, if any
   result.out = read_file(out_path);

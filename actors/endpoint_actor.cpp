@@ -59,6 +59,12 @@ void raise_alert(endpoint_ptr self, std::string kind, std::string message_id, st
                          std::move(text), now(self)});
 }
 
+/// Whether a body may be held in memory (see bodies_kept), `own` of them being the one in
+/// question already.
+bool room_for_body(const endpoint_state& st, std::size_t own) {
+  return st.scheduler->breaker().is_closed() || st.bodies.size() < bodies_kept + own;
+}
+
 // -- attempts ----------------------------------------------------------------------------------
 
 attempt_request request_for(endpoint_ptr self, const delivery::pending_delivery& d, payload body) {
@@ -246,7 +252,8 @@ void on_result(endpoint_ptr self, std::int64_t delivery_id, attempt_result r) {
   persist_result(self, fx, r);
   log_result(self, fx, r);
   count_result(self, fx, r, t);
-  const bool keep_body = fx.retry_scheduled && fx.update.next_attempt_at - t <= body_keep;
+  const bool keep_body = fx.retry_scheduled && fx.update.next_attempt_at - t <= body_keep &&
+                         room_for_body(st, 1);
   if (!keep_body)
     st.bodies.erase(delivery_id);
   if (fx.outcome == attempt_outcome::success)
@@ -338,7 +345,7 @@ void add_jobs(endpoint_ptr self, std::vector<delivery_job>& jobs) {
     delivery::pending_delivery d{
         job.delivery_id, job.message_seq,      std::move(job.message_id),       job.created_at,
         job.attempts,    job.first_attempt_at, job.due == no_time ? t : job.due};
-    if (st.scheduler->add(std::move(d)) && job.body.loaded())
+    if (st.scheduler->add(std::move(d)) && job.body.loaded() && room_for_body(st, 0))
       st.bodies.emplace(job.delivery_id, std::move(job.body));
   }
 }

@@ -26,12 +26,14 @@ void endpoint_registry::unindex(const store::endpoint_record& ep) {
 void endpoint_registry::put(store::endpoint_record ep) {
   if (auto it = endpoints_.find(ep.id); it != endpoints_.end()) {
     unindex(it->second);
-    it->second = std::move(ep);
-    index(it->second);
-    return;
+    endpoints_.erase(it);
   }
-  auto [it, inserted] = endpoints_.emplace(ep.id, std::move(ep));
-  index(it->second);
+  // The key must view the id inside the node: insert under an empty key (no endpoint has an
+  // empty id), then re-key the node in place.
+  auto node = endpoints_.extract(endpoints_.emplace(std::string_view{}, std::move(ep)).first);
+  node.key() = node.mapped().id;
+  auto placed = endpoints_.insert(std::move(node)).position;
+  index(placed->second);
 }
 
 bool endpoint_registry::remove(const std::string& id) {
@@ -68,10 +70,10 @@ bool endpoint_registry::set_failing_since(const std::string& id, time_point sinc
 
 std::vector<std::string> endpoint_registry::subscribers(const std::string& event_type) const {
   std::vector<std::string> out;
-  auto add_enabled = [&](const std::unordered_set<std::string>& ids) {
-    for (const auto& id : ids)
+  auto add_enabled = [&](const id_set& ids) {
+    for (auto id : ids)
       if (endpoints_.at(id).status == endpoint_status::enabled)
-        out.push_back(id);
+        out.emplace_back(id);
   };
   add_enabled(all_events_);
   if (auto it = by_event_type_.find(event_type); it != by_event_type_.end())

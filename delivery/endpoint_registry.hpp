@@ -2,10 +2,14 @@
 // Every registered endpoint's settings, and which endpoints a message goes to (SPEC §5 fan-out:
 // every enabled endpoint whose event_types is empty or contains the message's event_type).
 // Plain C++; the dispatcher actor owns one. Lookups cost O(matching endpoints), not O(all).
+// Each endpoint's id is stored once, in its record: the map's key and the fan-out index view it
+// (a map node never moves, and a replaced record gets a node of its own), which keeps an idle
+// registered endpoint near its record's own size.
 #include "store/records.hpp"
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -35,9 +39,11 @@ private:
   void index(const store::endpoint_record& ep);
   void unindex(const store::endpoint_record& ep);
 
-  std::unordered_map<std::string, store::endpoint_record> endpoints_;
-  std::unordered_map<std::string, std::unordered_set<std::string>> by_event_type_;
-  std::unordered_set<std::string> all_events_; ///< endpoints with an empty filter
+  using id_set = std::unordered_set<std::string_view>; ///< views of records' ids
+
+  std::unordered_map<std::string_view, store::endpoint_record> endpoints_; ///< key: value's id
+  std::unordered_map<std::string, id_set> by_event_type_;
+  id_set all_events_; ///< endpoints with an empty filter
 };
 
 } // namespace hookd::delivery

@@ -52,3 +52,30 @@ TEST_CASE("fan-out: empty filters get everything, others only their event types"
     CHECK(r.size() == 2);
   }
 }
+
+TEST_CASE("ids longer than the small-string buffer survive replacement and removal",
+          "[registry]") {
+  // The map key and the fan-out index view the id stored in each record; a replaced record
+  // must not leave a view of its predecessor's id behind.
+  endpoint_registry reg;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 300; ++i)
+    ids.push_back("ep_01J0000000000000000000" + std::to_string(1000 + i));
+  for (int round = 0; round < 4; ++round)
+    for (const auto& id : ids)
+      reg.put(endpoint(id, round % 2 == 0 ? std::vector<std::string>{}
+                                           : std::vector<std::string>{"order.created"}));
+  for (std::size_t i = 0; i < ids.size(); i += 2)
+    CHECK(reg.remove(ids[i]));
+
+  CHECK(reg.size() == 150);
+  CHECK(reg.subscribers("order.paid").empty()); // the last round subscribed to one type
+  const auto all = sorted(reg.subscribers("order.created"));
+  std::vector<std::string> odd;
+  for (std::size_t i = 1; i < ids.size(); i += 2)
+    odd.push_back(ids[i]);
+  CHECK(all == sorted(odd));
+  for (const auto& id : odd)
+    REQUIRE(reg.find(id) != nullptr);
+  CHECK(reg.find(ids[0]) == nullptr);
+}

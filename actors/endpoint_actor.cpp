@@ -65,6 +65,13 @@ bool room_for_body(const endpoint_state& st, std::size_t own) {
   return st.scheduler->breaker().is_closed() || st.bodies.size() < bodies_kept + own;
 }
 
+/// The breaker just opened: the backlog will wait, so keep only bodies_kept of its bodies (any
+/// of them: a body that is not held is read from the store when its attempt starts).
+void release_bodies(endpoint_state& st) {
+  while (st.bodies.size() > bodies_kept)
+    st.bodies.erase(st.bodies.begin());
+}
+
 // -- attempts ----------------------------------------------------------------------------------
 
 attempt_request request_for(endpoint_ptr self, const delivery::pending_delivery& d, payload body) {
@@ -256,6 +263,8 @@ void on_result(endpoint_ptr self, std::int64_t delivery_id, attempt_result r) {
                          room_for_body(st, 1);
   if (!keep_body)
     st.bodies.erase(delivery_id);
+  if (fx.breaker == policy::circuit_breaker::transition::opened)
+    release_bodies(st);
   if (fx.outcome == attempt_outcome::success)
     st.exhausted_episode = false;
   if (fx.exhausted)

@@ -30,7 +30,7 @@ struct endpoint_deps {
 /// Bodies of deliveries whose next attempt is further away than this are released.
 inline constexpr duration body_keep = std::chrono::seconds{30};
 /// While the endpoint's breaker is open (it keeps failing), at most this many bodies are held
-/// for it: its backlog keeps only ids and due times in memory, and an attempt whose body was
+/// for it (those beyond are released when it opens): its backlog keeps only ids and due times in memory, and an attempt whose body was
 /// not kept reads it from the store, in batches, when it starts. A healthy endpoint keeps the
 /// bodies of its queue (a slow or rate-limited one too), so its attempts never wait for a read.
 inline constexpr std::size_t bodies_kept = 16;

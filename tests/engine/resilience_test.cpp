@@ -170,6 +170,35 @@ TEST_CASE("live: the breaker holds new deliveries after 5 failures, probes once,
     CHECK(e.delivery(m).last_status_code == 200);
 }
 
+TEST_CASE("live: a backlog built while the breaker is open is delivered with its own bodies",
+          "[live][breaker]") {
+  // Bodies beyond bodies_kept are not held while the breaker is open; they are read back from
+  // the store when their attempts start after the probe succeeded.
+  test_receiver rx(replies(times(5, reply::with_status(503)), reply::ok()));
+  live_engine e;
+  const auto ep = e.add_endpoint(rx.url());
+  auto messages = submit_n(e, 5, ep);
+  REQUIRE(wait_until(
+      [&] { return all_deliveries(e, messages, [](const auto& d) { return d.attempts == 1; }); }));
+  std::vector<std::string> expected;
+  for (std::size_t i = 0; i < 5; ++i)
+    expected.push_back("{\"n\":" + std::to_string(i) + "}");
+  for (std::size_t i = 0; i < 60; ++i) { // well over bodies_kept, while the breaker is open
+    const auto body = "{\"backlog\":" + std::to_string(i) + "}";
+    messages.push_back(e.submit(body, ep, "test.event"));
+    expected.push_back(body);
+  }
+
+  REQUIRE(wait_until([&] { return all_delivered(e, messages); }));
+  const auto seen = rx.requests();
+  std::vector<std::string> succeeded; // every request after the first 5 (the 503s) got a 200
+  for (std::size_t i = 5; i < seen.size(); ++i)
+    succeeded.push_back(seen[i].body);
+  std::sort(succeeded.begin(), succeeded.end());
+  std::sort(expected.begin(), expected.end());
+  CHECK(succeeded == expected);
+}
+
 TEST_CASE("live: after a restart pending deliveries resume and keep their attempt counts",
           "[live][recovery]") {
   test_receiver rx([](const received_request&) { return reply::with_status(500); });

@@ -1,26 +1,19 @@
 #include "api/auth.hpp"
 
+#include "net/ascii.hpp"
 #include "policy/signing.hpp"
 
 #include <openssl/crypto.h>
 
-#include <cctype>
-
 namespace hookd::api {
+
+using net::iequals;
+
 namespace {
 
 std::string digest(std::string_view s) {
   const std::string_view parts[] = {s};
   return policy::sha256(parts);
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size())
-    return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
 }
 
 } // namespace

@@ -13,11 +13,10 @@ constexpr std::size_t top_failing = 10;
 constexpr std::size_t alerts_in_stats = 10;
 
 json window_json(const policy::attempt_counts& c) {
-  const auto rate = c.success_rate();
   return json{{"attempts", c.total()},
               {"succeeded", c.succeeded},
               {"failed", c.failed},
-              {"success_rate", rate ? json(*rate) : json(nullptr)}};
+              {"success_rate", success_rate_json(c)}};
 }
 
 json alert_json(const alert_event& a) {
@@ -29,14 +28,12 @@ json alert_json(const alert_event& a) {
 }
 
 json failing_json(const metrics::failing_endpoint& f) {
-  const auto total = f.failed_1h + f.succeeded_1h;
   return json{
       {"id", f.endpoint_id},
       {"url", f.url},
       {"failed_1h", f.failed_1h},
       {"succeeded_1h", f.succeeded_1h},
-      {"success_rate_1h", total == 0 ? json(nullptr)
-                                     : json(static_cast<double>(f.succeeded_1h) / static_cast<double>(total))},
+      {"success_rate_1h", success_rate_json({f.succeeded_1h, f.failed_1h})},
       {"last_status_code", f.last_status_code == 0 ? json(nullptr) : json(f.last_status_code)},
       {"last_error", std::string{to_string(f.last_error)}},
       {"last_error_detail", f.last_error_detail.empty() ? json(nullptr) : json(f.last_error_detail)},

@@ -15,8 +15,14 @@ json name_or_null(Enum value, Enum none) {
 
 } // namespace
 
+json success_rate_json(const policy::attempt_counts& counts) {
+  const auto rate = counts.success_rate();
+  return rate ? json(*rate) : json(nullptr);
+}
+
 json endpoint_json(const store::endpoint_record& ep, const store::endpoint_stats& stats) {
-  const auto attempts = stats.attempts_succeeded + stats.attempts_failed;
+  const policy::attempt_counts last_hour{static_cast<std::uint64_t>(stats.attempts_succeeded),
+                                         static_cast<std::uint64_t>(stats.attempts_failed)};
   return json{
     {"id", ep.id},
     {"url", ep.url},
@@ -34,9 +40,7 @@ json endpoint_json(const store::endpoint_record& ep, const store::endpoint_stats
      {{"pending", stats.pending},
       {"delivered", stats.delivered},
       {"failed", stats.failed},
-      {"success_rate_1h", attempts == 0 ? json(nullptr)
-                                        : json(static_cast<double>(stats.attempts_succeeded) /
-                                               static_cast<double>(attempts))}}},
+      {"success_rate_1h", success_rate_json(last_hour)}}},
   };
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The API's resource shapes (SPEC §5 "Resource shapes") rendered from store records. The
 // secret never appears here except in secret_json / created_endpoint_json.
+#include "policy/success_window.hpp"
 #include "store/records.hpp"
 
 #include <nlohmann/json.hpp>
@@ -12,6 +13,9 @@
 namespace hookd::api {
 
 using json = nlohmann::ordered_json; // keeps fields in the order written (id first)
+
+/// Succeeded / all attempts, null when there were none (policy::attempt_counts::success_rate).
+json success_rate_json(const policy::attempt_counts& counts);
 
 /// An endpoint without its secret; `stats` adds pending/delivered/failed/success_rate_1h.
 json endpoint_json(const store::endpoint_record& ep, const store::endpoint_stats& stats);

@@ -34,6 +34,12 @@ store::sqlite_options sqlite_options_for(store_role role) {
   return opts;
 }
 
+std::function<std::shared_ptr<store::store>(store_role)> open_sqlite_at(std::string path) {
+  return [path = std::move(path)](store_role role) {
+    return std::shared_ptr<store::store>{store::open_sqlite_store(path, sqlite_options_for(role))};
+  };
+}
+
 void configure_actor_system(caf::actor_system_config& cfg) {
   cfg.add_message_types<caf::id_block::hookd>();
 }

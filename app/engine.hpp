@@ -19,6 +19,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace hookd {
@@ -75,6 +76,9 @@ private:
 /// SQLite settings per role: the writer checkpoints in the background (commits never pay for a
 /// checkpoint), readers are read-only.
 store::sqlite_options sqlite_options_for(store_role role);
+
+/// engine_options::open_store for the SQLite database at `path`, with sqlite_options_for each role.
+std::function<std::shared_ptr<store::store>(store_role)> open_sqlite_at(std::string path);
 
 /// The actor-system configuration hookd runs with (message types registered, scheduler sized).
 void configure_actor_system(caf::actor_system_config& cfg);

@@ -29,9 +29,7 @@ int run(const hookd::config::config& cfg) {
   caf::actor_system sys{sys_cfg};
 
   engine_options opts;
-  opts.open_store = [path = cfg.store.path](store_role role) {
-    return std::shared_ptr<store::store>{store::open_sqlite_store(path, sqlite_options_for(role))};
-  };
+  opts.open_store = open_sqlite_at(cfg.store.path);
   std::unique_ptr<engine> eng;
   try {
     eng = std::make_unique<engine>(sys, std::make_shared<const config::config>(cfg), opts);

@@ -1,17 +1,13 @@
 #include "net/request_head.hpp"
 
+#include "net/ascii.hpp"
+
 #include <algorithm>
 #include <array>
 
 namespace hookd::net {
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                            [&](char x, char y) { return lower(x) == lower(y); });
-}
 
 bool is_token_char(char c) {
   static constexpr std::string_view extra = "!#$%&'*+-.^_`|~";

@@ -1,5 +1,7 @@
 #include "net/response_head.hpp"
 
+#include "net/ascii.hpp"
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -12,12 +14,6 @@ bool is_token_char(char c) {
   static constexpr std::string_view extra = "!#$%&'*+-.^_`|~";
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
          extra.find(c) != std::string_view::npos;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                            [&](char x, char y) { return lower(x) == lower(y); });
 }
 
 bool server_owned(std::string_view name) {

@@ -1,5 +1,7 @@
 #include "net/server_session.hpp"
 
+#include "net/ascii.hpp"
+
 #include "net/response_head.hpp"
 
 #include <boost/asio/write.hpp>
@@ -27,12 +29,6 @@ constexpr auto linger_time = 2s;
 constexpr std::size_t linger_bytes = 1024 * 1024;
 constexpr std::size_t keep_body_capacity = 64 * 1024; ///< larger response buffers are released
 constexpr std::string_view continue_100 = "HTTP/1.1 100 Continue\r\n\r\n";
-
-bool iequals(std::string_view a, std::string_view b) {
-  auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                            [&](char x, char y) { return lower(x) == lower(y); });
-}
 
 std::string_view to_std(beast::string_view s) {
   return {s.data(), s.size()};

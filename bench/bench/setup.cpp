@@ -14,15 +14,15 @@ namespace {
 
 class endpoint_jobs : public job_source {
 public:
-  endpoint_jobs(const scenario& s, std::vector<std::uint32_t> todo, registry& reg,
+  endpoint_jobs(const scenario& s, std::vector<std::uint32_t> to_create, registry& reg,
                 std::uint16_t hookd_port, std::uint16_t receiver_port)
-      : s_(s), todo_(std::move(todo)), reg_(reg), hookd_port_(hookd_port),
+      : s_(s), to_create_(std::move(to_create)), reg_(reg), hookd_port_(hookd_port),
         receiver_port_(receiver_port) {}
 
   std::optional<job> next(std::chrono::nanoseconds&) override {
-    if (next_ >= todo_.size() || !error.empty())
+    if (next_ >= to_create_.size() || !error.empty())
       return std::nullopt;
-    const auto index = todo_[next_++];
+    const auto index = to_create_[next_++];
     const auto& e = reg_.endpoints[index];
     nlohmann::json body = s_.groups[e.group].endpoint_fields;
     body["url"] = "http://127.0.0.1:" + std::to_string(receiver_port_) + "/e/" + e.name;
@@ -55,7 +55,7 @@ public:
 
 private:
   const scenario& s_;
-  std::vector<std::uint32_t> todo_;
+  std::vector<std::uint32_t> to_create_;
   registry& reg_;
   std::uint16_t hookd_port_, receiver_port_;
   std::size_t next_ = 0;
@@ -66,14 +66,14 @@ private:
 setup_result create_endpoints(const scenario& s, const std::vector<std::string>& groups,
                               registry& reg, std::uint16_t hookd_port,
                               std::uint16_t receiver_port) {
-  std::vector<std::uint32_t> todo;
+  std::vector<std::uint32_t> to_create;
   for (const auto& name : groups) {
     const auto g = static_cast<std::uint32_t>(s.group_index(name));
     for (std::size_t i = 0; i < s.groups[g].count; ++i)
-      todo.push_back(reg.index_of(g, i));
+      to_create.push_back(reg.index_of(g, i));
   }
   const auto start = realtime_ns();
-  endpoint_jobs jobs{s, std::move(todo), reg, hookd_port, receiver_port};
+  endpoint_jobs jobs{s, std::move(to_create), reg, hookd_port, receiver_port};
   run_jobs(hookd_port, s.setup_connections, jobs);
   if (!jobs.error.empty())
     throw std::runtime_error(jobs.error);

@@ -62,9 +62,7 @@ vtime_engine::vtime_engine(std::function<void(config::config&)> tune)
   sched_ = &dynamic_cast<caf::scheduler::test_coordinator&>(sys_->scheduler());
   const std::string db = dir_.file("hookd.db");
   engine_options opts;
-  opts.open_store = [db](store_role role) {
-    return std::shared_ptr<store::store>{store::open_sqlite_store(db, sqlite_options_for(role))};
-  };
+  opts.open_store = open_sqlite_at(db);
   opts.detached_store = false;
   clock_ = wall_clock::anchored_now(sys_->clock());
   opts.clock = clock_;

@@ -47,9 +47,7 @@ api_harness::api_harness(const tuner& tune) : db_path_(dir_.file("hookd.db")) {
   sys_cfg_->set("scheduler.max-threads", 2);
   sys_ = std::make_unique<caf::actor_system>(*sys_cfg_);
   engine_options opts;
-  opts.open_store = [path = db_path_](store_role role) {
-    return std::shared_ptr<store::store>{store::open_sqlite_store(path, sqlite_options_for(role))};
-  };
+  opts.open_store = open_sqlite_at(db_path_);
   engine_ = std::make_unique<engine>(*sys_, cfg_, std::move(opts));
   api_ = std::make_unique<api::api_service>(
       *sys_, api::api_deps{engine_->context(), engine_->dispatcher(), engine_->reader(),

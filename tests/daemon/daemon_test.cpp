@@ -4,6 +4,7 @@
 #include "config/options.hpp"
 #include "hookd_version.hpp"
 #include "policy/signing.hpp"
+#include "tests/daemon/daemon_api.hpp"
 #include "tests/daemon/daemon_process.hpp"
 #include "tests/support/api_json.hpp"
 #include "tests/support/live_helpers.hpp"
@@ -17,23 +18,6 @@ using namespace hookd;
 using namespace hookd::testing;
 
 namespace {
-
-/// One API call to the daemon on a fresh connection.
-http_response call(const daemon_process& d, std::string_view method, std::string_view target,
-                   const std::string& body = {}) {
-  return http_exchange(
-      method, d.url(target),
-      body.empty() ? header_list{} : header_list{{"Content-Type", "application/json"}}, body);
-}
-
-json create_endpoint(const daemon_process& d, const std::string& url,
-                     json fields = json::object()) {
-  fields["url"] = url;
-  auto r = call(d, "POST", "/v1/endpoints", fields.dump());
-  INFO(show(r));
-  REQUIRE(r.status == 201);
-  return json_of(r);
-}
 
 json get_json(const daemon_process& d, const std::string& target) {
   auto r = call(d, "GET", target);

@@ -8,6 +8,7 @@
 // missing these tests fail (they do not skip), so a green run always includes the browser.
 #include "api/dashboard.hpp"
 #include "sys/child_process.hpp"
+#include "tests/daemon/daemon_api.hpp"
 #include "tests/daemon/daemon_process.hpp"
 #include "tests/support/api_json.hpp"
 #include "tests/support/live_helpers.hpp"
@@ -171,22 +172,6 @@ std::string as_dom_text(const std::string& text) {
       out += c;
   }
   return out;
-}
-
-http_response call(const daemon_process& d, std::string_view method, std::string_view target,
-                   const std::string& body = {}) {
-  return http_exchange(
-      method, d.url(target),
-      body.empty() ? header_list{} : header_list{{"Content-Type", "application/json"}}, body);
-}
-
-json create_endpoint(const daemon_process& d, const std::string& url,
-                     json fields = json::object()) {
-  fields["url"] = url;
-  auto r = call(d, "POST", "/v1/endpoints", fields.dump());
-  INFO(show(r));
-  REQUIRE(r.status == 201);
-  return json_of(r);
 }
 
 /// totals.deliveries.delivered of a /v1/stats answer (-1 when it is not there).

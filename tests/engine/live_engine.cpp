@@ -59,9 +59,7 @@ std::size_t live_engine::start() {
   sys_cfg_->set("scheduler.max-threads", 2);
   sys_ = std::make_unique<caf::actor_system>(*sys_cfg_);
   engine_options opts;
-  opts.open_store = [path = db_path_](store_role role) {
-    return std::shared_ptr<store::store>{store::open_sqlite_store(path, sqlite_options_for(role))};
-  };
+  opts.open_store = open_sqlite_at(db_path_);
   engine_ = std::make_unique<engine>(*sys_, cfg_, std::move(opts));
   auto recovered = engine_->recover_blocking();
   REQUIRE(recovered);

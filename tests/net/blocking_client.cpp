@@ -1,5 +1,7 @@
 #include "tests/net/blocking_client.hpp"
 
+#include "net/ascii.hpp"
+
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
@@ -12,18 +14,14 @@
 
 namespace hookd::testing {
 
+using net::iequals;
+
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = boost::beast::http;
 using tcp = asio::ip::tcp;
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                            [&](char x, char y) { return lower(x) == lower(y); });
-}
 
 tcp::endpoint loopback(std::uint16_t port) {
   return {asio::ip::make_address("127.0.0.1"), port};

@@ -2,6 +2,8 @@
 // run until each step completes or its time limit passes.
 #include "tests/support/http_exchange.hpp"
 
+#include "net/ascii.hpp"
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -15,18 +17,14 @@
 
 namespace hookd::testing {
 
+using net::iequals;
+
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = boost::beast::http;
 using tcp = asio::ip::tcp;
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                            [&](char x, char y) { return lower(x) == lower(y); });
-}
 
 bool has_header(const header_list& headers, std::string_view name) {
   return std::any_of(headers.begin(), headers.end(),

@@ -1,5 +1,7 @@
 #include "tests/support/test_receiver.hpp"
 
+#include "net/ascii.hpp"
+
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -24,6 +26,8 @@
 
 namespace hookd::testing {
 
+using net::iequals;
+
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = boost::beast::http;
@@ -32,16 +36,6 @@ using tcp = asio::ip::tcp;
 using error_code = boost::system::error_code;
 
 // ---- received_request / reply -----------------------------------------------------------------
-
-namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                            [&](char x, char y) { return lower(x) == lower(y); });
-}
-
-} // namespace
 
 std::optional<std::string> received_request::header(std::string_view name) const {
   for (const auto& [n, v] : headers)

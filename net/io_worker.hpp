@@ -1,7 +1,7 @@
 #pragma once
 // One thread running one io_context with one http_client on it. CAF actors hand requests over
 // with `submit` (thread-safe); completions run on the worker thread. One io_context per thread
-// is the fastest arrangement measured here (../shared/notes/limits.md §1–2).
+// is the fastest arrangement measured here (docs/benchmarks.md, "The building blocks").
 #include "net/http_client.hpp"
 
 #include <memory>

@@ -1,6 +1,6 @@
 #pragma once
 // The request head of a webhook attempt, written by hand (Beast's serializer is the biggest
-// user-space cost per request, ../shared/notes/limits.md §1–2).
+// user-space cost per request, docs/benchmarks.md, "The building blocks").
 //
 // Promises:
 // - `build_request_head` returns "POST <target> HTTP/1.1\r\n" followed by Host, User-Agent,

@@ -1,6 +1,7 @@
 #pragma once
 // The response side of http_server, written by hand like the client's request head (Beast's
-// serializer is the largest user-space cost per message, ../shared/notes/limits.md §1–2).
+// serializer is the largest user-space cost per message: docs/benchmarks.md, "The building
+// blocks").
 // Pure functions, no Beast, no sockets: table-tested in tests/net/response_head_test.cpp.
 //
 // Promises:

@@ -98,7 +98,7 @@ caf::result<submit_result> submit(dispatcher_ptr self, submit_message& msg) {
     d.updated_at = t;
     cmd.deliveries.push_back(std::move(d));
   }
-  auto rp = self->make_response_promise<submit_result>();
+  guarded_promise<submit_result> rp{self};
   ++st.storing;
   self->request(st.deps.writer, caf::infinite, std::move(cmd))
       .then(
@@ -148,7 +148,7 @@ void configure_alert_sink(dispatcher_ptr self) {
 }
 
 caf::result<std::size_t> recover(dispatcher_ptr self) {
-  auto rp = self->make_response_promise<std::size_t>();
+  guarded_promise<std::size_t> rp{self};
   auto& st = self->state;
   self->request(st.deps.reader, caf::infinite, endpoints_atom_v)
       .then(
@@ -175,34 +175,60 @@ caf::result<std::size_t> recover(dispatcher_ptr self) {
   return rp;
 }
 
+/// An endpoint actor answered the shutdown (or failed to): forget it; answer the shutdown
+/// requests when it was the last one.
+void drained(dispatcher_ptr self, const std::string& endpoint_id) {
+  auto& st = self->state;
+  st.draining.erase(endpoint_id);
+  if (!st.draining.empty())
+    return;
+  for (auto& waiter : st.drained_waiters)
+    waiter.deliver(caf::ok_atom_v);
+  st.drained_waiters.clear();
+}
+
+/// Stops accepting and has every endpoint actor drain. Each answers within its attempt timeout
+/// + drain_margin (it stops waiting then); one that does not answer within another
+/// drain_margin, or fails, is told to exit. So the answer comes within the longest endpoint's
+/// attempt timeout + 2 × drain_margin.
 caf::result<caf::ok_atom> shutdown(dispatcher_ptr self) {
   auto& st = self->state;
   st.shutting_down = true;
-  auto rp = self->make_response_promise<caf::ok_atom>();
-  if (st.live.empty()) {
-    rp.deliver(caf::ok_atom_v);
-    return rp;
+  guarded_promise<caf::ok_atom> rp{self};
+  st.drained_waiters.push_back(rp);
+  for (auto& [id, live] : st.live) {
+    const auto* ep = st.registry.find(id);
+    const auto timeout = ep != nullptr ? attempt_timeout_of(*st.deps.ctx->cfg, *ep)
+                                       : st.deps.ctx->cfg->http.attempt_timeout;
+    st.draining.emplace(id, live.actor);
+    self->request(live.actor, timeout + 2 * drain_margin, shutdown_atom_v)
+        .then([=, id = id](caf::ok_atom) { drained(self, id); },
+              [=, id = id, actor = live.actor](caf::error& e) {
+                self->state.log->warn("shutdown: endpoint actor endpoint={} did not drain: {}",
+                                      id, describe(e));
+                self->send_exit(actor, caf::exit_reason::user_shutdown);
+                drained(self, id);
+              });
   }
-  auto remaining = std::make_shared<std::size_t>(st.live.size());
-  auto one_done = [=]() mutable {
-    if (--*remaining == 0)
-      rp.deliver(caf::ok_atom_v);
-  };
-  for (auto& [id, live] : st.live)
-    self->request(live.actor, caf::infinite, shutdown_atom_v)
-        .then([=](caf::ok_atom) mutable { one_done(); }, [=](caf::error&) mutable { one_done(); });
   st.live.clear();
+  if (st.draining.empty())
+    drained(self, {});
   return rp;
 }
 
 dispatcher_actor::behavior_type dispatcher(dispatcher_ptr self, dispatcher_deps deps) {
   self->state.deps = std::move(deps);
   // Endpoint actors are not linked to the dispatcher (a crash must not take it down); when
-  // the engine stops the dispatcher, it takes its endpoint actors with it.
+  // the engine stops the dispatcher, it takes its endpoint actors with it, draining ones too
+  // (they may wait for attempts that will never answer).
   self->set_exit_handler([=](caf::exit_msg& msg) {
-    for (auto& [id, live] : self->state.live)
+    auto& st = self->state;
+    for (auto& [id, live] : st.live)
       self->send_exit(live.actor, msg.reason);
-    self->state.live.clear();
+    for (auto& [id, actor] : st.draining)
+      self->send_exit(actor, msg.reason);
+    st.live.clear();
+    st.draining.clear();
     self->quit(msg.reason);
   });
   return {

@@ -29,7 +29,7 @@ caf::result<store::endpoint_record> put_endpoint(dispatcher_ptr self, put_endpoi
     cmd.endpoint.reason = current->reason;
     cmd.endpoint.failing_since = current->failing_since;
   }
-  auto rp = self->make_response_promise<store::endpoint_record>();
+  guarded_promise<store::endpoint_record> rp{self};
   self->request(self->state.deps.writer, caf::infinite, std::move(cmd))
       .then(
           [=](store::endpoint_record& ep) mutable {
@@ -48,7 +48,7 @@ caf::result<std::size_t> set_status(dispatcher_ptr self, set_endpoint_status_cmd
   if (known(self, cmd.endpoint_id, err) == nullptr)
     return err;
   cmd.at = now(self);
-  auto rp = self->make_response_promise<std::size_t>();
+  guarded_promise<std::size_t> rp{self};
   const endpoint_status_changed change{cmd.endpoint_id, cmd.status, cmd.reason};
   self->request(self->state.deps.writer, caf::infinite, std::move(cmd))
       .then(
@@ -74,7 +74,7 @@ caf::result<bool> delete_endpoint(dispatcher_ptr self, delete_endpoint_cmd& cmd)
   if (known(self, cmd.endpoint_id, err) == nullptr)
     return err;
   cmd.at = now(self);
-  auto rp = self->make_response_promise<bool>();
+  guarded_promise<bool> rp{self};
   const std::string id = cmd.endpoint_id;
   self->request(self->state.deps.writer, caf::infinite, std::move(cmd))
       .then(
@@ -103,7 +103,7 @@ caf::result<std::size_t> requeue_failed(dispatcher_ptr self, requeue_failed_cmd&
     return make_error(errc::endpoint_disabled, "endpoint " + cmd.endpoint_id +
                                                    " is disabled; enable it before recovering");
   cmd.now = now(self);
-  auto rp = self->make_response_promise<std::size_t>();
+  guarded_promise<std::size_t> rp{self};
   self->request(self->state.deps.writer, caf::infinite, std::move(cmd))
       .then(
           [=](requeue_result& r) mutable {
@@ -115,7 +115,7 @@ caf::result<std::size_t> requeue_failed(dispatcher_ptr self, requeue_failed_cmd&
 }
 
 caf::result<std::size_t> retry_message(dispatcher_ptr self, retry_message_cmd& cmd) {
-  auto rp = self->make_response_promise<std::size_t>();
+  guarded_promise<std::size_t> rp{self};
   self->request(self->state.deps.writer, caf::infinite,
                 requeue_message_cmd{cmd.message_seq, now(self)})
       .then(

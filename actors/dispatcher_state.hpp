@@ -2,6 +2,7 @@
 // The dispatcher's state and the helpers its handlers share (private to actors/dispatcher*.cpp).
 #include "actors/dispatcher.hpp"
 #include "actors/endpoint_actor.hpp"
+#include "actors/guarded_promise.hpp"
 #include "delivery/endpoint_registry.hpp"
 #include "logging/logger.hpp"
 #include "policy/ids.hpp"
@@ -22,6 +23,10 @@ struct dispatcher_state {
   dispatcher_deps deps;
   delivery::endpoint_registry registry;
   std::unordered_map<std::string, live_endpoint> live;
+  /// Shutdown: endpoint actors asked to drain that have not answered yet (kept so that an exit
+  /// reaches them too), and the shutdown requests answered once none is left.
+  std::unordered_map<std::string, endpoint_actor> draining;
+  std::vector<guarded_promise<caf::ok_atom>> drained_waiters;
   policy::id_generator ids;
   std::size_t storing = 0; ///< submits sent to the writer and not yet answered
   bool ready = false;

@@ -1,5 +1,6 @@
 #include "actors/endpoint_actor.hpp"
 
+#include "actors/guarded_promise.hpp"
 #include "delivery/endpoint_scheduler.hpp"
 #include "logging/logger.hpp"
 #include "messages/errors.hpp"
@@ -26,7 +27,8 @@ struct endpoint_state {
   bool idle_timer_armed = false;
   std::uint64_t received = 0;                    ///< deliver_jobs processed (idle handshake)
   bool exhausted_episode = false; ///< a delivery_exhausted alert was raised; reset by a success
-  std::optional<caf::response_promise> draining; ///< shutdown: answered when nothing is in flight
+  /// Shutdown: answered when nothing is in flight, or at the drain deadline.
+  std::optional<guarded_promise<caf::ok_atom>> draining;
   std::mt19937_64 rng{std::random_device{}()};
   std::shared_ptr<spdlog::logger> log = logging::get("engine");
 };
@@ -86,17 +88,27 @@ attempt_request request_for(endpoint_ptr self, const delivery::pending_delivery&
   if (!ep.previous_secret.empty() && now(self) < ep.previous_secret_expires_at)
     req.secrets.push_back(ep.previous_secret);
   req.body = std::move(body);
-  req.timeout = ep.timeout_ms > 0 ? duration{ep.timeout_ms} : cfg(self).http.attempt_timeout;
+  req.timeout = attempt_timeout_of(cfg(self), ep);
   return req;
 }
 
 void on_result(endpoint_ptr self, std::int64_t delivery_id, attempt_result r);
 
+/// Attempts started but not sent when the endpoint was disabled (their bodies were being
+/// read): no result will come for them, so the scheduler must not wait for one.
+void forget_unsent(endpoint_state& st, std::vector<std::int64_t>& ids) {
+  for (auto id : ids)
+    st.scheduler->forget(id);
+  ids.clear();
+}
+
 void send_attempt(endpoint_ptr self, std::int64_t delivery_id) {
   auto& st = self->state;
   const auto* d = st.scheduler->find(delivery_id);
-  if (d == nullptr)
+  if (d == nullptr) { // the endpoint was disabled while its body was read
+    st.scheduler->forget(delivery_id);
     return;
+  }
   st.deps.ctx->metrics->attempts_in_flight.add(1);
   self->request(st.deps.destination, caf::infinite, request_for(self, *d, st.bodies[delivery_id]))
       .then([=](attempt_result& r) { on_result(self, delivery_id, std::move(r)); },
@@ -142,8 +154,10 @@ void load_bodies(endpoint_ptr self) {
             std::vector<std::int64_t> missing;
             for (auto id : ids) {
               const auto* d = st.scheduler->find(id);
-              if (d == nullptr)
+              if (d == nullptr) { // the endpoint was disabled meanwhile
+                st.scheduler->forget(id);
                 continue;
+              }
               if (auto it = by_seq.find(d->message_seq); it != by_seq.end()) {
                 st.bodies[id] = it->second;
                 send_attempt(self, id);
@@ -273,7 +287,7 @@ void on_result(endpoint_ptr self, std::int64_t delivery_id, attempt_result r) {
                   " attempts)");
   if (fx.disable) {
     st.bodies.clear();
-    st.awaiting_body.clear();
+    forget_unsent(st, st.awaiting_body);
     std::string detail = r.status != 0 ? "HTTP " + std::to_string(r.status)
                                        : std::string{to_string(fx.update.last_error)};
     st.log->warn("endpoint must be disabled endpoint={} reason={} message={} detail={}",
@@ -309,6 +323,19 @@ void finish_drain_if_done(endpoint_ptr self) {
     st.draining->deliver(caf::ok_atom_v);
     self->quit();
   }
+}
+
+/// The drain deadline passed (or the dispatcher gave up): stop waiting for the attempts in
+/// flight. Nothing is written for them: their deliveries are still pending in the store with
+/// the due time they were started at, so they are attempted again after a restart.
+void abandon_drain(endpoint_ptr self) {
+  auto& st = self->state;
+  if (const auto unfinished = st.scheduler->in_flight(); unfinished > 0)
+    st.log->warn("shutdown: {} attempts unfinished endpoint={}; they stay pending and are "
+                 "attempted again after a restart",
+                 unfinished, st.settings.id);
+  st.draining->deliver(caf::ok_atom_v);
+  self->quit();
 }
 
 void pump(endpoint_ptr self) {
@@ -421,7 +448,7 @@ endpoint_actor::behavior_type endpoint_behavior(endpoint_ptr self, endpoint_deps
         if (change.status == endpoint_status::disabled) {
           st.scheduler->disable();
           st.bodies.clear();
-          st.awaiting_body.clear();
+          forget_unsent(st, st.awaiting_body);
         } else if (st.scheduler->disabled()) {
           st.scheduler->enable(now(self));
         }
@@ -441,11 +468,22 @@ endpoint_actor::behavior_type endpoint_behavior(endpoint_ptr self, endpoint_deps
         if (st.scheduler->idle() && !st.draining)
           self->send(st.deps.dispatcher, endpoint_idle{st.settings.id, st.received});
       },
-      [=](stop_atom) { self->quit(); },
+      [=](stop_atom) {
+        if (self->state.draining)
+          abandon_drain(self);
+        else
+          self->quit();
+      },
       [=](shutdown_atom) -> caf::result<caf::ok_atom> {
         auto& st = self->state;
-        auto rp = self->make_response_promise<caf::ok_atom>();
+        guarded_promise<caf::ok_atom> rp{self};
+        if (st.draining) { // asked again: the first answer counts
+          rp.deliver(caf::ok_atom_v);
+          return rp;
+        }
         st.draining = rp;
+        self->delayed_send(self, attempt_timeout_of(cfg(self), st.settings) + drain_margin,
+                           stop_atom_v);
         finish_drain_if_done(self);
         return rp;
       },

@@ -7,7 +7,10 @@
 // Life cycle: spawned lazily by the dispatcher when work arrives (or at start-up/after a crash
 // with `recover`, loading its pending deliveries from the store); asks the dispatcher for
 // permission to quit after `endpoints.idle_timeout` without work; on shutdown_atom it stops
-// starting attempts and answers once the attempts in flight have come back.
+// starting attempts and answers once the attempts in flight have come back — or, at the
+// latest, after its attempt timeout plus `drain_margin`: then it stops waiting, and the
+// deliveries of the unfinished attempts stay pending in the store with their due times, so
+// they are attempted again after a restart. A stop_atom while draining ends the drain at once.
 //
 // Memory: a delivery's body is kept only while an attempt is near; after a failure whose retry
 // is more than `body_keep` away it is dropped and fetched from the store when due again.
@@ -34,6 +37,15 @@ inline constexpr duration body_keep = std::chrono::seconds{30};
 /// not kept reads it from the store, in batches, when it starts. A healthy endpoint keeps the
 /// bodies of its queue (a slow or rate-limited one too), so its attempts never wait for a read.
 inline constexpr std::size_t bodies_kept = 16;
+
+/// How long an attempt to this endpoint may take: its timeout_ms, else http.attempt_timeout.
+inline duration attempt_timeout_of(const config::config& cfg, const store::endpoint_record& ep) {
+  return ep.timeout_ms > 0 ? duration{ep.timeout_ms} : cfg.http.attempt_timeout;
+}
+
+/// On shutdown an endpoint actor waits at most its attempt timeout plus this for the attempts
+/// in flight (the result's way back, a body still being read).
+inline constexpr duration drain_margin = std::chrono::seconds{2};
 
 endpoint_actor spawn_endpoint(caf::actor_system& sys, endpoint_deps deps,
                               store::endpoint_record settings, bool recover);

@@ -1,5 +1,6 @@
 #include "actors/http_destination.hpp"
 
+#include "actors/guarded_promise.hpp"
 #include "hookd_version.hpp"
 #include "net/io_worker.hpp"
 #include "policy/address_policy.hpp"
@@ -71,7 +72,8 @@ struct http_state {
   static inline const char* name = "hookd.http_destination";
   http_destination_options opts;
   std::unique_ptr<net::io_worker> worker;
-  std::unordered_map<std::uint64_t, caf::typed_response_promise<attempt_result>> pending;
+  /// Answered when the exchange ends; with an error if this actor stops first.
+  std::unordered_map<std::uint64_t, guarded_promise<attempt_result>> pending;
   fair_queue waiting; ///< over max_in_flight
   std::size_t in_flight = 0;
   std::uint64_t next_token = 1;
@@ -124,7 +126,7 @@ http_impl::behavior_type http_destination(http_ptr self, http_destination_option
   return {
       [=](attempt_request& req) -> caf::result<attempt_result> {
         auto& st = self->state;
-        auto rp = self->make_response_promise<attempt_result>();
+        guarded_promise<attempt_result> rp{self};
         const auto token = st.next_token++;
         st.pending.emplace(token, rp);
         if (st.in_flight < st.opts.max_in_flight)

@@ -1,5 +1,6 @@
 #include "actors/store_writer.hpp"
 
+#include "actors/guarded_promise.hpp"
 #include "logging/logger.hpp"
 #include "messages/errors.hpp"
 
@@ -128,10 +129,10 @@ void add(writer_ptr self, operation op) {
 template <class Result>
 caf::result<Result> enqueue(writer_ptr self, std::function<void(store::store&)> apply,
                             std::function<Result()> reply) {
-  auto rp = self->make_response_promise<Result>();
-  add(self,
-      operation{std::move(apply), [rp, reply = std::move(reply)]() mutable { rp.deliver(reply()); },
-                [rp](const caf::error& e) mutable { rp.deliver(e); }});
+  // Guarded: a batch dropped because the writer stopped still answers (with an error).
+  guarded_promise<Result> rp{self};
+  add(self, operation{std::move(apply), [rp, reply = std::move(reply)] { rp.deliver(reply()); },
+                      [rp](const caf::error& e) { rp.deliver(e); }});
   return rp;
 }
 

@@ -79,6 +79,9 @@ engine::engine(caf::actor_system& sys, std::shared_ptr<const config::config> cfg
 }
 
 engine::~engine() {
+  // Exits only; the actor system's destructor waits for the actors to end. None waits for an
+  // answer that cannot come: the dispatcher takes its endpoint actors (draining ones too) with
+  // it, and every promise still open is answered with an error when its actor stops.
   auto stop = [](const auto& handle) {
     if (handle)
       caf::anon_send_exit(handle, caf::exit_reason::user_shutdown);
@@ -103,8 +106,10 @@ caf::expected<std::size_t> engine::recover_blocking() {
 void engine::shutdown_blocking() {
   caf::scoped_actor self{sys_};
   auto log = logging::get("engine");
-  const auto grace = cfg_->http.attempt_timeout + std::chrono::seconds{5};
-  self->request(dispatcher_, grace, shutdown_atom_v)
+  // No time-out of our own: the dispatcher answers within the longest endpoint's attempt
+  // timeout + 2 × drain_margin (its endpoint actors stop waiting by then), or with an error if
+  // it stops first (its promises are guarded).
+  self->request(dispatcher_, caf::infinite, shutdown_atom_v)
       .receive([](caf::ok_atom) {},
                [&](caf::error& e) {
                  log->warn("shutdown: endpoints did not drain: {}", caf::to_string(e));

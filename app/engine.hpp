@@ -57,8 +57,10 @@ public:
   /// pending deliveries. Blocks: not for use under the test coordinator.
   caf::expected<std::size_t> recover_blocking();
 
-  /// Stops accepting, lets in-flight attempts finish (bounded by the attempt timeout), and
-  /// flushes the store. Blocks: not for use under the test coordinator.
+  /// Stops accepting, lets in-flight attempts finish, and flushes the store. Bounded by the
+  /// longest endpoint's attempt timeout (timeout_ms, else http.attempt_timeout) plus a few
+  /// seconds: attempts unfinished by then stay pending in the store and are attempted again
+  /// after a restart. Blocks: not for use under the test coordinator.
   void shutdown_blocking();
 
 private:

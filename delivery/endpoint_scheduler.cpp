@@ -10,6 +10,17 @@ namespace hookd::delivery {
 
 using policy::circuit_breaker;
 
+namespace {
+
+/// A status outside 2xx without a transport error is an http_status error.
+attempt_error effective_error(const attempt_report& r) {
+  if (r.status != 0 && r.error == attempt_error::none && (r.status < 200 || r.status >= 300))
+    return attempt_error::http_status;
+  return r.error;
+}
+
+} // namespace
+
 endpoint_scheduler::endpoint_scheduler(scheduler_config cfg, time_point now,
                                        time_point failing_since, std::function<double()> jitter)
     : cfg_(std::move(cfg)), jitter_(std::move(jitter)), breaker_(cfg_.retry.breaker_threshold),
@@ -139,6 +150,8 @@ duration endpoint_scheduler::probe_delay() {
 
 result_effects endpoint_scheduler::on_result(std::int64_t delivery_id, time_point now,
                                              const attempt_report& report) {
+  if (auto orphan = orphans_.find(delivery_id); orphan != orphans_.end())
+    return orphan_result(orphan, now, report);
   result_effects fx;
   auto it = deliveries_.find(delivery_id);
   if (it == deliveries_.end() || !it->second.in_flight)
@@ -155,8 +168,7 @@ result_effects endpoint_scheduler::on_result(std::int64_t delivery_id, time_poin
     e.d.first_attempt_at = started_at;
 
   attempt_report r = report;
-  if (r.status != 0 && r.error == attempt_error::none && (r.status < 200 || r.status >= 300))
-    r.error = attempt_error::http_status;
+  r.error = effective_error(report);
 
   fx.known = true;
   fx.started_at = started_at;
@@ -180,13 +192,6 @@ result_effects endpoint_scheduler::on_result(std::int64_t delivery_id, time_poin
     disable();
   };
 
-  if (disabled_) { // an attempt that was in flight when the endpoint was disabled
-    if (fx.outcome == attempt_outcome::success)
-      remove(delivery_status::delivered, failure_reason::none);
-    else
-      remove(delivery_status::failed, failure_reason::endpoint_disabled);
-    return fx;
-  }
   switch (fx.outcome) {
     case attempt_outcome::success:
       fx.breaker = breaker_.on_success();
@@ -213,6 +218,35 @@ result_effects endpoint_scheduler::on_result(std::int64_t delivery_id, time_poin
     remove(delivery_status::failed, failure_reason::exhausted);
   else
     fx.delivery = &e.d;
+  return fx;
+}
+
+result_effects endpoint_scheduler::orphan_result(
+    std::unordered_map<std::int64_t, entry>::iterator orphan, time_point now,
+    const attempt_report& r) {
+  // The endpoint was disabled while this attempt was out: a success is recorded as one, any
+  // other outcome fails the delivery like its siblings. The endpoint's breaker, failure clock
+  // and slots are not touched (they may belong to a later enable).
+  result_effects fx;
+  fx.known = true;
+  fx.started_at = orphan->second.started_at;
+  last_removed_ = std::move(orphan->second.d);
+  orphans_.erase(orphan);
+  ++last_removed_.attempts;
+  if (last_removed_.first_attempt_at == no_time)
+    last_removed_.first_attempt_at = fx.started_at;
+  fx.delivery = &last_removed_;
+  fx.outcome = policy::classify(r.status, effective_error(r), cfg_.permanent_statuses);
+  fx.update.delivery_id = last_removed_.id;
+  fx.update.attempts = last_removed_.attempts;
+  fx.update.first_attempt_at = last_removed_.first_attempt_at;
+  fx.update.next_attempt_at = no_time;
+  fx.update.at = now;
+  fx.update.last_status_code = r.status;
+  fx.update.last_error = effective_error(r);
+  const bool delivered = fx.outcome == attempt_outcome::success;
+  fx.update.status = delivered ? delivery_status::delivered : delivery_status::failed;
+  fx.update.reason = delivered ? failure_reason::none : failure_reason::endpoint_disabled;
   return fx;
 }
 
@@ -245,16 +279,24 @@ bool endpoint_scheduler::expedite(std::int64_t delivery_id, time_point now) {
 std::vector<std::int64_t> endpoint_scheduler::disable() {
   disabled_ = true;
   std::vector<std::int64_t> dropped;
-  for (auto it = deliveries_.begin(); it != deliveries_.end();) {
-    if (it->second.in_flight) {
-      ++it;
+  for (auto& [id, e] : deliveries_) {
+    if (!e.in_flight) {
+      dropped.push_back(id);
       continue;
     }
-    dropped.push_back(it->first);
-    it = deliveries_.erase(it);
+    e.in_flight = false;
+    e.probe = false;
+    orphans_.insert_or_assign(id, std::move(e));
   }
+  deliveries_.clear();
   queue_ = {};
+  in_flight_ = 0;
+  probe_in_flight_ = false;
   return dropped;
+}
+
+void endpoint_scheduler::forget(std::int64_t delivery_id) {
+  orphans_.erase(delivery_id);
 }
 
 void endpoint_scheduler::enable(time_point now) {

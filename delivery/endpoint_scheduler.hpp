@@ -12,7 +12,10 @@
 //   - the 24-hour rule (disable `failing`).
 //
 // Life cycle of a delivery inside: queued --take_due--> in flight --on_result--> queued again
-// (retry) or gone (delivered / exhausted / endpoint disabled).
+// (retry) or gone (delivered / exhausted / endpoint disabled). Disabling drops the queue; the
+// attempts in flight become orphans: their results are still applied (delivered, or failed as
+// endpoint_disabled) but they hold no concurrency slot, so after an enable the endpoint has its
+// full concurrency at once and a late result cannot disturb the new attempts' counts.
 #include "policy/circuit_breaker.hpp"
 #include "policy/failure_clock.hpp"
 #include "policy/retry_schedule.hpp"
@@ -108,18 +111,26 @@ public:
   /// Moves a queued delivery's due time to `now` (an operator's "retry now"). False if unknown.
   bool expedite(std::int64_t delivery_id, time_point now);
 
-  /// Stops all work: clears the queue and returns the ids that were queued (not in flight).
+  /// Stops all work: clears the queue and returns the ids that were queued (not in flight);
+  /// the attempts in flight become orphans (see above) and free their slots.
   std::vector<std::int64_t> disable();
   bool disabled() const { return disabled_; }
-  /// Accepts work again after an operator re-enabled the endpoint (breaker and clock reset).
+  /// Accepts work again after an operator re-enabled the endpoint (breaker, rate limiter and
+  /// clock reset; every concurrency slot free).
   void enable(time_point now);
+
+  /// An orphaned attempt that was never sent (the actor dropped it while its body was being
+  /// read): no result will come, so it is forgotten. Does nothing for other ids.
+  void forget(std::int64_t delivery_id);
 
   void reconfigure(int max_concurrency, double rate_limit_per_s, time_point now);
 
   const pending_delivery* find(std::int64_t delivery_id) const;
   std::size_t size() const { return deliveries_.size(); }
-  std::size_t in_flight() const { return in_flight_; }
-  bool idle() const { return deliveries_.empty(); }
+  /// Attempts whose results are awaited, orphans included.
+  std::size_t in_flight() const { return in_flight_ + orphans_.size(); }
+  /// Nothing queued and no result awaited.
+  bool idle() const { return deliveries_.empty() && orphans_.empty(); }
   const policy::circuit_breaker& breaker() const { return breaker_; }
   time_point failing_since() const { return failure_clock_.failing_since(); }
 
@@ -148,14 +159,18 @@ private:
   bool window_over(const pending_delivery& d, time_point now) const;
   /// While the breaker is open: when this delivery may go as the probe.
   time_point probe_time(const pending_delivery& d) const;
+  result_effects orphan_result(std::unordered_map<std::int64_t, entry>::iterator orphan,
+                               time_point now, const attempt_report& r);
   void fail_retryable(entry& e, time_point now, const attempt_report& r, result_effects& fx);
   duration probe_delay();
 
   scheduler_config cfg_;
   std::function<double()> jitter_;
   std::unordered_map<std::int64_t, entry> deliveries_;
+  /// Attempts in flight when the endpoint was disabled: awaited, but holding no slot.
+  std::unordered_map<std::int64_t, entry> orphans_;
   mutable std::priority_queue<queued, std::vector<queued>, std::greater<>> queue_;
-  std::size_t in_flight_ = 0;
+  std::size_t in_flight_ = 0; ///< in `deliveries_` (orphans not counted)
   bool probe_in_flight_ = false;
   bool disabled_ = false;
   policy::circuit_breaker breaker_;

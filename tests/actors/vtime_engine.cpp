@@ -1,5 +1,6 @@
 #include "tests/actors/vtime_engine.hpp"
 
+#include "actors/guarded_promise.hpp"
 #include "actors/wall_clock.hpp"
 #include "store/sqlite_store.hpp"
 
@@ -13,7 +14,7 @@ struct destination_state {
   std::shared_ptr<std::vector<seen_attempt>> seen;
   std::shared_ptr<std::unordered_map<std::string, script>> scripts;
   wall_clock clock;
-  std::vector<caf::typed_response_promise<attempt_result>> hanging;
+  std::vector<guarded_promise<attempt_result>> hanging; ///< answered (an error) if it stops
 };
 
 destination_actor::behavior_type
@@ -31,7 +32,7 @@ scripted_destination(destination_actor::stateful_pointer<destination_state> self
         scripted_reply reply;
         if (auto it = st.scripts->find(req.url); it != st.scripts->end())
           reply = it->second(req);
-        auto rp = self->make_response_promise<attempt_result>();
+        guarded_promise<attempt_result> rp{self};
         if (reply.hang) {
           st.hanging.push_back(rp);
           return rp;
@@ -121,7 +122,8 @@ Reply vtime_engine::ask(const caf::actor& dest, Ts... xs) {
 }
 
 std::string vtime_engine::add_endpoint(const std::string& url,
-                                       std::vector<std::string> event_types) {
+                                       std::vector<std::string> event_types,
+                                       const std::function<void(store::endpoint_record&)>& adjust) {
   static int counter = 0;
   store::endpoint_record ep;
   ep.id = "ep_test" + std::to_string(++counter);
@@ -129,6 +131,8 @@ std::string vtime_engine::add_endpoint(const std::string& url,
   ep.secret = "whsec_dGVzdC1zZWNyZXQtdGVzdC1zZWNyZXQtdGVzdA==";
   ep.event_types = std::move(event_types);
   ep.created_at = ep.updated_at = now();
+  if (adjust)
+    adjust(ep);
   auto stored = ask<store::endpoint_record>(caf::actor_cast<caf::actor>(engine_->dispatcher()),
                                             put_endpoint_cmd{ep});
   REQUIRE(stored.id == ep.id);

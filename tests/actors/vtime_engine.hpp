@@ -36,6 +36,7 @@ public:
   ~vtime_engine();
 
   caf::actor_system& sys() { return *sys_; }
+  caf::scheduler::test_coordinator& sched() { return *sched_; }
   engine& eng() { return *engine_; }
   time_point now() const;
 
@@ -49,8 +50,9 @@ public:
   const std::vector<seen_attempt>& attempts() const { return *seen_; }
   std::vector<seen_attempt> attempts_to(const std::string& url) const;
 
-  /// Creates an enabled endpoint and returns its id.
-  std::string add_endpoint(const std::string& url, std::vector<std::string> event_types = {});
+  /// Creates an enabled endpoint and returns its id; `adjust` may change its settings first.
+  std::string add_endpoint(const std::string& url, std::vector<std::string> event_types = {},
+                           const std::function<void(store::endpoint_record&)>& adjust = {});
   /// Submits a message; returns its id (empty on error, with `last_error` set).
   std::string submit(const std::string& event_type, const std::string& payload,
                      const std::string& endpoint_id = {});

@@ -277,6 +277,81 @@ TEST_CASE("disable while attempts are in flight, then enable", "[scheduler]") {
   CHECK(f.start_ids(t0).size() == 1);
 }
 
+TEST_CASE("disable then enable gives the endpoint its full concurrency back; results of attempts "
+          "started before the disable are still recorded and hold no slot",
+          "[scheduler]") {
+  scheduler_config cfg;
+  cfg.max_concurrency = 2;
+  fixture f{cfg};
+  f.s.add(fresh(1));
+  f.s.add(fresh(2));
+  REQUIRE(f.start_ids(t0).size() == 2);
+  f.s.disable();
+  CHECK(f.s.in_flight() == 2); // their results are still awaited
+  CHECK_FALSE(f.s.idle());
+  f.s.enable(t0 + 1s);
+  for (int id = 3; id <= 6; ++id)
+    REQUIRE(f.s.add(fresh(id, t0 + 1s)));
+  CHECK(f.start_ids(t0 + 1s) == std::vector<std::int64_t>{3, 4}); // both slots
+
+  // The late results: recorded as they happened, without touching the new attempts' slots.
+  auto late = f.s.on_result(1, t0 + 2s, status(200));
+  CHECK(late.known);
+  CHECK(late.update.status == delivery_status::delivered);
+  late = f.s.on_result(2, t0 + 2s, status(500));
+  CHECK(late.known);
+  CHECK(late.update.status == delivery_status::failed);
+  CHECK(late.update.reason == failure_reason::endpoint_disabled);
+  CHECK_FALSE(late.retry_scheduled);
+  CHECK(f.start_ids(t0 + 2s).empty()); // 3 and 4 still hold both slots
+  CHECK(f.s.in_flight() == 2);
+  f.s.on_result(3, t0 + 3s, status(200));
+  CHECK(f.start_ids(t0 + 3s) == std::vector<std::int64_t>{5});
+}
+
+TEST_CASE("an attempt started before a disable but never sent is forgotten, not leaked",
+          "[scheduler]") {
+  fixture f;
+  f.s.add(fresh(1));
+  REQUIRE(f.start_ids(t0).size() == 1); // e.g. still waiting for its body from the store
+  f.s.disable();
+  f.s.forget(1); // the actor drops it: no attempt will report
+  CHECK(f.s.in_flight() == 0);
+  CHECK(f.s.idle());
+  CHECK_FALSE(f.s.on_result(1, t0, status(200)).known);
+}
+
+TEST_CASE("a probe in flight when the endpoint is disabled does not block probes after enable",
+          "[scheduler][breaker]") {
+  fixture f;
+  for (int id = 1; id <= 5; ++id) {
+    f.s.add(fresh(id));
+    f.start_ids(t0);
+    f.s.on_result(id, t0, status(500));
+  }
+  REQUIRE_FALSE(f.s.breaker().is_closed());
+  f.s.add(fresh(6));
+  auto probe = f.s.take_due(t0 + 1h).starts;
+  REQUIRE(probe.size() == 1);
+  REQUIRE(probe.front().probe);
+  f.s.disable();
+  f.s.enable(t0 + 1h);
+  // Opened again by fresh failures: its probe must go when due although the old probe never
+  // answered.
+  for (int id = 11; id <= 15; ++id) {
+    f.s.add(fresh(id, t0 + 1h));
+    REQUIRE(f.start_ids(t0 + 1h) == std::vector<std::int64_t>{id});
+    f.s.on_result(id, t0 + 1h, status(500));
+  }
+  REQUIRE_FALSE(f.s.breaker().is_closed());
+  f.s.add(fresh(16, t0 + 1h));
+  const auto wake = f.s.next_wakeup(t0 + 1h);
+  REQUIRE(wake);
+  auto next = f.s.take_due(*wake + 1h).starts;
+  REQUIRE(next.size() == 1);
+  CHECK(next.front().probe);
+}
+
 TEST_CASE("expedite moves a queued retry to now", "[scheduler]") {
   fixture f;
   f.s.add(fresh(1, t0 + 1h));

@@ -130,9 +130,11 @@ parsed<double> read_rate(const json& v) {
   if (!v.is_number())
     return wrong_type("rate_limit_per_s", "a number");
   const double rate = v.get<double>();
-  if (!(rate >= 0 && rate <= 100000))
-    return api_error::invalid("rate_limit_per_s: must be between 0 (unlimited) and 100000");
-  return rate;
+  if (rate == 0)
+    return 0.0; // also -0
+  if (rate >= min_rate_limit_per_s && rate <= max_rate_limit_per_s)
+    return rate;
+  return api_error::invalid("rate_limit_per_s: must be 0 (unlimited) or between 0.001 and 100000");
 }
 
 parsed<int> read_int(const json& v, const char* name, int lo, int hi) {

@@ -74,5 +74,9 @@ inline constexpr std::size_t max_description_length = 1024;
 inline constexpr int min_timeout_ms = 1000;
 inline constexpr int max_timeout_ms = 60000;
 inline constexpr int max_concurrency_limit = 1000;
+/// rate_limit_per_s is 0 (unlimited) or in this range: the slowest rate waits 1000 s per
+/// delivery, far from the token bucket's clamps (policy/token_bucket.hpp).
+inline constexpr double min_rate_limit_per_s = 0.001;
+inline constexpr double max_rate_limit_per_s = 100000;
 
 } // namespace hookd::api

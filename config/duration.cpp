@@ -1,13 +1,13 @@
 // Duration text: "<integer><unit>" with unit ms, s, m, h or d. Parsing is strict (no sign, no
 // fraction, no blanks, no compound "1h30m") so a typo can never silently mean something else;
-// an amount whose milliseconds overflow is rejected. Rendering picks the largest unit up to
+// an amount longer than max_config_duration (100 years) is rejected, so no key's value can
+// overflow when added to a time, doubled by jitter or turned into nanoseconds for a timer. Rendering picks the largest unit up to
 // hours that divides the value exactly, so the output always parses back to the same duration.
 #include "config/load.hpp"
 
 #include <array>
 #include <charconv>
 #include <cstdint>
-#include <limits>
 #include <string_view>
 
 namespace hookd::config {
@@ -45,9 +45,18 @@ std::optional<duration> parse_duration(const std::string& text) {
   if (ec != std::errc{})
     return std::nullopt; // out of range
   const std::optional<std::int64_t> ms = unit_ms(std::string_view(digits_end, end - digits_end));
-  if (!ms || amount > std::numeric_limits<std::int64_t>::max() / *ms)
+  if (!ms || amount > max_config_duration.count() / *ms) // every unit divides the maximum
     return std::nullopt;
   return duration{amount * *ms};
+}
+
+std::string duration_refusal(const std::string& text) {
+  const std::size_t digits = text.find_first_not_of("0123456789");
+  const bool well_formed = digits != 0 && digits != std::string::npos &&
+                           unit_ms(std::string_view(text).substr(digits)).has_value();
+  if (well_formed)
+    return "must be at most 36500d (100 years)";
+  return "expected a whole number with a unit (ms, s, m, h, d), like \"15s\"";
 }
 
 std::string format_duration(duration d) {

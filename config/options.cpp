@@ -459,9 +459,7 @@ std::string assign_text(const field_ref& field, const std::string& text) {
           },
           [&](bool* v) { return assign_parsed(v, parse_bool(text), "expected true or false"); },
           [&](duration* v) {
-            return assign_parsed(
-                v, parse_duration(text),
-                "expected a whole number with a unit (ms, s, m, h, d), like \"15s\"");
+            return assign_parsed(v, parse_duration(text), duration_refusal(text));
           },
           [&](std::vector<int>* v) {
             return assign_parsed(v, parse_int_list(text),

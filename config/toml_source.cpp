@@ -73,7 +73,7 @@ std::string read_duration(const toml::node& node, duration& out) {
     return mismatch("a duration string like \"15s\"", node);
   const std::optional<duration> d = parse_duration(s->get());
   if (!d)
-    return "expected a whole number with a unit (ms, s, m, h, d), like \"15s\"";
+    return duration_refusal(s->get());
   out = *d;
   return {};
 }

@@ -72,6 +72,35 @@ TEST_CASE("endpoint bodies: malformed JSON and wrong types are 400, bad values 4
   }
 }
 
+TEST_CASE("rate_limit_per_s: 0 (unlimited) or 0.001..100000; tiny, huge and negative rates are "
+          "422 with the range",
+          "[api][requests][rate]") {
+  struct row {
+    const char* rate;
+    bool accepted;
+  };
+  const row table[] = {
+      {"0", true},         {"0.0", true},      {"-0", true},         {"0.001", true},
+      {"1e-3", true},      {"2.5", true},      {"100000", true},     {"1e5", true},
+      {"1e-300", false},   {"5e-324", false},  {"0.000999", false},  {"-1", false},
+      {"-0.001", false},   {"100000.5", false}, {"1e6", false},      {"1e308", false},
+  };
+  for (const auto& r : table) {
+    const std::string body = std::string{R"({"url": "http://127.0.0.1/x", "rate_limit_per_s": )"} +
+                             r.rate + "}";
+    INFO(body);
+    auto p = parse_endpoint_fields(body, true, permissive);
+    if (r.accepted) {
+      CHECK(status_of(p) == 0);
+      continue;
+    }
+    CHECK(status_of(p) == 422);
+    CHECK(code_of(p) == "invalid_field");
+    CHECK(message_of(p) ==
+          "rate_limit_per_s: must be 0 (unlimited) or between 0.001 and 100000");
+  }
+}
+
 TEST_CASE("a full endpoint body is applied", "[api][requests]") {
   auto p = parse_endpoint_fields(R"({"url": "https://example.com/hook", "description": "d",
     "event_types": ["b", "a", "a"], "signature_scheme": "typeform", "rate_limit_per_s": 2.5,

@@ -201,6 +201,8 @@ TEST_CASE("api: out-of-range and unacceptable values are 422 invalid_field, the 
                                             R"("max_concurrency":-5)",
                                             R"("rate_limit_per_s":-1)",
                                             R"("rate_limit_per_s":100000.5)",
+                                            R"("rate_limit_per_s":1e-300)",
+                                            R"("rate_limit_per_s":0.0009)",
                                             R"("description":")" + std::string(1025, 'd') + "\"",
                                             R"("event_types":[""])",
                                             R"("event_types":[")" + std::string(257, 'e') + "\"]",
@@ -244,6 +246,7 @@ TEST_CASE("api: out-of-range and unacceptable values are 422 invalid_field, the 
                                              R"("max_concurrency":1000)",
                                              R"("rate_limit_per_s":0)",
                                              R"("rate_limit_per_s":100000)",
+                                             R"("rate_limit_per_s":0.001)",
                                              R"("description":")" + std::string(1024, 'd') + "\"",
                                              R"("event_types":[")" + std::string(256, 'e') + "\"]"};
   for (const auto& field : edge_fields) {

@@ -19,7 +19,9 @@ TEST_CASE("parse_duration accepts whole amounts with a unit", "[config][duration
       {"250ms", 250ms}, {"15s", 15s},       {"2m", 2min},
       {"10h", 10h},     {"1d", 24h},        {"0s", 0ms},
       {"0ms", 0ms},     {"120s", 120s},     {"72h", 72h},
-      {"007s", 7s},     {"1500ms", 1500ms}, {"9223372036854775807ms", duration::max()},
+      {"007s", 7s},     {"1500ms", 1500ms}, {"36500d", 876000h},
+      {"876000h", 876000h}, {"52560000m", 876000h}, {"3153600000s", 876000h},
+      {"3153600000000ms", 876000h},
   };
   for (const row& r : rows) {
     INFO(r.text);
@@ -52,6 +54,11 @@ TEST_CASE("parse_duration refuses malformed, negative and overflowing text", "[c
       "99999999999999999999s", // amount overflows int64
       "9223372036854775807s",  // amount fits, milliseconds do not
       "106751991167301d",      // days overflow milliseconds
+      "106751991167d",         // fits in int64 milliseconds, overflows any time it is added to
+      "9223372036854775807ms", // the int64 maximum itself
+      "36501d",                // one day over 100 years
+      "876001h",
+      "3153600000001ms",
   };
   for (const char* text : rows) {
     INFO('"' << text << '"');
@@ -79,5 +86,26 @@ TEST_CASE("format_duration output parses back to the same duration", "[config][d
         duration{3'600'000}, duration{3'601'000}, duration{86'400'000}, duration{123'456'789}}) {
     INFO(d.count());
     CHECK(parse_duration(format_duration(d)) == d);
+  }
+}
+
+TEST_CASE("max_config_duration is 100 years, and every unit reaches it exactly",
+          "[config][duration]") {
+  CHECK(hookd::config::max_config_duration == 876000h);
+  CHECK(parse_duration("36500d") == hookd::config::max_config_duration);
+  CHECK(parse_duration(format_duration(hookd::config::max_config_duration)) ==
+        hookd::config::max_config_duration);
+}
+
+TEST_CASE("duration_refusal says why: too long, or not a duration", "[config][duration]") {
+  using hookd::config::duration_refusal;
+  for (const char* too_long : {"36501d", "106751991167d", "99999999999999999999s", "3153600000001ms"}) {
+    INFO(too_long);
+    CHECK(duration_refusal(too_long) == "must be at most 36500d (100 years)");
+  }
+  for (const char* malformed : {"", "10", "-5s", "1.5h", "10x", "h", "5sec", "1h30m"}) {
+    INFO(malformed);
+    CHECK(duration_refusal(malformed) ==
+          "expected a whole number with a unit (ms, s, m, h, d), like \"15s\"");
   }
 }

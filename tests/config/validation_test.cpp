@@ -39,6 +39,16 @@ const refused refused_values[] = {
     {"retry.jitter", "1.01", "must be between 0.0 and 1.0"},
     {"retry.jitter", "-0.5", "must be between 0.0 and 1.0"},
     {"retry.max_duration", "0h", "must be > 0"},
+    {"retry.max_duration", "106751991167d", "must be at most 36500d (100 years)"},
+    {"retry.max_duration", "9223372036854775807ms", "must be at most 36500d (100 years)"},
+    {"retry.max_duration", "10 hours", "expected a whole number with a unit"},
+    {"retry.initial_interval", "36501d", "must be at most 36500d (100 years)"},
+    {"retry.max_interval", "876001h", "must be at most 36500d (100 years)"},
+    {"store.retention", "36501d", "must be at most 36500d (100 years)"},
+    {"endpoints.failure_disable_after", "36501d", "must be at most 36500d (100 years)"},
+    {"endpoints.idle_timeout", "36501d", "must be at most 36500d (100 years)"},
+    {"http.attempt_timeout", "36501d", "must be at most 36500d (100 years)"},
+    {"http.connect_timeout", "36501d", "must be at most 36500d (100 years)"},
     {"retry.breaker_threshold", "0", "must be >= 1"},
     {"endpoints.permanent_statuses", "404,200", "not 2xx (200 is not)"},
     {"endpoints.permanent_statuses", "299", "not 2xx"},
@@ -145,6 +155,17 @@ TEST_CASE("a refused CIDR in the file names the file, line and entry", "[config]
                              "fd00::/8?)"));
 }
 
+TEST_CASE("a duration over 100 years in the file names the key, file and line",
+          "[config][validation]") {
+  const toml_file file("[retry]\nmax_duration = \"106751991167d\"\n");
+  CHECK_THAT(load_error({"--config", file.path()}),
+             Catch::Contains("invalid value for retry.max_duration (from " + file.path() +
+                             ":2): must be at most 36500d (100 years), got \"106751991167d\""));
+  CHECK_THAT(load_error({}, {{"HOOKD_STORE_RETENTION", "36501d"}}),
+             Catch::Contains("invalid value for store.retention (from HOOKD_STORE_RETENTION): "
+                             "must be at most 36500d (100 years), got \"36501d\""));
+}
+
 TEST_CASE("secrets are never echoed in error messages", "[config][validation]") {
   const std::string out =
       load_error({"--server.listen=0.0.0.0:80", "--retry.jitter=9", "--alerts.alert_secret=xyz"});
@@ -166,6 +187,9 @@ TEST_CASE("edge values that must be accepted", "[config][validation]") {
   load_ok({"--endpoints.permanent_statuses=100,199,300,599"});
   load_ok({"--store.retention=1ms", "--server.listen=127.0.0.1:65535"});
   load_ok({"--server.max_ingest_backlog=1"});
+  load_ok({"--retry.max_duration=36500d", "--retry.max_interval=36500d",
+           "--store.retention=36500d", "--endpoints.failure_disable_after=36500d",
+           "--endpoints.idle_timeout=36500d", "--http.attempt_timeout=36500d"});
   load_ok({"--endpoints.allow_cidrs=127.0.0.0/8,::1/128,0.0.0.0/0,::/0,fd00::/8,10.1.2.3/32"});
 }
 

@@ -125,6 +125,8 @@ std::string key_text(std::string_view quoted) {
 
 std::optional<std::string_view> member_span(std::string_view s, std::string_view name) {
   std::size_t i = 0;
+  if (s.starts_with("\xEF\xBB\xBF"))
+    i = 3; // a UTF-8 byte order mark, which nlohmann::json skips too
   skip_space(s, i);
   if (i >= s.size() || s[i] != '{')
     return std::nullopt;

@@ -9,7 +9,8 @@ namespace hookd::api {
 
 /// The value of member `name` of the object `json` (which must already be known to be valid
 /// JSON). nullopt when `json` is not an object or has no such member; with duplicate names,
-/// the last one (as nlohmann::json and most parsers keep).
+/// the last one (as nlohmann::json and most parsers keep). A leading UTF-8 byte order mark is
+/// skipped, as nlohmann::json skips it.
 std::optional<std::string_view> member_span(std::string_view json, std::string_view name);
 
 } // namespace hookd::api

@@ -245,7 +245,10 @@ parsed<message_request> parse_message_request(std::string_view body) {
     return api_error::invalid("payload: required");
   if (d["payload"].is_null())
     return api_error::invalid("payload: must not be null");
-  m.payload = std::string{*member_span(body, "payload")};
+  const auto payload = member_span(body, "payload");
+  if (!payload) // cannot happen for JSON the parser accepted; refuse rather than guess
+    return api_error::malformed_json("the payload could not be located in the body");
+  m.payload = std::string{*payload};
   if (auto id = d.find("endpoint_id"); id != d.end()) {
     if (!id->is_string())
       return wrong_type("endpoint_id", "a string");

@@ -259,6 +259,15 @@ TEST_CASE("message bodies keep the payload's bytes exactly", "[api][requests]") 
   CHECK(m.endpoint_id.empty());
 }
 
+// Found by fuzz/ingest_json_fuzz.cpp: the JSON parser skips a UTF-8 byte order mark, the
+// payload span finder did not, and the missing span was dereferenced.
+TEST_CASE("a body starting with a UTF-8 byte order mark keeps its payload bytes",
+          "[api][requests]") {
+  auto p = parse_message_request("\xEF\xBB\xBF{\"event_type\": \"t\", \"payload\": [1, 2]}");
+  REQUIRE(status_of(p) == 0);
+  CHECK(std::get<message_request>(p).payload == "[1, 2]");
+}
+
 TEST_CASE("message bodies: errors", "[api][requests]") {
   struct row {
     const char* body;

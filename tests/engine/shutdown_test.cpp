@@ -14,27 +14,46 @@ using namespace std::chrono_literals;
 using namespace hookd;
 using namespace hookd::testing;
 
-TEST_CASE("live: shutdown with a receiver that never answers ends within the endpoint's timeout "
-          "and a few seconds, and the delivery is attempted again after a restart",
+TEST_CASE("live: shutdown stops waiting after the endpoint's timeout and a few seconds; the "
+          "unfinished deliveries stay pending and are delivered after a restart",
           "[live][shutdown]") {
+  // The receiver never answers, and the destination runs one attempt at a time: the first
+  // attempt times out after 3 s, the second then starts and the third still waits in line, so
+  // the drain cannot finish by itself before the endpoint actor's deadline (3 s + 2 s).
   test_receiver rx([](const received_request&) { return reply::hang(); });
-  live_engine e; // http.attempt_timeout 1 s
+  live_engine e([](config::config& c) { // http.attempt_timeout stays 1 s
+    c.http.max_in_flight = 1;
+    c.http.io_threads = 1;
+  });
   const auto ep = e.add_endpoint(rx.url(), {}, [](store::endpoint_record& r) { r.timeout_ms = 3000; });
-  const auto msg = e.submit("{}", ep);
-  REQUIRE(rx.wait_for_count(1, 2s)); // the attempt is in flight
+  std::vector<std::string> messages;
+  for (int i = 0; i < 3; ++i)
+    messages.push_back(e.submit("{}", ep));
+  REQUIRE(rx.wait_for_count(1, 2s)); // the first attempt is in flight
 
   const auto start = steady::now();
   e.shutdown();
   const auto took = steady::now() - start;
-  CHECK(took >= 2s);      // it waited for the endpoint's timeout, not http.attempt_timeout
-  CHECK(took < 3s + 4s);  // and no longer than it plus a few seconds
-  e.stop();               // must not block: nothing waits for an answer that cannot come
-  CHECK(e.delivery(msg).status == delivery_status::pending);
+  CHECK(took >= 2s);     // it waited for the endpoint's timeout, not http.attempt_timeout
+  CHECK(took < 3s + 4s); // and no longer than it plus a few seconds
+  e.stop();              // must not block: nothing waits for an answer that cannot come
+  int unfinished = 0;
+  for (const auto& m : messages) {
+    const auto d = e.delivery(m);
+    CHECK(d.status == delivery_status::pending);
+    if (d.attempts == 0)
+      ++unfinished; // never recorded: attempted again from its due time
+  }
+  CHECK(unfinished == 2);
 
   rx.set_handler([](const received_request&) { return reply::ok(); });
   CHECK(e.start() == 1);
-  REQUIRE(wait_until([&] { return e.delivery_is(msg, delivery_status::delivered); }));
-  CHECK(rx.count() >= 2); // attempted again after the restart
+  REQUIRE(wait_until([&] {
+    for (const auto& m : messages)
+      if (!e.delivery_is(m, delivery_status::delivered))
+        return false;
+    return true;
+  }));
 }
 
 TEST_CASE("live: an HTTP destination that stops mid-attempt answers it with an error",

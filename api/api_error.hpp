@@ -17,6 +17,7 @@ struct api_error {
 
   static api_error malformed(std::string message) { return {400, "malformed_request", std::move(message)}; }
   static api_error malformed_json(std::string message) { return {400, "malformed_json", std::move(message)}; }
+  static api_error too_deep(std::string message) { return {400, "too_deep", std::move(message)}; }
   static api_error wrong_type(std::string message) { return {400, "wrong_type", std::move(message)}; }
   static api_error unauthorized(std::string message) { return {401, "unauthorized", std::move(message)}; }
   static api_error not_found(std::string message) { return {404, "not_found", std::move(message)}; }

@@ -1,6 +1,8 @@
 #pragma once
 // The API's error model (SPEC §5): every failure is a status plus
 // {"error": {"code": "...", "message": "..."}}. Handlers return these as values.
+#include "net/error_body.hpp"
+
 #include <string>
 
 namespace hookd::api {
@@ -34,9 +36,11 @@ struct api_error {
   static api_error unavailable(std::string code, std::string message) {
     return {503, std::move(code), std::move(message)};
   }
-  static api_error internal(std::string message) { return {500, "internal", std::move(message)}; }
+  static api_error internal(std::string message) {
+    return {500, std::string{net::internal_error_code}, std::move(message)};
+  }
 
-  /// The JSON body: {"error": {"code": ..., "message": ...}}.
+  /// The JSON body: {"error": {"code": ..., "message": ...}}, written by net::error_body.
   std::string body() const;
 };
 

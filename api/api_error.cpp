@@ -1,12 +1,11 @@
 #include "api/api_error.hpp"
 
-#include <nlohmann/json.hpp>
+#include "net/error_body.hpp"
 
 namespace hookd::api {
 
 std::string api_error::body() const {
-  return nlohmann::ordered_json{{"error", {{"code", code}, {"message", message}}}}.dump(
-      -1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  return net::error_body(code, message);
 }
 
 } // namespace hookd::api

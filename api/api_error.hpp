@@ -1,6 +1,8 @@
 #pragma once
 // The API's error model (SPEC §5): every failure is a status plus
 // {"error": {"code": "...", "message": "..."}}. Handlers return these as values.
+#include "net/error_body.hpp"
+
 #include <string>
 
 namespace hookd::api {
@@ -17,6 +19,7 @@ struct api_error {
 
   static api_error malformed(std::string message) { return {400, "malformed_request", std::move(message)}; }
   static api_error malformed_json(std::string message) { return {400, "malformed_json", std::move(message)}; }
+  static api_error too_deep(std::string message) { return {400, "too_deep", std::move(message)}; }
   static api_error wrong_type(std::string message) { return {400, "wrong_type", std::move(message)}; }
   static api_error unauthorized(std::string message) { return {401, "unauthorized", std::move(message)}; }
   static api_error not_found(std::string message) { return {404, "not_found", std::move(message)}; }
@@ -33,9 +36,11 @@ struct api_error {
   static api_error unavailable(std::string code, std::string message) {
     return {503, std::move(code), std::move(message)};
   }
-  static api_error internal(std::string message) { return {500, "internal", std::move(message)}; }
+  static api_error internal(std::string message) {
+    return {500, std::string{net::internal_error_code}, std::move(message)};
+  }
 
-  /// The JSON body: {"error": {"code": ..., "message": ...}}.
+  /// The JSON body: {"error": {"code": ..., "message": ...}}, written by net::error_body.
   std::string body() const;
 };
 

@@ -1,5 +1,6 @@
 #include "api/requests.hpp"
 
+#include "api/json_depth.hpp"
 #include "api/json_span.hpp"
 #include "policy/time_format.hpp"
 #include "net/url.hpp"
@@ -15,7 +16,14 @@ namespace {
 
 using json = nlohmann::json;
 
+/// Every body goes through here: the depth guard first, so neither the parser nor the
+/// recursive operations on the parsed value (copy, dump, compare, destroy) nor a receiver's
+/// parser (which gets the payload's bytes) ever sees more than max_json_nesting + 1 levels.
 parsed<json> parse_object(std::string_view body) {
+  if (nested_deeper_than(body, max_json_nesting + 1))
+    return api_error::too_deep("the body nests arrays/objects more than " +
+                               std::to_string(max_json_nesting) +
+                               " levels below its top-level object");
   json doc = json::parse(body, nullptr, false);
   if (doc.is_discarded())
     return api_error::malformed_json("the body is not valid JSON");

@@ -1,6 +1,7 @@
 #include "net/response_head.hpp"
 
 #include "net/ascii.hpp"
+#include "net/error_body.hpp"
 
 #include <algorithm>
 #include <array>
@@ -43,39 +44,6 @@ void append_number(std::string& out, std::uint64_t n) {
   char digits[24];
   auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
   out.append(digits, end);
-}
-
-void append_json_string(std::string& out, std::string_view s) {
-  static constexpr char hex[] = "0123456789abcdef";
-  out.push_back('"');
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out.append("\\\"");
-        break;
-      case '\\':
-        out.append("\\\\");
-        break;
-      case '\n':
-        out.append("\\n");
-        break;
-      case '\r':
-        out.append("\\r");
-        break;
-      case '\t':
-        out.append("\\t");
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out.append("\\u00");
-          out.push_back(hex[(c >> 4) & 0xf]);
-          out.push_back(hex[c & 0xf]);
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out.push_back('"');
 }
 
 } // namespace
@@ -176,19 +144,14 @@ std::string_view reason_phrase(int status) {
 server_response error_response(int status, std::string_view code, std::string_view message) {
   server_response r;
   r.status = status;
-  r.body.reserve(40 + code.size() + message.size());
-  r.body.append("{\"error\":{\"code\":");
-  append_json_string(r.body, code);
-  r.body.append(",\"message\":");
-  append_json_string(r.body, message);
-  r.body.append("}}");
+  r.body = error_body(code, message);
   return r;
 }
 
 bool build_response_head(std::string& out, server_response& r, std::string_view server,
                          std::string_view date, const response_framing& framing) {
   if (r.status < 200 || r.status > 599)
-    r = error_response(500, "internal_error",
+    r = error_response(500, internal_error_code,
                        "the handler answered with status " + std::to_string(r.status));
   bool no_body = r.status == 204 || r.status == 304;
 

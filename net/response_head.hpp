@@ -12,8 +12,8 @@
 //   Date) or that could inject (invalid name, CR/LF/NUL in the value) are left out.
 // - A status outside 200..599 is replaced by a 500 error response (an interim or invalid
 //   status cannot be a final answer).
-// - `error_response` builds the API error shape {"error":{"code":...,"message":...}} with a
-//   JSON-escaped message.
+// - `error_response` is a response whose body is the API error shape, written by
+//   net/error_body.hpp (the only writer of that shape).
 #include "net/http_server.hpp"
 
 #include <ctime>

@@ -1,5 +1,7 @@
 #include "api/requests.hpp"
 
+#include "api/json_depth.hpp"
+
 #include "policy/signing.hpp"
 
 #include <catch2/catch.hpp>
@@ -305,4 +307,62 @@ TEST_CASE("Idempotency-Key values", "[api][requests]") {
   CHECK_FALSE(check_idempotency_key("order-42"));
   CHECK(check_idempotency_key(std::string(256, 'k'))->status == 400);
   CHECK(check_idempotency_key("has space")->status == 400);
+}
+
+namespace {
+
+/// `levels` arrays around 1: "[[1]]" for 2.
+std::string nested_arrays(std::size_t levels) {
+  return std::string(levels, '[') + "1" + std::string(levels, ']');
+}
+
+std::string message_with_payload(const std::string& payload) {
+  return R"({"event_type": "t", "payload": )" + payload + "}";
+}
+
+} // namespace
+
+TEST_CASE("a payload nested 64 levels is accepted with its bytes, 65 is 400 too_deep",
+          "[api][requests][depth]") {
+  const std::string deepest = nested_arrays(max_json_nesting);
+  auto ok = parse_message_request(message_with_payload(deepest));
+  REQUIRE(status_of(ok) == 0);
+  CHECK(std::get<message_request>(ok).payload == deepest);
+  auto objects = parse_message_request(message_with_payload(
+      [] {
+        std::string s;
+        for (std::size_t i = 0; i < max_json_nesting; ++i)
+          s += R"({"a":)";
+        return s + "1" + std::string(max_json_nesting, '}');
+      }()));
+  CHECK(status_of(objects) == 0);
+
+  for (const std::size_t levels : {std::size_t{65}, std::size_t{1000}, std::size_t{100'000}}) {
+    INFO(levels << " levels");
+    auto deep = parse_message_request(message_with_payload(nested_arrays(levels)));
+    CHECK(status_of(deep) == 400);
+    CHECK(code_of(deep) == "too_deep");
+    CHECK(message_of(deep) ==
+          "the body nests arrays/objects more than 64 levels below its top-level object");
+  }
+}
+
+TEST_CASE("every parsed body is depth-checked before parsing", "[api][requests][depth]") {
+  const std::string deep = nested_arrays(100'000);
+  const std::string too_deep_65 = nested_arrays(65);
+  for (const std::string& value : {deep, too_deep_65}) {
+    CHECK(code_of(parse_endpoint_fields(R"({"url": "http://127.0.0.1/x", "event_types": )" +
+                                            value + "}",
+                                        true, permissive)) == "too_deep");
+    CHECK(code_of(parse_endpoint_fields(R"({"description": )" + value + "}", false, permissive)) ==
+          "too_deep");
+    CHECK(code_of(parse_recover_request(R"({"since": )" + value + "}")) == "too_deep");
+    CHECK(code_of(parse_rotate_request(R"({"secret": )" + value + "}")) == "too_deep");
+  }
+  CHECK(code_of(parse_message_request(deep)) == "too_deep"); // a bare array body
+  CHECK(code_of(parse_message_request(nested_arrays(66))) == "too_deep");
+  CHECK(code_of(parse_message_request(too_deep_65)) == "malformed_json"); // not an object
+  // At the limit, the other checks answer as before.
+  CHECK(code_of(parse_endpoint_fields(R"({"description": )" + nested_arrays(64) + "}", false,
+                                      permissive)) == "wrong_type");
 }

@@ -20,11 +20,9 @@ std::vector<std::string> submit_n(live_engine& e, std::size_t n, const std::stri
   return ids;
 }
 
-/// The largest number of requests that arrived within any window of length `w`.
-std::size_t busiest_window(const std::vector<received_request>& seen, steady::duration w) {
-  std::vector<steady::time_point> t;
-  for (const auto& r : seen)
-    t.push_back(r.arrival);
+/// The largest number of instants `t` within any window [a, a + w).
+template <class TimePoint, class Duration>
+std::size_t busiest_window(std::vector<TimePoint> t, Duration w) {
   std::sort(t.begin(), t.end());
   std::size_t best = 0;
   for (std::size_t i = 0, j = 0; j < t.size(); ++j) {
@@ -57,8 +55,8 @@ TEST_CASE("live: an endpoint limited to 20/s gets 200 messages at that rate whil
 
   REQUIRE(limited_rx.wait_for_count(200, 20s));
   const auto seen = limited_rx.requests();
-  // A burst of 20, then 20 per second: at most 40 in any one second, and 200 take >= 9 s.
-  CHECK(busiest_window(seen, 1s) <= 40);
+  // At the receiver, 200 requests spread over about 9 s (a burst of 20, then 20 per second).
+  // The rate itself is judged at the sender, below.
   CHECK(seen.back().arrival - seen.front().arrival >= 8500ms);
   CHECK(free_done - started < seen.back().arrival - started);
   // The backlog held only the first bodies in memory (bodies_kept); the others were read back
@@ -75,6 +73,24 @@ TEST_CASE("live: an endpoint limited to 20/s gets 200 messages at that rate whil
     return std::all_of(slow.begin(), slow.end(),
                        [&](auto& m) { return e.delivery_is(m, delivery_status::delivered); });
   }));
+
+  // The rate is judged where the token bucket works: each attempt's `at` in the store is the
+  // instant the endpoint actor took its token (take_due's `now`, on the engine's clock, whole
+  // milliseconds). There the bound is exact: the bucket starts with 20 tokens and refills at
+  // 20/s, so a window shorter than 1 s holds at most 20 + 20 x 0.999 < 40 takes, and 200 takes
+  // span at least (200 - 20) / 20 = 9 s. Arrival times at the receiver are not a fair measure:
+  // they add each request's trip through the io thread, loopback and the receiver's accept and
+  // parse, which varies by tens of milliseconds on a loaded machine, and a late request
+  // followed by a prompt one pulls sends 50 ms apart together (the receiver once counted 41
+  // in a second while the sender had kept to the rate).
+  std::vector<time_point> taken;
+  for (const auto& m : slow)
+    for (const auto& a : e.attempts_of(m))
+      taken.push_back(a.at);
+  REQUIRE(taken.size() >= 200);
+  std::sort(taken.begin(), taken.end());
+  CHECK(busiest_window(taken, 1s) <= 40);
+  CHECK(taken.back() - taken.front() >= 9s);
 }
 
 TEST_CASE("live: over http.max_in_flight, a healthy endpoint is served in turn, not after every "

@@ -132,7 +132,7 @@ void configure_alert_sink(dispatcher_ptr self) {
     if (current != nullptr) {
       st.registry.remove(alert_endpoint_id);
       self->request(st.deps.writer, caf::infinite, delete_endpoint_cmd{alert_endpoint_id, now(self)})
-          .then([](bool) {}, [=](caf::error& e) { self->state.log->error("alert sink: {}", describe(e)); });
+          .then([](std::size_t) {}, [=](caf::error& e) { self->state.log->error("alert sink: {}", describe(e)); });
     }
     return;
   }
@@ -145,6 +145,20 @@ void configure_alert_sink(dispatcher_ptr self) {
   self->request(st.deps.writer, caf::infinite, put_endpoint_cmd{std::move(*wanted)})
       .then([](store::endpoint_record&) {},
             [=](caf::error& e) { self->state.log->error("alert sink: {}", describe(e)); });
+}
+
+/// Pending deliveries of an endpoint that no longer exists (left by a hookd before the insert
+/// checked its endpoint inside the transaction) become failed/endpoint_deleted, so they stop
+/// holding their messages back from the purge.
+void fail_orphaned(dispatcher_ptr self, const std::string& endpoint_id) {
+  self->request(self->state.deps.writer, caf::infinite, delete_endpoint_cmd{endpoint_id, now(self)})
+      .then(
+          [=](std::size_t failed) {
+            self->state.deps.ctx->metrics->deliveries_failed[static_cast<std::size_t>(failure_reason::endpoint_deleted)].inc(failed);
+            self->state.log->warn("deleted endpoint had pending deliveries endpoint={} pending_failed={}",
+                                  endpoint_id, failed);
+          },
+          [=](caf::error& e) { self->state.log->error("pending deliveries of deleted endpoint {}: {}", endpoint_id, describe(e)); });
 }
 
 caf::result<std::size_t> recover(dispatcher_ptr self) {
@@ -160,14 +174,21 @@ caf::result<std::size_t> recover(dispatcher_ptr self) {
                 .then(
                     [=](std::vector<std::string>& with_pending) mutable {
                       auto& st = self->state;
-                      for (const auto& id : with_pending)
-                        if (const auto* ep = st.registry.find(id);
-                            ep != nullptr && !st.live.contains(id))
+                      std::size_t known = 0;
+                      for (const auto& id : with_pending) {
+                        const auto* ep = st.registry.find(id);
+                        if (ep == nullptr) {
+                          fail_orphaned(self, id);
+                          continue;
+                        }
+                        ++known;
+                        if (!st.live.contains(id))
                           spawn_for(self, *ep, true);
+                      }
                       st.ready = true;
                       st.log->info("recovery done: {} endpoints, {} with pending deliveries",
-                                   st.registry.size(), with_pending.size());
-                      rp.deliver(with_pending.size());
+                                   st.registry.size(), known);
+                      rp.deliver(known);
                     },
                     [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
           },
@@ -234,6 +255,8 @@ dispatcher_actor::behavior_type dispatcher(dispatcher_ptr self, dispatcher_deps 
   return {
       [=](submit_message& msg) { return submit(self, msg); },
       [=](put_endpoint_cmd& cmd) { return put_endpoint(self, cmd); },
+      [=](update_endpoint_cmd& cmd) { return update_endpoint(self, cmd); },
+      [=](rotate_secret_cmd& cmd) { return rotate_secret(self, cmd); },
       [=](set_endpoint_status_cmd& cmd) { return set_status(self, cmd); },
       [=](delete_endpoint_cmd& cmd) { return delete_endpoint(self, cmd); },
       [=](requeue_failed_cmd& cmd) { return requeue_failed(self, cmd); },

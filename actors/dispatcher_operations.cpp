@@ -43,6 +43,48 @@ caf::result<store::endpoint_record> put_endpoint(dispatcher_ptr self, put_endpoi
   return rp;
 }
 
+namespace {
+
+/// Sends `cmd` (an UPDATE of an existing endpoint) to the writer; after COMMIT the registry and
+/// the live actor take the stored settings. Status, reason and failure clock stay the
+/// registry's (they change through set_status, the supervisor and the endpoint actor only).
+template <class Command>
+caf::result<store::endpoint_record> update_stored(dispatcher_ptr self, const std::string& id,
+                                                  Command cmd) {
+  caf::error err;
+  if (known(self, id, err) == nullptr)
+    return err;
+  auto rp = self->make_response_promise<store::endpoint_record>();
+  self->request(self->state.deps.writer, caf::infinite, std::move(cmd))
+      .then(
+          [=](store::endpoint_record& ep) mutable {
+            auto& st = self->state;
+            if (const auto* current = st.registry.find(ep.id)) {
+              ep.status = current->status;
+              ep.reason = current->reason;
+              ep.failing_since = current->failing_since;
+              st.registry.put(ep);
+              if (auto it = st.live.find(ep.id); it != st.live.end())
+                self->send(it->second.actor, ep);
+            }
+            rp.deliver(std::move(ep));
+          },
+          [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
+  return rp;
+}
+
+} // namespace
+
+caf::result<store::endpoint_record> update_endpoint(dispatcher_ptr self, update_endpoint_cmd& cmd) {
+  const std::string id = cmd.endpoint.id;
+  return update_stored(self, id, std::move(cmd));
+}
+
+caf::result<store::endpoint_record> rotate_secret(dispatcher_ptr self, rotate_secret_cmd& cmd) {
+  const std::string id = cmd.endpoint_id;
+  return update_stored(self, id, std::move(cmd));
+}
+
 caf::result<std::size_t> set_status(dispatcher_ptr self, set_endpoint_status_cmd& cmd) {
   caf::error err;
   if (known(self, cmd.endpoint_id, err) == nullptr)
@@ -78,8 +120,9 @@ caf::result<bool> delete_endpoint(dispatcher_ptr self, delete_endpoint_cmd& cmd)
   const std::string id = cmd.endpoint_id;
   self->request(self->state.deps.writer, caf::infinite, std::move(cmd))
       .then(
-          [=](bool deleted) mutable {
+          [=](std::size_t failed) mutable {
             auto& st = self->state;
+            st.deps.ctx->metrics->deliveries_failed[static_cast<std::size_t>(failure_reason::endpoint_deleted)].inc(failed);
             st.registry.remove(id);
             st.deps.ctx->failures->forget(id);
             if (auto it = st.live.find(id); it != st.live.end()) {
@@ -87,8 +130,8 @@ caf::result<bool> delete_endpoint(dispatcher_ptr self, delete_endpoint_cmd& cmd)
               self->send(it->second.actor, stop_atom_v);
               st.live.erase(it);
             }
-            st.log->info("endpoint deleted endpoint={}", id);
-            rp.deliver(deleted);
+            st.log->info("endpoint deleted endpoint={} pending_failed={}", id, failed);
+            rp.deliver(true);
           },
           [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
   return rp;

@@ -53,6 +53,8 @@ void route(dispatcher_ptr self, std::vector<store::delivery_record>& deliveries,
 
 // Operator actions (actors/dispatcher_operations.cpp).
 caf::result<store::endpoint_record> put_endpoint(dispatcher_ptr self, put_endpoint_cmd& cmd);
+caf::result<store::endpoint_record> update_endpoint(dispatcher_ptr self, update_endpoint_cmd& cmd);
+caf::result<store::endpoint_record> rotate_secret(dispatcher_ptr self, rotate_secret_cmd& cmd);
 caf::result<std::size_t> set_status(dispatcher_ptr self, set_endpoint_status_cmd& cmd);
 caf::result<bool> delete_endpoint(dispatcher_ptr self, delete_endpoint_cmd& cmd);
 caf::result<std::size_t> requeue_failed(dispatcher_ptr self, requeue_failed_cmd& cmd);

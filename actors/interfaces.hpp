@@ -26,8 +26,10 @@ using store_writer_actor = caf::typed_actor<
   caf::reacts_to<update_delivery_cmd>,
   caf::reacts_to<set_failing_since_cmd>,
   caf::replies_to<put_endpoint_cmd>::with<store::endpoint_record>,
+  caf::replies_to<update_endpoint_cmd>::with<store::endpoint_record>,
+  caf::replies_to<rotate_secret_cmd>::with<store::endpoint_record>,
   caf::replies_to<set_endpoint_status_cmd>::with<std::size_t>,  // deliveries failed
-  caf::replies_to<delete_endpoint_cmd>::with<bool>,
+  caf::replies_to<delete_endpoint_cmd>::with<std::size_t>,  // deliveries failed
   caf::replies_to<requeue_failed_cmd>::with<requeue_result>,
   caf::replies_to<requeue_message_cmd>::with<std::vector<store::delivery_record>>,
   caf::replies_to<purge_cmd>::with<std::size_t>,
@@ -64,6 +66,8 @@ using endpoint_actor = caf::typed_actor<
 using dispatcher_actor = caf::typed_actor<
   caf::replies_to<submit_message>::with<submit_result>,
   caf::replies_to<put_endpoint_cmd>::with<store::endpoint_record>,  // empty id: a new one
+  caf::replies_to<update_endpoint_cmd>::with<store::endpoint_record>,  // PATCH
+  caf::replies_to<rotate_secret_cmd>::with<store::endpoint_record>,
   caf::replies_to<set_endpoint_status_cmd>::with<std::size_t>,  // deliveries failed
   caf::replies_to<delete_endpoint_cmd>::with<bool>,
   caf::replies_to<requeue_failed_cmd>::with<std::size_t>,       // deliveries re-queued

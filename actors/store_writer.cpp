@@ -6,22 +6,32 @@
 
 #include <caf/all.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
+#include <iterator>
 #include <vector>
 
 namespace hookd {
 namespace {
 
-using writer_impl = store_writer_actor::extend<caf::reacts_to<commit_atom>>;
+/// commit_atom: commit the open batch; (commit_atom, tick_atom): the retry timer of a failed one.
+using writer_impl =
+    store_writer_actor::extend<caf::reacts_to<commit_atom>, caf::reacts_to<commit_atom, tick_atom>>;
 
 /// One command in a batch: `apply` runs inside the transaction; `done` after COMMIT;
-/// `failed` when it could not be committed.
+/// `failed` when it could not be committed. Without `failed` it is an engine write nobody
+/// waits for (an attempt, a delivery update, the failure clock): it must land.
 struct operation {
   std::function<void(store::store&)> apply;
   std::function<void()> done;
   std::function<void(const caf::error&)> failed;
+
+  bool must_land() const { return !failed; }
 };
+
+constexpr auto first_retry_delay = std::chrono::milliseconds{50};
+constexpr auto max_retry_delay = std::chrono::seconds{2};
 
 struct writer_state {
   static inline const char* name = "hookd.store_writer";
@@ -29,21 +39,48 @@ struct writer_state {
   store_writer_options opts;
   std::vector<operation> batch;
   bool commit_scheduled = false;
+  bool waiting_to_retry = false;     ///< a failed batch's engine writes wait for a retry
+  std::chrono::milliseconds retry_delay = first_retry_delay;
   bool failing = false; ///< in a store_error episode (see on_failure_episode)
   std::shared_ptr<spdlog::logger> log = logging::get("store");
 };
 
 using writer_ptr = writer_impl::stateful_pointer<writer_state>;
 
-/// Runs `ops` in one transaction; throws store::error (after rolling back) on failure.
+/// A command of the batch that cannot apply (store::error of kind conflict or missing).
+struct refused {
+  std::size_t index;
+  store::error cause;
+};
+
+/// The caller's error for a store::error, its kind carried along.
+caf::error to_caf_error(const store::error& e) {
+  switch (e.what_kind()) {
+    case store::error::kind::conflict: return make_error(errc::store_conflict, e.what());
+    case store::error::kind::missing: return make_error(errc::store_missing, e.what());
+    case store::error::kind::failure: break;
+  }
+  return make_error(errc::store_failed, e.what());
+}
+
+/// Runs `ops` in one transaction. After rolling back, throws `refused` when a command cannot
+/// apply, or the store::error when the store failed.
 void run_transaction(writer_state& st, std::vector<operation>& ops) {
   auto& db = *st.db;
   const auto started = std::chrono::steady_clock::now();
   db.begin();
   try {
-    for (auto& op : ops)
-      if (op.apply)
-        op.apply(db);
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+      if (!ops[i].apply)
+        continue;
+      try {
+        ops[i].apply(db);
+      } catch (const store::error& e) {
+        if (e.what_kind() == store::error::kind::failure)
+          throw;
+        throw refused{i, e};
+      }
+    }
     db.commit();
   } catch (...) {
     try {
@@ -65,11 +102,6 @@ void run_transaction(writer_state& st, std::vector<operation>& ops) {
 }
 
 void report_failure(writer_state& st, const store::error& e) {
-  if (e.what_kind() != store::error::kind::failure) {
-    // The command itself cannot apply (a duplicate key, a purged delivery): not an outage.
-    st.log->warn("store write refused: {}", e.what());
-    return;
-  }
   st.log->error("store write failed: {}", e.what());
   if (st.failing)
     return;
@@ -78,34 +110,56 @@ void report_failure(writer_state& st, const store::error& e) {
     st.opts.on_failure_episode(e.what());
 }
 
+/// The store failed the batch: callers that wait get the error (nothing was acknowledged to
+/// them); the engine writes go back to the front of the queue, in order, for a retry after a
+/// growing delay.
+void keep_engine_writes(writer_ptr self, std::vector<operation>& ops, const store::error& e) {
+  auto& st = self->state;
+  report_failure(st, e);
+  std::vector<operation> kept;
+  for (auto& op : ops) {
+    if (op.must_land())
+      kept.push_back(std::move(op));
+    else
+      op.failed(to_caf_error(e));
+  }
+  if (kept.empty())
+    return;
+  st.log->warn("{} engine writes kept; retrying in {} ms", kept.size(), st.retry_delay.count());
+  std::move(st.batch.begin(), st.batch.end(), std::back_inserter(kept));
+  st.batch.swap(kept);
+  st.waiting_to_retry = true;
+  st.commit_scheduled = true;
+  self->delayed_send(self, st.retry_delay, commit_atom_v, tick_atom_v);
+  st.retry_delay = std::min<std::chrono::milliseconds>(st.retry_delay * 2, max_retry_delay);
+}
+
 void commit(writer_ptr self) {
   auto& st = self->state;
   st.commit_scheduled = false;
+  st.waiting_to_retry = false;
   if (st.batch.empty())
     return;
   std::vector<operation> ops;
   ops.swap(st.batch);
-  try {
-    run_transaction(st, ops);
-    for (auto& op : ops)
-      if (op.done)
-        op.done();
-    return;
-  } catch (const store::error& e) {
-    st.log->error("batch of {} commands failed ({}); retrying one by one", ops.size(), e.what());
-  }
-  // Isolate the failing command(s): one transaction each.
-  for (auto& op : ops) {
-    std::vector<operation> single;
-    single.push_back(std::move(op));
+  for (;;) {
     try {
-      run_transaction(st, single);
-      if (single.front().done)
-        single.front().done();
+      run_transaction(st, ops);
+      st.retry_delay = first_retry_delay;
+      for (auto& op : ops)
+        if (op.done)
+          op.done();
+      return;
+    } catch (const refused& r) {
+      // Only that command fails; the others run again without it (nothing was committed).
+      st.log->warn("store write refused: {}", r.cause.what());
+      auto& op = ops[r.index];
+      if (op.failed)
+        op.failed(to_caf_error(r.cause));
+      ops.erase(ops.begin() + static_cast<std::ptrdiff_t>(r.index));
     } catch (const store::error& e) {
-      report_failure(st, e);
-      if (single.front().failed)
-        single.front().failed(make_error(errc::store_failed, e.what()));
+      keep_engine_writes(self, ops, e);
+      return;
     }
   }
 }
@@ -113,6 +167,8 @@ void commit(writer_ptr self) {
 void add(writer_ptr self, operation op) {
   auto& st = self->state;
   st.batch.push_back(std::move(op));
+  if (st.waiting_to_retry)
+    return; // the retry takes it along
   if (st.batch.size() >= st.opts.max_batch) {
     commit(self);
     return;
@@ -123,9 +179,9 @@ void add(writer_ptr self, operation op) {
   }
 }
 
-/// Queues a command whose caller waits: `apply` runs inside the transaction (possibly twice:
-/// a failed batch is replayed command by command, so it must not consume its input), and
-/// `reply()` builds the answer after COMMIT.
+/// Queues a command whose caller waits: `apply` runs inside the transaction (possibly more
+/// than once: a batch with a refused command runs again without it, so it must not consume
+/// its input), and `reply()` builds the answer after COMMIT.
 template <class Result>
 caf::result<Result> enqueue(writer_ptr self, std::function<void(store::store&)> apply,
                             std::function<Result()> reply) {
@@ -145,7 +201,24 @@ caf::result<Result> enqueue_value(writer_ptr self, Fn fn) {
       [result] { return std::move(*result); });
 }
 
-/// Queues a write nobody waits for (its loss on failure is logged).
+/// Queues `fn(store&) -> std::optional<endpoint_record>`; nullopt answers unknown_endpoint.
+template <class Fn>
+caf::result<store::endpoint_record> enqueue_endpoint(writer_ptr self, std::string endpoint_id,
+                                                     Fn fn) {
+  auto rp = self->make_response_promise<store::endpoint_record>();
+  auto result = std::make_shared<std::optional<store::endpoint_record>>();
+  add(self, operation{[fn = std::move(fn), result](store::store& db) { *result = fn(db); },
+                      [rp, result, endpoint_id]() mutable {
+                        if (*result)
+                          rp.deliver(std::move(**result));
+                        else
+                          rp.deliver(make_error(errc::unknown_endpoint, "no endpoint " + endpoint_id));
+                      },
+                      [rp](const caf::error& e) mutable { rp.deliver(e); }});
+  return rp;
+}
+
+/// Queues an engine write nobody waits for; kept and retried until the store takes it.
 void enqueue_silent(writer_ptr self, std::function<void(store::store&)> apply) {
   add(self, operation{std::move(apply), nullptr, nullptr});
 }
@@ -189,6 +262,18 @@ writer_impl::behavior_type writer(writer_ptr self, std::shared_ptr<store::store>
                                                        return cmd.endpoint;
                                                      });
       },
+      [=](update_endpoint_cmd& cmd) -> caf::result<store::endpoint_record> {
+        auto id = cmd.endpoint.id;
+        return enqueue_endpoint(self, std::move(id), [cmd = std::move(cmd)](store::store& db) {
+          return db.update_endpoint(cmd.endpoint, cmd.with_secret);
+        });
+      },
+      [=](rotate_secret_cmd& cmd) -> caf::result<store::endpoint_record> {
+        auto id = cmd.endpoint_id;
+        return enqueue_endpoint(self, std::move(id), [cmd = std::move(cmd)](store::store& db) {
+          return db.rotate_secret(cmd.endpoint_id, cmd.secret, cmd.previous_expires_at, cmd.at);
+        });
+      },
       [=](set_endpoint_status_cmd& cmd) -> caf::result<std::size_t> {
         return enqueue_value<std::size_t>(
             self, [cmd = std::move(cmd)](store::store& db) -> std::size_t {
@@ -199,9 +284,9 @@ writer_impl::behavior_type writer(writer_ptr self, std::shared_ptr<store::store>
               return 0;
             });
       },
-      [=](delete_endpoint_cmd& cmd) -> caf::result<bool> {
-        return enqueue_value<bool>(self, [cmd = std::move(cmd)](store::store& db) {
-          return db.delete_endpoint(cmd.endpoint_id, cmd.at);
+      [=](delete_endpoint_cmd& cmd) -> caf::result<std::size_t> {
+        return enqueue_value<std::size_t>(self, [cmd = std::move(cmd)](store::store& db) {
+          return db.delete_endpoint(cmd.endpoint_id, cmd.at).failed;
         });
       },
       [=](requeue_failed_cmd& cmd) -> caf::result<requeue_result> {
@@ -225,7 +310,11 @@ writer_impl::behavior_type writer(writer_ptr self, std::shared_ptr<store::store>
       [=](flush_atom) -> caf::result<caf::ok_atom> {
         return enqueue_value<caf::ok_atom>(self, [](store::store&) { return caf::ok_atom_v; });
       },
-      [=](commit_atom) { commit(self); },
+      [=](commit_atom) {
+        if (!self->state.waiting_to_retry) // otherwise the retry timer commits
+          commit(self);
+      },
+      [=](commit_atom, tick_atom) { commit(self); },
   };
 }
 

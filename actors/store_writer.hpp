@@ -4,8 +4,22 @@
 // Group commit: each command is appended to the open batch; the batch commits when the mailbox
 // holds no more commands (a self-sent commit message queues behind everything already there)
 // or when it reaches `max_batch` commands. Commands with a reply are answered only after their
-// transaction committed. A failing command is isolated: the batch is rolled back and replayed
-// one command per transaction, so only that command fails.
+// transaction committed, in the order they arrived.
+//
+// Failures, by store::error kind (the kind reaches callers as errc::store_conflict,
+// errc::store_missing or errc::store_failed):
+// - A command that cannot apply (conflict: a duplicate id or Idempotency-Key; missing: a purged
+//   delivery) fails alone: the transaction is rolled back and the rest of the batch runs again
+//   without it, in the same order.
+// - The store itself failing (busy, I/O, disk full): commands whose caller waits get the error
+//   (nothing was acknowledged to them, the caller decides: the API answers 503). The engine's
+//   own writes nobody waits for (attempts, delivery updates, the failure clock) are what the
+//   endpoint actors' memory already holds, so dropping one would make memory and disk
+//   disagree: they stay at the front of the queue, in order, and the whole batch is retried
+//   after 50 ms, doubling up to 2 s, until it commits (commands arriving meanwhile join it).
+//   Never one transaction per command: against a locked database each would wait
+//   busy_timeout. The first failure of an episode calls on_failure_episode (a store_error
+//   alert); the first commit after it logs the recovery.
 //
 // Run it detached (its own thread): commits wait for fsync and must not hold a scheduler
 // thread. Tests under CAF's test coordinator spawn it attached.

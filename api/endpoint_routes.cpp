@@ -104,7 +104,10 @@ void patch(api_actor_ptr self, const call_ptr& call) {
       return respond_error(*call, *e);
     v.endpoint.updated_at = now(self);
     const auto stats = v.stats;
-    self->request(self->state.deps.dispatcher, caf::infinite, put_endpoint_cmd{std::move(v.endpoint)})
+    // One UPDATE of the fields a PATCH sets: a DELETE meanwhile makes it a 404, a rotation
+    // meanwhile keeps its secrets (unless this PATCH sets a secret itself).
+    self->request(self->state.deps.dispatcher, caf::infinite,
+                  update_endpoint_cmd{std::move(v.endpoint), f.secret.has_value()})
         .then([=](store::endpoint_record& stored) { respond_json(*call, 200, endpoint_json(stored, stats)); },
               [=](caf::error& e) { respond_error(*call, e); });
   });
@@ -144,14 +147,12 @@ void rotate(api_actor_ptr self, const call_ptr& call) {
     auto& ep = v.endpoint;
     endpoint_fields f;
     f.secret = wanted.empty() ? policy::generate_secret() : wanted;
-    const std::string previous = ep.secret;
-    if (auto e = apply_endpoint_fields(f, ep))
+    if (auto e = apply_endpoint_fields(f, ep)) // the new secret must suit the scheme
       return respond_error(*call, *e);
     const time_point t = now(self);
-    ep.previous_secret = previous;
-    ep.previous_secret_expires_at = t + rotation_overlap;
-    ep.updated_at = t;
-    self->request(self->state.deps.dispatcher, caf::infinite, put_endpoint_cmd{std::move(ep)})
+    // One UPDATE: the secret stored at that moment becomes the previous one.
+    self->request(self->state.deps.dispatcher, caf::infinite,
+                  rotate_secret_cmd{ep.id, ep.secret, t + rotation_overlap, t})
         .then([=](store::endpoint_record& stored) { respond_json(*call, 200, json{{"secret", stored.secret}}); },
               [=](caf::error& e) { respond_error(*call, e); });
   });

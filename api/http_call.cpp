@@ -52,8 +52,14 @@ api_error to_api_error(const caf::error& e) {
       return api_error::unavailable("shutting_down", detail);
     case errc::not_ready:
       return api_error::unavailable("not_ready", detail);
+    // The store's own text names the database file: it stays in the log (the store actors log
+    // every failure), clients get a fixed message.
     case errc::store_failed:
-      return api_error::unavailable("store_unavailable", detail);
+      return api_error::unavailable("store_unavailable", "the store is unavailable; retry later");
+    case errc::store_conflict:
+      return api_error::conflict("conflict", "the request conflicts with data stored meanwhile");
+    case errc::store_missing:
+      return api_error::not_found("the resource no longer exists");
     case errc::overloaded:
       return api_error::rate_limited(detail);
   }

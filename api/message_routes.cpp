@@ -49,9 +49,9 @@ void submit(api_actor_ptr self, const call_ptr& call, submit_message msg) {
   self->request(self->state.deps.dispatcher, caf::infinite, std::move(msg))
       .then([=](submit_result& r) { accepted(call, r); },
             [=](caf::error& e) {
-              if (key.empty() || code_of(e) != static_cast<std::uint8_t>(errc::store_failed))
+              if (key.empty() || code_of(e) != static_cast<std::uint8_t>(errc::store_conflict))
                 return respond_error(*call, e);
-              // Perhaps a concurrent request with the same key won the race: look again.
+              // A concurrent request with the same key won the race: look again.
               self->request(self->state.deps.reader, caf::infinite, idempotency_query{key})
                   .then(
                       [=](store::idempotency_record& rec) {

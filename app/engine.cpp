@@ -27,10 +27,12 @@ std::vector<destination_actor> http_destinations(caf::actor_system& sys,
 
 store::sqlite_options sqlite_options_for(store_role role) {
   store::sqlite_options opts;
-  if (role == store_role::reader)
+  if (role == store_role::reader) {
     opts.read_only = true;
-  else
+  } else {
     opts.background_checkpoint = std::chrono::milliseconds{100};
+    opts.process_lock = true; // one hookd per database
+  }
   return opts;
 }
 

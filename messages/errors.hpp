@@ -17,6 +17,8 @@ enum class errc : std::uint8_t {
   not_ready,         ///< recovery has not finished
   unknown_message,   ///< no message with that id
   overloaded,        ///< too many messages being stored at once (server.max_ingest_backlog)
+  store_conflict,    ///< a uniqueness rule refused the write (store::error::kind::conflict)
+  store_missing,     ///< the row the write refers to does not exist (store::error::kind::missing)
 };
 
 inline constexpr caf::atom_value error_category = caf::atom("hookd");

@@ -44,6 +44,23 @@ struct put_endpoint_cmd {
   store::endpoint_record endpoint;
 };
 
+/// PATCH: the settings of an existing endpoint, in one UPDATE (store::update_endpoint); never
+/// creates one. With `with_secret` the secret columns too (a secret set directly). Reply: the
+/// stored endpoint, or errc::unknown_endpoint.
+struct update_endpoint_cmd {
+  store::endpoint_record endpoint;
+  bool with_secret = false;
+};
+
+/// Starts a secret rotation in one UPDATE (store::rotate_secret): the stored secret keeps
+/// signing until `previous_expires_at`. Reply: the stored endpoint, or errc::unknown_endpoint.
+struct rotate_secret_cmd {
+  std::string endpoint_id;
+  std::string secret;
+  time_point previous_expires_at = no_time;
+  time_point at = no_time;
+};
+
 /// Status change; when disabling, the endpoint's pending deliveries fail in the same
 /// transaction with `fail_reason`. Reply: how many deliveries failed.
 struct set_endpoint_status_cmd {
@@ -154,6 +171,8 @@ HOOKD_INSPECT(record_attempt_cmd, x.attempt, x.update)
 HOOKD_INSPECT(update_delivery_cmd, x.update)
 HOOKD_INSPECT(set_failing_since_cmd, x.endpoint_id, x.since)
 HOOKD_INSPECT(put_endpoint_cmd, x.endpoint)
+HOOKD_INSPECT(update_endpoint_cmd, x.endpoint, x.with_secret)
+HOOKD_INSPECT(rotate_secret_cmd, x.endpoint_id, x.secret, x.previous_expires_at, x.at)
 HOOKD_INSPECT(set_endpoint_status_cmd, x.endpoint_id, x.status, x.reason, x.fail_reason, x.at)
 HOOKD_INSPECT(delete_endpoint_cmd, x.endpoint_id, x.at)
 HOOKD_INSPECT(requeue_failed_cmd, x.endpoint_id, x.since, x.now)

@@ -6,6 +6,7 @@
 #include "policy/time.hpp"
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -81,6 +82,13 @@ struct attempt_record {
   attempt_error error = attempt_error::none;
   std::string error_detail;  ///< human-readable cause, e.g. the TLS verification message
   std::string response_body; ///< first 4 KiB at most
+};
+
+/// What delete_endpoint did.
+struct endpoint_deletion {
+  bool existed = false;   ///< the endpoint's row was there (and is gone now)
+  std::size_t failed = 0; ///< pending deliveries that became failed/endpoint_deleted
+  explicit operator bool() const { return existed; }
 };
 
 /// Per-endpoint figures for the API's `stats` field.

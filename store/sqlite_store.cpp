@@ -3,6 +3,7 @@
 #include "store/enum_codes.hpp"
 #include "store/event_types_json.hpp"
 #include "store/sqlite_checkpointer.hpp"
+#include "store/sqlite_process_lock.hpp"
 #include "store/sqlite_wal_limit.hpp"
 #include "store/sqlite_connection.hpp"
 #include "store/sqlite_schema.hpp"
@@ -119,12 +120,18 @@ struct statements {
         rollback{db, "ROLLBACK"},
         insert_message{db, "INSERT INTO messages (id, event_type, payload, created_at) "
                            "VALUES (?, ?, ?, ?)"},
+        // Only for an endpoint that exists and is enabled when the transaction gets there: a
+        // delete or disable committed earlier in the same batch leaves nothing pending behind.
         insert_delivery{db, "INSERT INTO deliveries (message_seq, endpoint_id, status, reason, "
                             "attempts, first_attempt_at, next_attempt_at, last_status_code, "
-                            "last_error, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
+                            "last_error, updated_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE "
+                            "EXISTS (SELECT 1 FROM endpoints e WHERE e.id = ?2 AND e.status = 0)"},
+        // Only a pending delivery changes: a late attempt result never revives a delivery that
+        // was failed (disable, delete) or finished meanwhile.
         update_delivery{db, "UPDATE deliveries SET status = ?, reason = ?, attempts = ?, "
                             "first_attempt_at = ?, next_attempt_at = ?, last_status_code = ?, "
-                            "last_error = ?, updated_at = ? WHERE id = ?"},
+                            "last_error = ?, updated_at = ? WHERE id = ? AND status = 0"},
+        delivery_exists{db, "SELECT 1 FROM deliveries WHERE id = ?"},
         // The endpoint id is the delivery's (its row was just updated: a cached page).
         insert_attempt{db, "INSERT INTO attempts (delivery_id, endpoint_id, at, outcome, "
                            "status_code, elapsed_ms, error, error_detail, response_body) "
@@ -134,6 +141,14 @@ struct statements {
                             "created_at) VALUES (?, ?, ?, ?)"},
         put_endpoint{db, cat({"INSERT OR REPLACE INTO endpoints (", endpoint_columns,
                               ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"})},
+        update_endpoint{db, "UPDATE endpoints SET url = ?, description = ?, event_types = ?, "
+                            "signature_scheme = ?, rate_limit_per_s = ?, max_concurrency = ?, "
+                            "timeout_ms = ?, updated_at = ? WHERE id = ?"},
+        update_endpoint_secret{db, "UPDATE endpoints SET secret = ?, previous_secret = ?, "
+                                   "previous_secret_expires_at = ? WHERE id = ?"},
+        rotate_secret{db, "UPDATE endpoints SET previous_secret = secret, "
+                          "previous_secret_expires_at = ?, secret = ?, updated_at = ? "
+                          "WHERE id = ?"},
         set_endpoint_status{db, "UPDATE endpoints SET status = ?, disabled_reason = ?, "
                                 "updated_at = ? WHERE id = ?"},
         set_failing_since{db, "UPDATE endpoints SET failing_since = ? WHERE id = ?"},
@@ -198,8 +213,10 @@ struct statements {
                         "JOIN attempts a ON a.delivery_id = d.id WHERE m.id = ? ORDER BY a.seq"} {}
 
   statement begin, commit, rollback;
-  statement insert_message, insert_delivery, update_delivery, insert_attempt, put_idempotency;
-  statement put_endpoint, set_endpoint_status, set_failing_since, fail_pending, delete_endpoint;
+  statement insert_message, insert_delivery, update_delivery, delivery_exists, insert_attempt;
+  statement put_idempotency;
+  statement put_endpoint, update_endpoint, update_endpoint_secret, rotate_secret;
+  statement set_endpoint_status, set_failing_since, fail_pending, delete_endpoint;
   statement requeue_failed, requeue_message, pending_of_message, add_delivery_totals;
   statement finished_messages, purge_endpoints_of, purge_attempts, purge_deliveries, purge_message;
   statement purge_idempotency;
@@ -342,7 +359,10 @@ auto read_all(query& q, Read read) {
 class sqlite_store final : public store {
 public:
   sqlite_store(const std::string& path, const sqlite_options& options)
-      : db_(path, options), read_only_(options.read_only), sql_(db_, options.read_only) {
+      : lock_(options.process_lock && path != ":memory:"
+                  ? std::make_unique<sqlite::process_lock>(path)
+                  : nullptr),
+        db_(path, options), read_only_(options.read_only), sql_(db_, options.read_only) {
     if (options.background_checkpoint.count() > 0 && !options.read_only) {
       db_.exec("PRAGMA wal_autocheckpoint = 0", "open");
       wal_limit_ = std::make_unique<sqlite::wal_limit>(db_, options.wal_limit_frames);
@@ -409,18 +429,25 @@ public:
       seq = db_.last_insert_rowid();
       for (const auto& d : deliveries)
         ids.push_back(insert_delivery(seq, d, initial_update_time(msg, d)));
-      for (const auto& d : deliveries) // last: only once every row is written
-        ++totals_delta_[d.endpoint_id];
+      for (std::size_t i = 0; i < deliveries.size(); ++i) // last: only once every row is written
+        if (ids[i] != 0)
+          ++totals_delta_[deliveries[i].endpoint_id];
     });
     msg.seq = seq;
+    std::size_t kept = 0;
     for (std::size_t i = 0; i < deliveries.size(); ++i) {
-      auto& d = deliveries[i];
+      if (ids[i] == 0)
+        continue; // its endpoint is gone or disabled: no delivery
+      auto& d = deliveries[kept++];
+      if (kept - 1 != i)
+        d = std::move(deliveries[i]);
       d.updated_at = initial_update_time(msg, d);
       d.id = ids[i];
       d.message_seq = seq;
       d.message_id = msg.id;
       d.created_at = msg.created_at;
     }
+    deliveries.resize(kept);
   }
 
   void put_idempotency(const idempotency_record& rec) override {
@@ -469,6 +496,49 @@ public:
     q.run();
   }
 
+  std::optional<endpoint_record> update_endpoint(const endpoint_record& ep,
+                                                 bool with_secret) override {
+    constexpr std::string_view op = "update_endpoint";
+    bool found = false;
+    atomically(op, [&] {
+      auto event_types = encode_event_types(ep.event_types);
+      {
+        query q{sql_.update_endpoint, op};
+        q.bind_text(ep.url)
+            .bind_text(ep.description)
+            .bind_text(event_types)
+            .bind_int(encode(ep.scheme))
+            .bind_real(ep.rate_limit_per_s)
+            .bind_int(ep.max_concurrency)
+            .bind_int(ep.timeout_ms)
+            .bind_time(ep.updated_at)
+            .bind_text(ep.id);
+        q.run();
+        found = db_.changes() > 0;
+      }
+      if (!found || !with_secret)
+        return;
+      query q{sql_.update_endpoint_secret, op};
+      q.bind_text(ep.secret)
+          .bind_text(ep.previous_secret)
+          .bind_time(ep.previous_secret_expires_at)
+          .bind_text(ep.id);
+      q.run();
+    });
+    return found ? find_endpoint(ep.id) : std::nullopt;
+  }
+
+  std::optional<endpoint_record> rotate_secret(const std::string& endpoint_id,
+                                               const std::string& secret,
+                                               time_point previous_expires_at,
+                                               time_point at) override {
+    check_writable("rotate_secret");
+    query q{sql_.rotate_secret, "rotate_secret"};
+    q.bind_time(previous_expires_at).bind_text(secret).bind_time(at).bind_text(endpoint_id);
+    q.run();
+    return db_.changes() > 0 ? find_endpoint(endpoint_id) : std::nullopt;
+  }
+
   void set_endpoint_status(const std::string& endpoint_id, endpoint_status status,
                            disabled_reason reason, time_point at) override {
     check_writable("set_endpoint_status");
@@ -490,17 +560,17 @@ public:
     return fail_pending_rows(endpoint_id, reason, at, "fail_pending");
   }
 
-  bool delete_endpoint(const std::string& endpoint_id, time_point at) override {
+  endpoint_deletion delete_endpoint(const std::string& endpoint_id, time_point at) override {
     constexpr std::string_view op = "delete_endpoint";
-    bool deleted = false;
+    endpoint_deletion result;
     atomically(op, [&] {
-      fail_pending_rows(endpoint_id, failure_reason::endpoint_deleted, at, op);
+      result.failed = fail_pending_rows(endpoint_id, failure_reason::endpoint_deleted, at, op);
       query q{sql_.delete_endpoint, op};
       q.bind_text(endpoint_id);
       q.run();
-      deleted = db_.changes() > 0;
+      result.existed = db_.changes() > 0;
     });
-    return deleted;
+    return result;
   }
 
   std::size_t requeue_failed(const std::string& endpoint_id, time_point since,
@@ -785,15 +855,23 @@ private:
     q.bind_int(message_seq).bind_text(d.endpoint_id);
     bind_delivery_state(q, d, updated_at);
     q.run();
-    return db_.last_insert_rowid();
+    return db_.changes() == 0 ? 0 : db_.last_insert_rowid();
   }
 
+  /// Applies `d` to a pending delivery; a delivery no longer pending stays as it is. Throws
+  /// (kind missing, nothing written) when no such delivery exists.
   void apply_update(const delivery_update& d, std::string_view op) {
-    query q{sql_.update_delivery, op};
-    bind_delivery_state(q, d, d.at);
+    {
+      query q{sql_.update_delivery, op};
+      bind_delivery_state(q, d, d.at);
+      q.bind_int(d.delivery_id);
+      q.run();
+      if (db_.changes() > 0)
+        return;
+    }
+    query q{sql_.delivery_exists, op};
     q.bind_int(d.delivery_id);
-    q.run();
-    if (db_.changes() == 0)
+    if (!q.step())
       throw error(std::string{op} + ": no delivery with id " + std::to_string(d.delivery_id) +
                       " (database " + db_.path() + ")",
                   error::kind::missing);
@@ -821,7 +899,8 @@ private:
 
   std::size_t changed_rows() const { return static_cast<std::size_t>(db_.changes()); }
 
-  store_connection db_; // declared first: destroyed after the statements that use it
+  std::unique_ptr<sqlite::process_lock> lock_; // taken before the file is opened, freed last
+  store_connection db_; // destroyed after the statements that use it
   bool read_only_;
   statements sql_;
   bool explicit_transaction_ = false;

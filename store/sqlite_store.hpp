@@ -50,6 +50,10 @@ struct sqlite_options {
   /// With background_checkpoint: once a commit leaves this many frames (pages) in the WAL, the
   /// writer checkpoints the rest itself so the WAL starts over (see sqlite_wal_limit.hpp).
   int wal_limit_frames = 8192;
+  /// Hold an exclusive lock on `<path>.lock` while this instance lives (the engine's writer):
+  /// opening fails with an error naming the file while another holder has it, so two
+  /// processes never deliver from the same database (see sqlite_process_lock.hpp).
+  bool process_lock = false;
 };
 
 /// Opens (creating it and its parent directories when missing) the database at `path` and

@@ -54,7 +54,9 @@ public:
   // -- writes (inside a transaction) ----------------------------------------------------------
 
   /// Inserts `msg` and `deliveries` (one per target endpoint, status pending). Assigns
-  /// `msg.seq` and each delivery's `id` and `message_seq`.
+  /// `msg.seq` and each delivery's `id` and `message_seq`. A delivery is stored only when its
+  /// endpoint exists and is enabled at that point of the transaction (a delete or disable
+  /// ordered before the insert wins); the others are removed from `deliveries`.
   virtual void insert_message(message_record& msg, std::vector<delivery_record>& deliveries) = 0;
 
   /// Records an Idempotency-Key (normally in the same transaction as its message). Throws
@@ -62,13 +64,32 @@ public:
   virtual void put_idempotency(const idempotency_record& rec) = 0;
 
   /// Appends the attempt to the log (assigning `a.seq`) and applies `d` to its delivery.
+  /// Only a pending delivery changes: one failed or finished meanwhile (a disable or delete
+  /// committed before a late attempt result) keeps its state; the attempt is logged anyway.
   virtual void record_attempt(attempt_record& a, const delivery_update& d) = 0;
 
-  /// Applies `d` without an attempt (e.g. exhausted while the breaker was open).
+  /// Applies `d` without an attempt (e.g. exhausted while the breaker was open); like
+  /// record_attempt, only to a delivery that is still pending.
   virtual void update_delivery(const delivery_update& d) = 0;
 
   /// Inserts or replaces the endpoint with `ep.id`.
   virtual void put_endpoint(const endpoint_record& ep) = 0;
+
+  /// Changes the settings of an existing endpoint in one UPDATE: url, description, event types,
+  /// signature scheme, rate limit, concurrency, timeout and updated_at, and with `with_secret`
+  /// also secret, previous_secret and its expiry. Status, reason, failure clock and created_at
+  /// stay as stored. Returns the endpoint afterwards; nullopt when it does not exist (an
+  /// update never re-creates a deleted endpoint).
+  virtual std::optional<endpoint_record> update_endpoint(const endpoint_record& ep,
+                                                         bool with_secret) = 0;
+
+  /// Starts a secret rotation in one UPDATE: the stored secret becomes the previous one (kept
+  /// signing until `previous_expires_at`) and `secret` the current one, whatever was written
+  /// meanwhile. Returns the endpoint afterwards; nullopt when it does not exist.
+  virtual std::optional<endpoint_record> rotate_secret(const std::string& endpoint_id,
+                                                       const std::string& secret,
+                                                       time_point previous_expires_at,
+                                                       time_point at) = 0;
 
   virtual void set_endpoint_status(const std::string& endpoint_id, endpoint_status status,
                                    disabled_reason reason, time_point at) = 0;
@@ -80,9 +101,9 @@ public:
   virtual std::size_t fail_pending(const std::string& endpoint_id, failure_reason reason,
                                    time_point at) = 0;
 
-  /// Removes the endpoint; its pending deliveries become failed/endpoint_deleted first.
-  /// Returns false when no such endpoint exists.
-  virtual bool delete_endpoint(const std::string& endpoint_id, time_point at) = 0;
+  /// Removes the endpoint; its pending deliveries become failed/endpoint_deleted first (also
+  /// when no endpoint row exists: pending deliveries left behind by an older hookd).
+  virtual endpoint_deletion delete_endpoint(const std::string& endpoint_id, time_point at) = 0;
 
   /// Re-queues the endpoint's failed deliveries whose message was accepted at or after
   /// `since`: status pending, attempts and window reset, due at `now`. Returns how many.

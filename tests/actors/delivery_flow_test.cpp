@@ -1,7 +1,10 @@
 // The engine end to end in virtual time: dispatcher, endpoint actors, supervisor, store writer
 // and reader on a real SQLite file, with a scripted destination instead of the network.
 #include "messages/errors.hpp"
+#include "store/sqlite_store.hpp"
 #include "tests/actors/vtime_engine.hpp"
+
+#include <sqlite3.h>
 
 #include <catch2/catch.hpp>
 
@@ -350,4 +353,89 @@ TEST_CASE("alerts about the alert endpoint itself are not sent to it", "[engine]
   e.advance(1min);
   // One attempt at alert_url (the endpoint_disabled alert); its own disable is only logged.
   CHECK(e.attempts_to(alert_url).size() == 1);
+}
+
+TEST_CASE("a DELETE queued at the writer between inserts leaves no delivery of the endpoint "
+          "pending",
+          "[engine][races]") {
+  vtime_engine e;
+  const auto gone = e.add_endpoint(url_a);
+  const auto stays = e.add_endpoint(url_b);
+  e.script_for(url_a, [](const attempt_request&) { return status(500); }); // results come late
+  caf::scoped_actor self{e.sys()};
+  const auto dispatcher = caf::actor_cast<caf::actor>(e.eng().dispatcher());
+  auto submit = [&] { self->send(dispatcher, submit_message{"t", "{}", {}, {}, {}, {}}); };
+  // All in the dispatcher's mailbox before anything runs: the inserts behind the DELETE were
+  // routed to both endpoints (the registry still knew `gone`) and reach the writer after it.
+  for (int i = 0; i < 3; ++i)
+    submit();
+  self->send(dispatcher, delete_endpoint_cmd{gone, no_time});
+  for (int i = 0; i < 3; ++i)
+    submit();
+  e.run();
+  std::vector<std::string> messages;
+  bool deleted = false;
+  for (int i = 0; i < 7; ++i)
+    self->receive([&](submit_result& r) { messages.push_back(r.message.id); },
+                  [&](bool ok) { deleted = ok; },
+                  [&](caf::error& err) { FAIL(describe(err)); },
+                  caf::after(std::chrono::seconds{0}) >> [] { FAIL("a reply is missing"); });
+  REQUIRE(deleted);
+  REQUIRE(messages.size() == 6);
+  e.advance(1h);
+
+  for (const auto& m : messages) {
+    for (const auto& d : e.deliveries_of(m)) {
+      if (d.endpoint_id == gone) {
+        CHECK(d.status == delivery_status::failed);
+        CHECK(d.reason == failure_reason::endpoint_deleted);
+      } else {
+        CHECK(d.endpoint_id == stays);
+        CHECK(d.status == delivery_status::delivered);
+      }
+    }
+  }
+  CHECK(e.deliveries_of(messages.back()).size() == 1); // inserted after the delete: `stays` only
+}
+
+TEST_CASE("recovery counts known endpoints only and fails what deleted endpoints left pending",
+          "[engine][races]") {
+  // A store as an older hookd could leave it: a pending delivery whose endpoint row is gone.
+  auto prepare = [](const std::string& path) {
+    auto db = store::open_sqlite_store(path);
+    for (const auto* id : {"ep_known", "ep_orphan"}) {
+      store::endpoint_record ep;
+      ep.id = id;
+      ep.url = url_a;
+      ep.secret = "whsec_dGVzdC1zZWNyZXQtdGVzdC1zZWNyZXQtdGVzdA==";
+      db->put_endpoint(ep);
+    }
+    store::message_record msg{0, "msg_old", "t", "{}", from_unix_ms(1'700'000'000'000)};
+    std::vector<store::delivery_record> ds(2);
+    ds[0].endpoint_id = "ep_known";
+    ds[1].endpoint_id = "ep_orphan";
+    for (auto& d : ds)
+      d.next_attempt_at = msg.created_at;
+    db->begin();
+    db->insert_message(msg, ds);
+    db->commit();
+    db.reset();
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(raw, "DELETE FROM endpoints WHERE id = 'ep_orphan'", nullptr, nullptr,
+                         nullptr) == SQLITE_OK);
+    sqlite3_close(raw);
+  };
+  vtime_engine e({}, prepare);
+  CHECK(e.recovered() == 1);
+  e.advance(1min);
+  for (const auto& d : e.deliveries_of("msg_old")) {
+    CAPTURE(d.endpoint_id);
+    if (d.endpoint_id == "ep_orphan") {
+      CHECK(d.status == delivery_status::failed);
+      CHECK(d.reason == failure_reason::endpoint_deleted);
+    } else {
+      CHECK(d.status == delivery_status::delivered);
+    }
+  }
 }

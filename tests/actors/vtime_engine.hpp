@@ -32,11 +32,16 @@ using script = std::function<scripted_reply(const attempt_request&)>;
 
 class vtime_engine {
 public:
-  explicit vtime_engine(std::function<void(config::config&)> tune = {});
+  /// `prepare_store`, when given, writes to the database file before the engine starts (a
+  /// store left by an earlier run); otherwise recovery must find no pending work.
+  explicit vtime_engine(std::function<void(config::config&)> tune = {},
+                        std::function<void(const std::string& path)> prepare_store = {});
   ~vtime_engine();
 
   caf::actor_system& sys() { return *sys_; }
   caf::scheduler::test_coordinator& sched() { return *sched_; }
+  /// What recovery answered: endpoints with pending deliveries.
+  std::size_t recovered() const { return recovered_; }
   engine& eng() { return *engine_; }
   time_point now() const;
 
@@ -86,6 +91,7 @@ private:
   std::unique_ptr<engine> engine_;
   std::unique_ptr<store::store> inspector_;
   std::unique_ptr<caf::scoped_actor> self_;
+  std::size_t recovered_ = 0;
 };
 
 } // namespace hookd::testing

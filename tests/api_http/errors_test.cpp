@@ -2,6 +2,7 @@
 // cannot be read as the route's shape, 422 for unacceptable values, 413 for bodies over
 // server.max_payload_bytes (and the daemon keeps serving), 401 for a missing or wrong token.
 #include "api/router.hpp"
+#include "store/sqlite_store.hpp"
 #include "tests/api_http/api_harness.hpp"
 
 #include <catch2/catch.hpp>
@@ -371,4 +372,22 @@ TEST_CASE("api: a missing or wrong bearer token is 401 with WWW-Authenticate, he
   auto wrong_method = api.call_anonymous("PUT", "/v1/endpoints");
   CHECK(wrong_method.status == 405);
   CHECK(wrong_method.header("Allow") == "POST, GET");
+}
+
+TEST_CASE("api: a store failure is 503 store_unavailable without the database's path",
+          "[api_http][errors]") {
+  api_harness api;
+  // Another connection holds the write lock: the writer's BEGIN gives up after busy_timeout.
+  auto other = store::open_sqlite_store(api.db_path());
+  other->begin();
+  auto r = api.call("POST", "/v1/messages", R"({"event_type":"t","payload":{}})");
+  other->rollback();
+  INFO(show(r));
+  CHECK(r.status == 503);
+  CHECK(error_code(r) == "store_unavailable");
+  CHECK(r.body.find(api.db_path()) == std::string::npos);
+  CHECK(r.body.find("sqlite") == std::string::npos);
+  CHECK(r.body.find("locked") == std::string::npos);
+  // The lock is gone: the same request is accepted.
+  CHECK(api.call("POST", "/v1/messages", R"({"event_type":"t","payload":{}})").status == 202);
 }

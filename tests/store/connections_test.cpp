@@ -55,3 +55,17 @@ TEST_CASE("two writers on one file take turns", "[store][connections]") {
   CHECK(f.db->load_pending("ep_a").size() == 2);
   CHECK(other->load_pending("ep_a").size() == 2);
 }
+
+TEST_CASE("a second process lock on one database is refused with a message saying why",
+          "[store][connections]") {
+  store_fixture f;
+  sqlite_options locked;
+  locked.process_lock = true;
+  auto first = open_sqlite_store(f.path, locked);
+  CHECK_THROWS_WITH(open_sqlite_store(f.path, locked),
+                    Catch::Contains("in use by another hookd process") &&
+                        Catch::Contains(f.path + ".lock"));
+  auto reader = open_sqlite_store(f.path, {.read_only = true}); // readers take no lock
+  first.reset(); // the lock goes with the instance
+  CHECK_NOTHROW(open_sqlite_store(f.path, locked));
+}

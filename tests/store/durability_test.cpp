@@ -146,7 +146,11 @@ TEST_CASE("a writer killed with SIGKILL loses no committed message and leaves no
           "[store][durability][crash]") {
   hookd::testing::temp_dir dir;
   auto path = dir.file("crash.db");
-  open_sqlite_store(path).reset(); // create the schema before the first child races for it
+  {
+    auto db = open_sqlite_store(path); // the schema before the first child races for it
+    for (const auto& ep : crash_endpoints())
+      db->put_endpoint(make_endpoint(ep));
+  }
 
   for (int round = 0; round < 6; ++round) {
     auto reported = run_and_kill(path, round, std::chrono::milliseconds{5 + 5 * round});

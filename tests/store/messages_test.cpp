@@ -267,11 +267,11 @@ TEST_CASE("requeue_message re-queues the message's failed deliveries to enabled 
   store_fixture f;
   for (const auto* id : {"ep_on", "ep_off", "ep_pending", "ep_done", "ep_gone"})
     f.db->put_endpoint(make_endpoint(id));
-  f.db->set_endpoint_status("ep_off", endpoint_status::disabled, disabled_reason::manual,
-                            at_ms(50));
   auto m =
       insert(*f.db, "msg_1", at_ms(10), {"ep_on", "ep_off", "ep_pending", "ep_done", "ep_gone"});
   auto other = insert(*f.db, "msg_2", at_ms(11), {"ep_on"});
+  f.db->set_endpoint_status("ep_off", endpoint_status::disabled, disabled_reason::manual,
+                            at_ms(50));
   const auto& on = m.deliveries[0];
   const auto& off = m.deliveries[1];
   const auto& still_pending = m.deliveries[2];
@@ -461,6 +461,7 @@ TEST_CASE("load_payloads returns the payload of every known seq, in chunks", "[s
 
 TEST_CASE("a failing insert_message writes nothing and the batch goes on", "[store][messages]") {
   store_fixture f;
+  f.db->put_endpoint(make_endpoint("ep_b"));
   insert(*f.db, "msg_dup", at_ms(1), {"ep_a"});
 
   f.db->begin();
@@ -519,10 +520,11 @@ TEST_CASE("a write that fails half-way leaves a transaction that can only be rol
 
 TEST_CASE("write calls outside begin()/commit() commit on their own", "[store][messages]") {
   store_fixture f;
+  f.db->put_endpoint(make_endpoint("ep_a"));
+  f.db->put_endpoint(make_endpoint("ep_b"));
   auto msg = make_message("msg_1", at_ms(1));
   auto ds = make_deliveries(msg, {"ep_a", "ep_b"});
   f.db->insert_message(msg, ds);
-  f.db->put_endpoint(make_endpoint("ep_a"));
   CHECK(f.db->delete_endpoint("ep_a", at_ms(2)));
 
   auto bad = make_message("msg_bad", at_ms(3));

@@ -124,6 +124,7 @@ TEST_CASE("stats_of follows purges, rollbacks and the writer's open transaction"
   reader_options.read_only = true;
   auto reader = open_sqlite_store(f.path, reader_options);
 
+  f.db->put_endpoint(make_endpoint("ep_b"));
   std::vector<inserted> ms;
   for (int i = 0; i < 3; ++i)
     ms.push_back(insert(*f.db, "msg_" + std::to_string(i), at_ms(i), {"ep_a"}));

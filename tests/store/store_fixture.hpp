@@ -73,7 +73,8 @@ inline std::vector<delivery_record> make_deliveries(const message_record& msg,
   return out;
 }
 
-/// Inserts a message with one delivery per endpoint in its own transaction.
+/// Inserts a message with one delivery per endpoint in its own transaction. Endpoints the
+/// store does not know yet are created first (enabled): deliveries exist only for those.
 struct inserted {
   message_record msg;
   std::vector<delivery_record> deliveries;
@@ -83,6 +84,9 @@ inline inserted insert(store& db, const std::string& id, time_point created_at,
                        const std::vector<std::string>& endpoints) {
   inserted r{make_message(id, created_at), {}};
   r.deliveries = make_deliveries(r.msg, endpoints);
+  for (const auto& endpoint_id : endpoints)
+    if (!db.find_endpoint(endpoint_id))
+      db.put_endpoint(make_endpoint(endpoint_id));
   db.begin();
   db.insert_message(r.msg, r.deliveries);
   db.commit();

@@ -205,13 +205,18 @@ result_effects endpoint_scheduler::on_result(std::int64_t delivery_id, time_poin
     case attempt_outcome::failure:
       break;
   }
-  const duration delay = breaker_.failure_schedules_probe(was_probe) ? probe_delay() : duration{0};
-  fx.breaker = breaker_.on_failure(now, was_probe, delay);
-  if (failure_clock_.on_failure(started_at))
-    fx.failing_since_changed = started_at;
-  if (failure_clock_.should_disable(now, cfg_.failure_disable_after)) {
-    disable_now(disabled_reason::failing);
-    return fx;
+  // hookd's own trouble (out of descriptors, no destination) is retried, but not held against
+  // the endpoint: neither the breaker nor the 24-hour clock sees it.
+  if (policy::blames_endpoint(r.error)) {
+    const duration delay =
+        breaker_.failure_schedules_probe(was_probe) ? probe_delay() : duration{0};
+    fx.breaker = breaker_.on_failure(now, was_probe, delay);
+    if (failure_clock_.on_failure(started_at))
+      fx.failing_since_changed = started_at;
+    if (failure_clock_.should_disable(now, cfg_.failure_disable_after)) {
+      disable_now(disabled_reason::failing);
+      return fx;
+    }
   }
   fail_retryable(e, now, r, fx);
   if (fx.exhausted)

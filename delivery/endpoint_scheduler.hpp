@@ -9,7 +9,9 @@
 //   - circuit breaker: no fresh attempts while open, one probe at a time on the backoff schedule;
 //   - retry schedule with jitter, the retry window, Retry-After;
 //   - classification of results: success, retryable failure, permanent (disable `gone`);
-//   - the 24-hour rule (disable `failing`).
+//   - the 24-hour rule (disable `failing`); failures that are hookd's own (local_resources,
+//     unavailable: policy::blames_endpoint) are retried but count toward neither it nor the
+//     breaker.
 //
 // Life cycle of a delivery inside: queued --take_due--> in flight --on_result--> queued again
 // (retry) or gone (delivered / exhausted / endpoint disabled). Disabling drops the queue; the

@@ -1,5 +1,6 @@
 #include "net/client_core.hpp"
 
+#include "net/failure.hpp"
 #include "net/http_session.hpp"
 #include "net/request_head.hpp"
 #include "net/tls_context.hpp"
@@ -7,6 +8,7 @@
 #include <boost/asio/post.hpp>
 
 #include <exception>
+#include <utility>
 
 namespace hookd::net {
 
@@ -22,15 +24,24 @@ http_response refusal(attempt_error error, std::string detail) {
 } // namespace
 
 client_core::client_core(boost::asio::io_context& io, client_options opts)
-    : io_(io), opts_(std::move(opts)), pool_(opts_.max_idle_per_origin) {
+    : io_(io), opts_(std::move(opts)), pool_(opts_.max_idle_per_origin),
+      resolver_(opts_.resolver_threads, opts_.resolve) {
   auto tls = make_client_tls_context(opts_.ca_file);
   tls_ = std::move(tls.context);
   tls_error_ = std::move(tls.error);
 }
 
 void client_core::send(http_request r, http_client::callback done) {
+  std::unique_ptr<pending_request> req;
+  try {
+    req = std::make_unique<pending_request>();
+  } catch (...) { // not even the request's bookkeeping: answer at once
+    auto f = classify_exception(std::current_exception());
+    if (done)
+      done(refusal(f.error, std::move(f.detail)));
+    return;
+  }
   ++in_flight_;
-  auto req = std::make_unique<pending_request>();
   req->start = steady_clock::now();
   req->deadline = req->start + r.total_timeout;
   req->connect_timeout = r.connect_timeout;
@@ -39,8 +50,9 @@ void client_core::send(http_request r, http_client::callback done) {
   try {
     if (auto refused = prepare(*req, r); refused.error != attempt_error::none)
       return complete_later(std::move(req), std::move(refused));
-  } catch (const std::exception& e) {
-    return complete_later(std::move(req), refusal(attempt_error::unavailable, e.what()));
+  } catch (...) {
+    auto f = classify_exception(std::current_exception());
+    return complete_later(std::move(req), refusal(f.error, std::move(f.detail)));
   }
   dispatch(std::move(req));
 }
@@ -68,8 +80,16 @@ void client_core::dispatch(std::unique_ptr<pending_request> req) {
 }
 
 void client_core::open_fresh(std::unique_ptr<pending_request> req) {
-  auto s = std::make_shared<http_session>(shared_from_this(), req->target);
-  s->open(std::move(req));
+  std::shared_ptr<http_session> s;
+  try {
+    // Throws when the process is short of descriptors (the io_context's reactor is created with
+    // the first socket or timer) or memory (TLS state).
+    s = std::make_shared<http_session>(shared_from_this(), req->target);
+  } catch (...) {
+    auto f = classify_exception(std::current_exception());
+    return complete_later(std::move(req), refusal(f.error, std::move(f.detail)));
+  }
+  s->open(std::move(req)); // catches its own steps' exceptions
 }
 
 void client_core::finish(std::shared_ptr<http_session> s, std::unique_ptr<pending_request> req,
@@ -80,10 +100,16 @@ void client_core::finish(std::shared_ptr<http_session> s, std::unique_ptr<pendin
     return open_fresh(std::move(req));
   }
   // Park before completing, so a request sent from the callback can reuse this connection.
-  if (r.reusable && !closed_ && pool_.put(s->origin(), s))
-    s->park(opts_.idle_timeout);
-  else
+  if (r.reusable && !closed_ && pool_.put(s->origin(), s)) {
+    try {
+      s->park(opts_.idle_timeout);
+    } catch (...) { // cannot watch it: don't keep it
+      pool_.remove(s->origin(), s.get());
+      s->close();
+    }
+  } else {
     s->close();
+  }
   complete(std::move(req), std::move(r.response));
 }
 
@@ -99,6 +125,7 @@ void client_core::close_idle() {
 void client_core::shutdown() {
   closed_ = true;
   close_idle();
+  resolver_.shutdown(); // no lookup answer is posted to the io_context from now on
 }
 
 void client_core::complete(std::unique_ptr<pending_request> req, http_response resp) {
@@ -116,10 +143,21 @@ void client_core::complete(std::unique_ptr<pending_request> req, http_response r
 }
 
 void client_core::complete_later(std::unique_ptr<pending_request> req, http_response resp) {
-  boost::asio::post(
-      io_, [self = shared_from_this(), req = std::move(req), resp = std::move(resp)]() mutable {
-        self->complete(std::move(req), std::move(resp));
-      });
+  // Shared, so that the request survives a post that fails to allocate: then it completes now.
+  using parcel_type = std::pair<std::unique_ptr<pending_request>, http_response>;
+  std::shared_ptr<parcel_type> parcel;
+  try {
+    parcel = std::make_shared<parcel_type>(std::move(req), std::move(resp));
+  } catch (...) { // nothing was moved yet (the allocation failed)
+    return complete(std::move(req), std::move(resp));
+  }
+  try {
+    boost::asio::post(io_, [self = shared_from_this(), parcel] {
+      self->complete(std::move(parcel->first), std::move(parcel->second));
+    });
+  } catch (...) {
+    complete(std::move(parcel->first), std::move(parcel->second));
+  }
 }
 
 } // namespace hookd::net

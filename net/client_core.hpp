@@ -4,12 +4,16 @@
 // outlives the http_client while any connection still has an operation pending.
 //
 // Promises: every pending_request ends in exactly one `complete` (its callback runs once, on
-// the io thread, exceptions from it are swallowed); a failed reused connection is retried once
-// on a fresh one; after `shutdown`, nothing is parked and in-flight requests run to their end.
+// the io thread, exceptions from it are swallowed), also when a step throws (no descriptor for
+// the reactor, no memory for TLS): that ends the request with `local_resources` or
+// `unavailable` (net/failure.hpp), nothing escapes into the io loop; a failed reused
+// connection is retried once on a fresh one; after `shutdown`, nothing is parked and in-flight
+// requests run to their end.
 // Single-threaded: everything runs on the io_context's thread.
 #include "net/connection_pool.hpp"
 #include "net/http_client.hpp"
 #include "net/pending_request.hpp"
+#include "net/resolver_pool.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -35,6 +39,7 @@ public:
   boost::asio::io_context& io() { return io_; }
   const client_options& options() const { return opts_; }
   boost::asio::ssl::context* tls() { return tls_.get(); }
+  resolver_pool& resolver() { return resolver_; }
   /// A session finished its exchange (or failed to open); decides reuse, retry and completion.
   void finish(std::shared_ptr<http_session> s, std::unique_ptr<pending_request> req,
               exchange_result r);
@@ -54,6 +59,7 @@ private:
   std::unique_ptr<boost::asio::ssl::context> tls_;
   std::string tls_error_;
   connection_pool pool_;
+  resolver_pool resolver_;
   std::size_t in_flight_ = 0;
   bool closed_ = false;
 };

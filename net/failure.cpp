@@ -1,9 +1,15 @@
 #include "net/failure.hpp"
 
+#include "policy/classification.hpp"
+
 #include <boost/asio/error.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
+#include <boost/system/system_error.hpp>
+
+#include <new>
+#include <system_error>
 
 namespace hookd::net {
 
@@ -69,9 +75,43 @@ bool is_connection_closed(const boost::system::error_code& ec) {
          ec == http_error::end_of_stream || ec == http_error::partial_message;
 }
 
+bool is_local_resource_error(const boost::system::error_code& ec) {
+  const bool os_error = ec.category() == boost::system::system_category() ||
+                        ec.category() == boost::system::generic_category();
+  return os_error && policy::is_resource_shortage(ec.value());
+}
+
+failure classify_exception(const std::exception_ptr& e) {
+  auto local = [](const std::string& what) {
+    return failure{attempt_error::local_resources, "local resources: " + what};
+  };
+  try {
+    std::rethrow_exception(e);
+  } catch (const boost::system::system_error& x) {
+    if (is_local_resource_error(x.code()))
+      return local(x.what());
+    return {attempt_error::unavailable, std::string("internal error: ") + x.what()};
+  } catch (const std::system_error& x) {
+    if (x.code().category() == std::generic_category() ||
+        x.code().category() == std::system_category())
+      if (policy::is_resource_shortage(x.code().value()))
+        return local(x.what());
+    return {attempt_error::unavailable, std::string("internal error: ") + x.what()};
+  } catch (const std::bad_alloc&) {
+    return local("out of memory");
+  } catch (const std::exception& x) {
+    return {attempt_error::unavailable, std::string("internal error: ") + x.what()};
+  } catch (...) {
+    return {attempt_error::unavailable, "internal error"};
+  }
+}
+
 failure classify_failure(phase p, const boost::system::error_code& ec, bool timed_out) {
   if (timed_out || ec == boost::beast::error::timeout)
     return {attempt_error::timeout, std::string(timeout_detail(p))};
+  if (is_local_resource_error(ec)) // hookd's shortage, not the endpoint's failure
+    return {attempt_error::local_resources,
+            "local resources (" + std::string(to_string(p)) + "): " + ec.message()};
   switch (p) {
     case phase::resolve:
       return {attempt_error::dns, "DNS: " + ec.message()};

@@ -6,6 +6,7 @@
 #include <boost/system/error_code.hpp>
 
 #include <cstdint>
+#include <exception>
 #include <string>
 #include <string_view>
 
@@ -24,6 +25,14 @@ struct failure {
 /// `timed_out` is true when our own deadline fired (Beast reports beast::error::timeout itself;
 /// the resolver only reports operation_aborted).
 failure classify_failure(phase p, const boost::system::error_code& ec, bool timed_out = false);
+
+/// An exception thrown while a request was being carried (building a session, starting an
+/// operation): a std/boost system_error whose code is a resource shortage, or bad_alloc, is
+/// `local_resources`; anything else `unavailable`. Neither is the endpoint's fault.
+failure classify_exception(const std::exception_ptr& e);
+
+/// An error of hookd's own resources (EMFILE, ENFILE, ENOBUFS, ENOMEM, ...), in any phase.
+bool is_local_resource_error(const boost::system::error_code& ec);
 
 /// The peer closed or reset the connection (the signature of a stale keep-alive connection).
 bool is_connection_closed(const boost::system::error_code& ec);

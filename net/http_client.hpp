@@ -9,12 +9,15 @@
 //   retried once on a fresh connection.
 // - Timeouts: `connect_timeout` covers resolve + connect + TLS handshake; `total_timeout` is a
 //   deadline for the whole attempt (including the connect phase).
+// - Host names resolve off the io thread on a small pool (`resolver_threads`), one lookup per
+//   host at a time: a black-holed name server delays only the attempts to its hosts.
 // - At most `max_body_bytes` of the response body are kept; the rest is drained (bounded) or the
 //   connection is closed. Redirects are not followed (a 3xx is just a status).
 // - HTTPS verifies the peer chain (system store, or `ca_file`) and the host name, sends SNI.
 //
 // Threading: construct, use and destroy on the io_context's thread (see net/io_worker.hpp for
 // the thread that owns one).
+#include "net/resolver_pool.hpp"
 #include "policy/outcome.hpp"
 #include "policy/time.hpp"
 
@@ -62,6 +65,12 @@ struct client_options {
   /// Called with each resolved address before connecting; returning false refuses it
   /// (attempt_error::forbidden_address). Null: every address allowed.
   std::function<bool(const boost::asio::ip::address&)> address_filter;
+  /// Host name lookups running at once for this client, each on its own thread; lookups of
+  /// one host are coalesced, so a host whose name server hangs holds one of them, and other
+  /// hosts still resolve (net/resolver_pool.hpp).
+  std::size_t resolver_threads = 8;
+  /// The blocking lookup (tests inject one); null: the system resolver (getaddrinfo).
+  resolve_fn resolve;
 };
 
 class http_client {

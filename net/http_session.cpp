@@ -6,7 +6,6 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/http/read.hpp>
 
 #include <algorithm>
@@ -58,6 +57,10 @@ http_session::plain_stream& http_session::tcp_layer() {
 
 void http_session::open(std::unique_ptr<pending_request> req) {
   req_ = std::move(req);
+  guarded([this] { start_fresh(); });
+}
+
+void http_session::start_fresh() {
   reused_ = false;
   connect_deadline_ = req_->connect_deadline();
   std::string host(target_.bare_host());
@@ -70,33 +73,40 @@ void http_session::open(std::unique_ptr<pending_request> req) {
 
 void http_session::resolve() {
   phase_ = phase::resolve;
-  resolver_.emplace(core_->io());
+  const auto generation = ++wait_generation_;
+  // The timer holds the session while the lookup runs; the lookup's answer only a weak
+  // reference: after a timeout nobody waits for it.
   timer_.expires_at(connect_deadline_);
-  timer_.async_wait([self = shared_from_this(), generation = ++wait_generation_](error_code ec) {
-    self->on_resolve_timer(generation, ec);
+  timer_.async_wait([self = shared_from_this(), generation](error_code ec) {
+    self->guarded([&] { self->on_resolve_timer(generation, ec); });
   });
-  resolver_->async_resolve(
-      std::string(target_.bare_host()), std::to_string(target_.port),
-      tcp::resolver::numeric_service,
-      beast::bind_front_handler(&http_session::on_resolve, shared_from_this()));
+  core_->resolver().resolve(
+      std::string(target_.bare_host()), target_.port,
+      [weak = weak_from_this(), generation, io = &core_->io()](resolve_result r) {
+        asio::post(*io, [weak, generation, r = std::move(r)]() mutable {
+          if (auto self = weak.lock())
+            self->guarded([&] { self->on_resolve(generation, std::move(r)); });
+        });
+      });
 }
 
 void http_session::on_resolve_timer(std::uint64_t generation, error_code ec) {
   if (ec || generation != wait_generation_ || phase_ != phase::resolve)
     return;
-  resolve_timed_out_ = true;
-  resolver_->cancel();
+  ++wait_generation_; // a late answer is dropped
+  fail(asio::error::operation_aborted, true);
 }
 
-void http_session::on_resolve(error_code ec, const tcp::resolver::results_type& results) {
+void http_session::on_resolve(std::uint64_t generation, resolve_result r) {
+  if (generation != wait_generation_ || phase_ != phase::resolve)
+    return;
   ++wait_generation_;
   timer_.cancel();
-  if (ec)
-    return fail(ec, resolve_timed_out_);
-  std::vector<tcp::endpoint> endpoints;
-  for (const auto& entry : results)
-    endpoints.push_back(entry.endpoint());
-  connect(std::move(endpoints));
+  if (r.thrown)
+    return on_exception(r.thrown);
+  if (r.error)
+    return fail(r.error);
+  connect(std::move(r.endpoints));
 }
 
 void http_session::connect(std::vector<tcp::endpoint> endpoints) {
@@ -112,7 +122,7 @@ void http_session::connect(std::vector<tcp::endpoint> endpoints) {
                      "address " + endpoints.front().address().to_string() + " is not allowed");
   tcp_layer().expires_at(connect_deadline_);
   tcp_layer().async_connect(
-      endpoints_, beast::bind_front_handler(&http_session::on_connect, shared_from_this()));
+      endpoints_, step(&http_session::on_connect));
 }
 
 void http_session::on_connect(error_code ec, const tcp::endpoint&) {
@@ -130,7 +140,7 @@ void http_session::handshake() {
   if (auto error = prepare_tls_connection(s.native_handle(), target_); !error.empty())
     return fail_with(attempt_error::tls, std::move(error));
   s.async_handshake(asio::ssl::stream_base::client,
-                    beast::bind_front_handler(&http_session::on_handshake, shared_from_this()));
+                    step(&http_session::on_handshake));
 }
 
 void http_session::on_handshake(error_code ec) {
@@ -145,10 +155,12 @@ void http_session::on_handshake(error_code ec) {
 // ---- exchange ---------------------------------------------------------------------------------
 
 void http_session::reuse(std::unique_ptr<pending_request> req) {
-  stop_watching();
   req_ = std::move(req);
   reused_ = true;
-  write();
+  guarded([this] {
+    stop_watching();
+    write();
+  });
 }
 
 void http_session::write() {
@@ -158,7 +170,7 @@ void http_session::write() {
       asio::buffer(req_->head), req_->body ? asio::buffer(*req_->body) : asio::const_buffer{}};
   with_stream([&](auto& s) {
     asio::async_write(s, buffers,
-                      beast::bind_front_handler(&http_session::on_write, shared_from_this()));
+                      step(&http_session::on_write));
   });
 }
 
@@ -178,7 +190,7 @@ void http_session::read_header() {
   with_stream([&](auto& s) {
     http::async_read_header(
         s, buffer_, *parser_,
-        beast::bind_front_handler(&http_session::on_read_header, shared_from_this()));
+        step(&http_session::on_read_header));
   });
 }
 
@@ -223,7 +235,7 @@ void http_session::read_body() {
   body.more = true;
   with_stream([&](auto& s) {
     http::async_read(s, buffer_, *parser_,
-                     beast::bind_front_handler(&http_session::on_read_body, shared_from_this()));
+                     step(&http_session::on_read_body));
   });
 }
 
@@ -289,17 +301,29 @@ void http_session::hand_back(exchange_result r) {
   core_->finish(shared_from_this(), std::move(req), std::move(r));
 }
 
+// ---- exceptions -------------------------------------------------------------------------------
+
+void http_session::on_exception(const std::exception_ptr& e) noexcept {
+  close();
+  if (!req_) { // parked (or already handed back): only the connection is lost
+    core_->forget_idle(origin_, this);
+    return;
+  }
+  auto f = classify_exception(e);
+  fail_with(f.error, std::move(f.detail));
+}
+
 // ---- parked -----------------------------------------------------------------------------------
 
 void http_session::park(duration idle_timeout) {
   auto generation = ++wait_generation_;
   tcp_layer().socket().async_wait(tcp::socket::wait_read,
                                   [self = shared_from_this(), generation](error_code ec) {
-                                    self->on_idle_event(generation, ec);
+                                    self->guarded([&] { self->on_idle_event(generation, ec); });
                                   });
   timer_.expires_after(idle_timeout);
   timer_.async_wait([self = shared_from_this(), generation](error_code ec) {
-    self->on_idle_event(generation, ec);
+    self->guarded([&] { self->on_idle_event(generation, ec); });
   });
 }
 
@@ -322,8 +346,6 @@ void http_session::stop_watching() {
 void http_session::close() {
   ++wait_generation_;
   timer_.cancel();
-  if (resolver_)
-    resolver_->cancel();
   tcp_layer().close();
 }
 

@@ -9,13 +9,16 @@
 //
 // Timeouts, one per phase: resolve + connect + handshake share the connect deadline
 // (min(now + connect_timeout, attempt deadline)); the exchange runs to the attempt deadline.
-// Resolve is timed by the session's timer, the rest by the tcp_stream's expiry.
+// Resolve (on the client's resolver_pool, off the io thread) is timed by the session's timer,
+// the rest by the tcp_stream's expiry.
 //
 // While parked, the session watches the socket: readable (peer closed, or stray bytes) or
 // idle_timeout elapsed -> it closes itself and leaves the pool. Every outcome goes back to
-// client_core::finish exactly once per request. Single-threaded (the io thread): no strand.
+// client_core::finish exactly once per request, also when a step throws (every completion
+// handler and entry point is `guarded`). Single-threaded (the io thread): no strand.
 #include "net/failure.hpp"
 #include "net/pending_request.hpp"
+#include "net/resolver_pool.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -26,6 +29,7 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <variant>
@@ -58,6 +62,25 @@ private:
   using response_parser = boost::beast::http::response_parser<boost::beast::http::buffer_body>;
 
   static std::variant<plain_stream, tls_stream> make_stream(client_core& core, bool tls);
+
+  /// Runs `f`; an exception from it ends the request this session carries (on_exception)
+  /// instead of escaping into the io loop, where nobody would answer the request.
+  template <class F>
+  void guarded(F&& f) noexcept {
+    try {
+      f();
+    } catch (...) {
+      on_exception(std::current_exception());
+    }
+  }
+  /// A completion handler that runs `fn` on this session, guarded.
+  template <class... Args>
+  auto step(void (http_session::*fn)(Args...)) {
+    return [self = shared_from_this(), fn](Args... args) {
+      self->guarded([&] { ((*self).*fn)(std::forward<Args>(args)...); });
+    };
+  }
+  void on_exception(const std::exception_ptr& e) noexcept;
   template <class F>
   void with_stream(F&& f) {
     std::visit(std::forward<F>(f), stream_);
@@ -65,9 +88,10 @@ private:
   plain_stream& tcp_layer();
 
   // Fresh connection.
+  void start_fresh();
   void resolve();
   void on_resolve_timer(std::uint64_t generation, error_code ec);
-  void on_resolve(error_code ec, const tcp::resolver::results_type& results);
+  void on_resolve(std::uint64_t generation, resolve_result r);
   void connect(std::vector<tcp::endpoint> endpoints);
   void on_connect(error_code ec, const tcp::endpoint& peer);
   void handshake();
@@ -98,7 +122,6 @@ private:
   std::variant<plain_stream, tls_stream> stream_;
   boost::beast::flat_buffer buffer_;
   boost::asio::steady_timer timer_; ///< resolve timeout, then idle timeout
-  std::optional<tcp::resolver> resolver_;
   std::vector<tcp::endpoint> endpoints_;
   std::optional<response_parser> parser_;
   std::unique_ptr<pending_request> req_;
@@ -111,7 +134,6 @@ private:
   steady_clock::time_point connect_deadline_;
   std::uint64_t wait_generation_ = 0; ///< invalidates stale timer / idle-watch completions
   phase phase_ = phase::resolve;
-  bool resolve_timed_out_ = false;
   bool reused_ = false; ///< the current request runs on a connection that served one before
 };
 

@@ -24,8 +24,9 @@ struct io_worker::impl {
         io.run();
         return; // stopped
       } catch (...) {
-        // Only a function handed to post() can throw here (the client swallows callback
-        // exceptions); keep serving the other requests.
+        // Only a function handed to post() can throw here: the client ends a request whose
+        // step throws with an error result (net/client_core.hpp) and swallows callback
+        // exceptions, so no request is lost here. Keep serving the others.
       }
     }
   }

@@ -13,4 +13,15 @@ namespace hookd::policy {
 /// one did.
 attempt_outcome classify(int status, attempt_error error, std::span<const int> permanent_statuses);
 
+/// Whether a failed attempt says anything about the endpoint. Not when hookd itself could not
+/// make it: `local_resources` (out of descriptors, memory, buffers) and `unavailable` (no
+/// destination took it). Such a failure is retried on the schedule, but it neither counts
+/// toward the circuit breaker nor starts or extends the 24-hour rule.
+bool blames_endpoint(attempt_error error);
+
+/// True for an errno that means this process or machine ran short (EMFILE, ENFILE, ENOBUFS,
+/// ENOMEM): such an error on socket, connect or resolve is `local_resources`, never the
+/// endpoint's.
+bool is_resource_shortage(int errno_value);
+
 } // namespace hookd::policy

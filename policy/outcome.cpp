@@ -15,7 +15,7 @@ constexpr name_table<attempt_outcome, 3> attempt_outcome_names{{
     {attempt_outcome::permanent, "permanent"},
 }};
 
-constexpr name_table<attempt_error, 12> attempt_error_names{{
+constexpr name_table<attempt_error, 13> attempt_error_names{{
     {attempt_error::none, "none"},
     {attempt_error::http_status, "http_status"},
     {attempt_error::timeout, "timeout"},
@@ -28,6 +28,7 @@ constexpr name_table<attempt_error, 12> attempt_error_names{{
     {attempt_error::forbidden_address, "forbidden_address"},
     {attempt_error::invalid_url, "invalid_url"},
     {attempt_error::unavailable, "unavailable"},
+    {attempt_error::local_resources, "local_resources"},
 }};
 
 constexpr name_table<delivery_status, 3> delivery_status_names{{

@@ -29,6 +29,7 @@ enum class attempt_error : std::uint8_t {
   forbidden_address, ///< SSRF guard refused the resolved address
   invalid_url,       ///< the endpoint URL cannot be used
   unavailable,       ///< no destination could take the attempt (shutdown, actor down)
+  local_resources,   ///< hookd itself ran out of descriptors, memory or buffers (not the endpoint)
 };
 
 /// Life cycle of one (message, endpoint) pair (SPEC §1).

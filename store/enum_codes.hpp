@@ -56,7 +56,8 @@ struct table<attempt_error> {
                                      attempt_error::protocol,          // 8
                                      attempt_error::forbidden_address, // 9
                                      attempt_error::invalid_url,       // 10
-                                     attempt_error::unavailable};      // 11
+                                     attempt_error::unavailable,       // 11
+                                     attempt_error::local_resources};  // 12
 };
 
 template <>

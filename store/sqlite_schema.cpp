@@ -19,7 +19,7 @@ namespace {
 //   attempt_outcome   0 success, 1 failure, 2 permanent
 //   attempt_error     0 none, 1 http_status, 2 timeout, 3 connect_refused, 4 connect_failed,
 //                     5 dns, 6 tls, 7 reset, 8 protocol, 9 forbidden_address, 10 invalid_url,
-//                     11 unavailable
+//                     11 unavailable, 12 local_resources
 //   endpoint_status   0 enabled, 1 disabled
 //   disabled_reason   0 none, 1 gone, 2 failing, 3 manual
 //   signature_scheme  0 standard, 1 typeform

@@ -224,6 +224,32 @@ TEST_CASE("24 h of nothing but failures disables the endpoint as failing", "[sch
   CHECK(f.s.failing_since() == t0);
 }
 
+TEST_CASE("hookd's own failures are retried but never open the breaker or start the 24 h clock",
+          "[scheduler][local]") {
+  fixture f;
+  for (int id = 1; id <= 10; ++id)
+    f.s.add(fresh(id));
+  REQUIRE(f.start_ids(t0).size() == 10);
+  for (int id = 1; id <= 10; ++id) {
+    auto fx = f.s.on_result(id, t0, transport(id % 2 ? attempt_error::local_resources
+                                                     : attempt_error::unavailable));
+    CHECK(fx.outcome == attempt_outcome::failure);
+    CHECK(fx.retry_scheduled);
+    CHECK(fx.update.last_error != attempt_error::none);
+    CHECK(fx.breaker == policy::circuit_breaker::transition::none);
+    CHECK_FALSE(fx.failing_since_changed);
+  }
+  CHECK(f.s.breaker().is_closed());
+  CHECK(f.s.breaker().consecutive_failures() == 0);
+  CHECK(f.s.failing_since() == no_time);
+  // The same count of the endpoint's own failures opens it.
+  CHECK(f.start_ids(t0 + 1h).size() == 10);
+  for (int id = 1; id <= 5; ++id)
+    f.s.on_result(id, t0 + 1h, transport(attempt_error::dns));
+  CHECK_FALSE(f.s.breaker().is_closed());
+  CHECK(f.s.failing_since() == t0 + 1h);
+}
+
 TEST_CASE("one success inside the 24 h resets the clock", "[scheduler]") {
   fixture f;
   f.s.add(fresh(1));

@@ -7,9 +7,14 @@
 #include <boost/asio/ssl/error.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
+#include <boost/system/system_error.hpp>
 
 #include <catch2/catch.hpp>
 
+#include <cerrno>
+#include <new>
+#include <stdexcept>
+#include <system_error>
 #include <vector>
 
 using namespace hookd;
@@ -109,6 +114,13 @@ TEST_CASE("transport errors map to attempt errors by phase", "[failure]") {
       {phase::read_header, http_error::header_limit, attempt_error::protocol},
       {phase::read_body, http_error::partial_message, attempt_error::reset},
       {phase::read_body, http_error::bad_chunk, attempt_error::protocol},
+      // hookd's own shortage, never the endpoint's (not dns, not connect_failed)
+      {phase::resolve, ae::no_memory, attempt_error::local_resources},
+      {phase::resolve, ae::no_descriptors, attempt_error::local_resources},
+      {phase::connect, ae::no_descriptors, attempt_error::local_resources},
+      {phase::connect, {ENFILE, boost::system::system_category()}, attempt_error::local_resources},
+      {phase::connect, ae::no_buffer_space, attempt_error::local_resources},
+      {phase::write, ae::no_buffer_space, attempt_error::local_resources},
   };
   for (const auto& r : table) {
     CAPTURE(to_string(r.p), r.ec.message());
@@ -119,4 +131,18 @@ TEST_CASE("transport errors map to attempt errors by phase", "[failure]") {
   // The resolver reports our own deadline as operation_aborted.
   CHECK(classify_failure(phase::resolve, ae::operation_aborted, true).error ==
         attempt_error::timeout);
+}
+
+TEST_CASE("exceptions thrown while carrying a request map to hookd's own errors", "[failure]") {
+  auto of = [](auto x) { return classify_exception(std::make_exception_ptr(x)).error; };
+  CHECK(of(boost::system::system_error(boost::asio::error::no_descriptors)) ==
+        attempt_error::local_resources);
+  CHECK(of(std::system_error(ENFILE, std::system_category())) == attempt_error::local_resources);
+  CHECK(of(std::bad_alloc()) == attempt_error::local_resources);
+  CHECK(of(boost::system::system_error(boost::asio::error::invalid_argument)) ==
+        attempt_error::unavailable);
+  CHECK(of(std::runtime_error("boom")) == attempt_error::unavailable);
+  CHECK(of(42) == attempt_error::unavailable);
+  CHECK(classify_exception(std::make_exception_ptr(std::runtime_error("boom"))).detail ==
+        "internal error: boom");
 }

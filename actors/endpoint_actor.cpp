@@ -477,7 +477,7 @@ endpoint_actor::behavior_type endpoint_behavior(endpoint_ptr self, endpoint_deps
       [=](shutdown_atom) -> caf::result<caf::ok_atom> {
         auto& st = self->state;
         guarded_promise<caf::ok_atom> rp{self};
-        if (st.draining) { // asked again: the first answer counts
+        if (st.draining) { // a second request (none is expected) is answered at once
           rp.deliver(caf::ok_atom_v);
           return rp;
         }

@@ -30,7 +30,7 @@ public:
   template <class Self>
   explicit guarded_promise(Self* self)
       : shared_(std::make_shared<holder>(self->template make_response_promise<T>(),
-                                         std::string{self->name()})) {}
+                                         self->name())) {}
 
   /// Answers (a value of T, or a caf::error); later deliveries through any copy do nothing.
   template <class U>
@@ -47,17 +47,18 @@ public:
 
 private:
   struct holder {
-    holder(caf::typed_response_promise<T> p, std::string who)
-        : promise(std::move(p)), actor_name(std::move(who)) {}
+    holder(caf::typed_response_promise<T> p, const char* who)
+        : promise(std::move(p)), actor_name(who) {}
     holder(const holder&) = delete;
     holder& operator=(const holder&) = delete;
     ~holder() {
       auto& untyped = static_cast<caf::response_promise&>(promise);
       if (promise.pending() && !untyped.async())
-        promise.deliver(make_error(errc::shutting_down, actor_name + " stopped before answering"));
+        promise.deliver(
+            make_error(errc::shutting_down, std::string{actor_name} + " stopped before answering"));
     }
     caf::typed_response_promise<T> promise;
-    std::string actor_name;
+    const char* actor_name; ///< an actor's name() is a static string
   };
   std::shared_ptr<holder> shared_;
 };

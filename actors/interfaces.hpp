@@ -58,7 +58,7 @@ using endpoint_actor = caf::typed_actor<
   caf::reacts_to<endpoint_status_changed>,  // enabled / disabled
   caf::reacts_to<tick_atom, time_point>,    // its one timer, armed for that instant
   caf::reacts_to<idle_atom>,                // idle timer
-  caf::reacts_to<stop_atom>,                // quit now (the dispatcher agreed it is idle)
+  caf::reacts_to<stop_atom>,                // quit now (idle, agreed; or ends a drain)
   caf::replies_to<shutdown_atom>::with<caf::ok_atom>>;  // stop attempting; answer when drained
 
 /// Routes deliveries to endpoint actors, spawning them lazily; keeps the endpoint registry and

@@ -1,7 +1,8 @@
 #pragma once
 // Parsing and validation of request bodies. Pure functions: bytes in, fields or an api_error
-// out. Malformed JSON, a body that is not an object, a wrong type or an unknown field is a 400;
-// a well-typed value that is not acceptable (bad URL, out of range) is a 422.
+// out. Malformed JSON, a body nested deeper than max_json_nesting (api/json_depth.hpp: 400
+// too_deep, checked before parsing), a body that is not an object, a wrong type or an unknown
+// field is a 400; a well-typed value that is not acceptable (bad URL, out of range) is a 422.
 #include "api/api_error.hpp"
 #include "config/config.hpp"
 #include "policy/address_policy.hpp"

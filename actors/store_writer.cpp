@@ -26,8 +26,12 @@ struct operation {
   std::function<void(store::store&)> apply;
   std::function<void()> done;
   std::function<void(const caf::error&)> failed;
+  /// Set when the store refused the command (conflict, missing): it is left out of the
+  /// transaction and answered with this error once the others committed, in its place.
+  caf::error refusal;
 
   bool must_land() const { return !failed; }
+  bool refused() const { return static_cast<bool>(refusal); }
 };
 
 constexpr auto first_retry_delay = std::chrono::milliseconds{50};
@@ -71,7 +75,7 @@ void run_transaction(writer_state& st, std::vector<operation>& ops) {
   db.begin();
   try {
     for (std::size_t i = 0; i < ops.size(); ++i) {
-      if (!ops[i].apply)
+      if (!ops[i].apply || ops[i].refused())
         continue;
       try {
         ops[i].apply(db);
@@ -118,10 +122,14 @@ void keep_engine_writes(writer_ptr self, std::vector<operation>& ops, const stor
   report_failure(st, e);
   std::vector<operation> kept;
   for (auto& op : ops) {
-    if (op.must_land())
+    if (op.refused()) {
+      if (op.failed)
+        op.failed(op.refusal);
+    } else if (op.must_land()) {
       kept.push_back(std::move(op));
-    else
+    } else {
       op.failed(to_caf_error(e));
+    }
   }
   if (kept.empty())
     return;
@@ -146,17 +154,19 @@ void commit(writer_ptr self) {
     try {
       run_transaction(st, ops);
       st.retry_delay = first_retry_delay;
-      for (auto& op : ops)
-        if (op.done)
+      for (auto& op : ops) { // in order; a refused command's caller may look for what the
+        if (op.refused()) {  // commands before it committed (an Idempotency-Key race)
+          if (op.failed)
+            op.failed(op.refusal);
+        } else if (op.done) {
           op.done();
+        }
+      }
       return;
     } catch (const refused& r) {
       // Only that command fails; the others run again without it (nothing was committed).
       st.log->warn("store write refused: {}", r.cause.what());
-      auto& op = ops[r.index];
-      if (op.failed)
-        op.failed(to_caf_error(r.cause));
-      ops.erase(ops.begin() + static_cast<std::ptrdiff_t>(r.index));
+      ops[r.index].refusal = to_caf_error(r.cause);
     } catch (const store::error& e) {
       keep_engine_writes(self, ops, e);
       return;
@@ -188,7 +198,7 @@ caf::result<Result> enqueue(writer_ptr self, std::function<void(store::store&)> 
   // Guarded: a batch dropped because the writer stopped still answers (with an error).
   guarded_promise<Result> rp{self};
   add(self, operation{std::move(apply), [rp, reply = std::move(reply)] { rp.deliver(reply()); },
-                      [rp](const caf::error& e) { rp.deliver(e); }});
+                      [rp](const caf::error& e) { rp.deliver(e); }, {}});
   return rp;
 }
 
@@ -214,13 +224,13 @@ caf::result<store::endpoint_record> enqueue_endpoint(writer_ptr self, std::strin
                         else
                           rp.deliver(make_error(errc::unknown_endpoint, "no endpoint " + endpoint_id));
                       },
-                      [rp](const caf::error& e) mutable { rp.deliver(e); }});
+                      [rp](const caf::error& e) mutable { rp.deliver(e); }, {}});
   return rp;
 }
 
 /// Queues an engine write nobody waits for; kept and retried until the store takes it.
 void enqueue_silent(writer_ptr self, std::function<void(store::store&)> apply) {
-  add(self, operation{std::move(apply), nullptr, nullptr});
+  add(self, operation{std::move(apply), nullptr, nullptr, {}});
 }
 
 writer_impl::behavior_type writer(writer_ptr self, std::shared_ptr<store::store> db,

@@ -10,7 +10,8 @@
 // errc::store_missing or errc::store_failed):
 // - A command that cannot apply (conflict: a duplicate id or Idempotency-Key; missing: a purged
 //   delivery) fails alone: the transaction is rolled back and the rest of the batch runs again
-//   without it, in the same order.
+//   without it, in the same order. Its caller gets the error after that COMMIT, in its place
+//   among the replies (so it can read what the commands before it wrote).
 // - The store itself failing (busy, I/O, disk full): commands whose caller waits get the error
 //   (nothing was acknowledged to them, the caller decides: the API answers 503). The engine's
 //   own writes nobody waits for (attempts, delivery updates, the failure clock) are what the

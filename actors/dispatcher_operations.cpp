@@ -54,7 +54,7 @@ caf::result<store::endpoint_record> update_stored(dispatcher_ptr self, const std
   caf::error err;
   if (known(self, id, err) == nullptr)
     return err;
-  auto rp = self->make_response_promise<store::endpoint_record>();
+  guarded_promise<store::endpoint_record> rp{self};
   self->request(self->state.deps.writer, caf::infinite, std::move(cmd))
       .then(
           [=](store::endpoint_record& ep) mutable {

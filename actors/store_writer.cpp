@@ -215,16 +215,16 @@ caf::result<Result> enqueue_value(writer_ptr self, Fn fn) {
 template <class Fn>
 caf::result<store::endpoint_record> enqueue_endpoint(writer_ptr self, std::string endpoint_id,
                                                      Fn fn) {
-  auto rp = self->make_response_promise<store::endpoint_record>();
+  guarded_promise<store::endpoint_record> rp{self};
   auto result = std::make_shared<std::optional<store::endpoint_record>>();
   add(self, operation{[fn = std::move(fn), result](store::store& db) { *result = fn(db); },
-                      [rp, result, endpoint_id]() mutable {
+                      [rp, result, endpoint_id] {
                         if (*result)
                           rp.deliver(std::move(**result));
                         else
                           rp.deliver(make_error(errc::unknown_endpoint, "no endpoint " + endpoint_id));
                       },
-                      [rp](const caf::error& e) mutable { rp.deliver(e); }, {}});
+                      [rp](const caf::error& e) { rp.deliver(e); }, {}});
   return rp;
 }
 

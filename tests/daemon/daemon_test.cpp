@@ -171,3 +171,19 @@ TEST_CASE("daemon: an invalid configuration value exits 2 naming the key", "[dae
   }
   CHECK_FALSE(std::filesystem::exists(dir.file("never.db")));
 }
+
+TEST_CASE("daemon: a second hookd on the same store.path exits 1 saying the store is in use",
+          "[daemon][cli]") {
+  daemon_process d;
+  d.start();
+  // It fails opening the store, before it would listen anywhere.
+  const auto second = run_hookd({"--store.path=" + d.db_path(), "--server.listen=127.0.0.1:9"});
+  INFO("stderr: " << second.err);
+  CHECK(second.exit_code == 1);
+  CHECK(second.err.find("in use by another hookd process") != std::string::npos);
+  CHECK(second.err.find(d.db_path() + ".lock") != std::string::npos);
+  CHECK(d.terminate() == 0);
+  // The lock goes with the process: the same store opens again.
+  d.start();
+  CHECK(d.terminate() == 0);
+}

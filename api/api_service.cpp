@@ -38,6 +38,15 @@ api_service::~api_service() {
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
 }
 
+std::optional<net::server_response> api_service::check_head(const net::server_request& head) const {
+  auto matched = match_route(head.method, head.target);
+  const auto* found = std::get_if<route_match>(&matched);
+  if (found == nullptr || !found->needs_auth ||
+      authorized(head.header("authorization"), deps_.ctx->cfg->server.api_token))
+    return std::nullopt; // routing errors are answered by handle, with the body read
+  return error_response_for(api_error::unauthorized("missing or wrong bearer token"));
+}
+
 void api_service::handle(net::server_request req, net::respond_fn respond) {
   auto matched = match_route(req.method, req.target);
   http_call call{{}, std::move(req), std::move(respond)};

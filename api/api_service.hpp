@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace hookd::api {
@@ -32,6 +33,10 @@ public:
 
   /// Thread-safe. Calls `respond` exactly once.
   void handle(net::server_request req, net::respond_fn respond);
+
+  /// For net::server_options::head_check: a request to a route that needs the bearer token and
+  /// lacks it gets its 401 before its body is read.
+  std::optional<net::server_response> check_head(const net::server_request& head) const;
 
   /// /readyz answers 200 once set (the engine recovered).
   void set_ready(bool ready) { ready_ = ready; }

@@ -28,6 +28,10 @@ void respond_content(const http_call& call, int status, std::string content_type
 }
 
 void respond_error(const http_call& call, const api_error& e) {
+  call.respond(error_response_for(e));
+}
+
+net::server_response error_response_for(const api_error& e) {
   net::server_response r;
   r.status = e.status;
   r.body = e.body();
@@ -37,7 +41,7 @@ void respond_error(const http_call& call, const api_error& e) {
     r.headers.emplace_back("Allow", e.allow);
   if (e.status == 429 || e.status == 503)
     r.headers.emplace_back("Retry-After", "1");
-  call.respond(std::move(r));
+  return r;
 }
 
 api_error to_api_error(const caf::error& e) {

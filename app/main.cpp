@@ -1,14 +1,16 @@
 // hookd: the webhook delivery daemon. Loads the configuration (SPEC §9), opens the store,
 // recovers pending deliveries and runs until SIGTERM/SIGINT, then shuts down gracefully.
 #include "api/api_service.hpp"
+#include "app/api_server_options.hpp"
 #include "app/engine.hpp"
 #include "app/signals.hpp"
-#include "config/listen_address.hpp"
+#include "config/fd_budget.hpp"
 #include "config/load.hpp"
 #include "hookd_version.hpp"
 #include "logging/logger.hpp"
 #include "net/http_server.hpp"
 #include "store/sqlite_store.hpp"
+#include "sys/open_file_limit.hpp"
 
 #include <caf/all.hpp>
 
@@ -21,6 +23,14 @@ namespace {
 int run(const hookd::config::config& cfg) {
   using namespace hookd;
   auto log = logging::get("hookd");
+  const auto fd_limit = sys::raise_open_file_limit(); // before anything opens descriptors
+  const auto connections = config::api_connection_budget(cfg, fd_limit.soft);
+  if (!connections.error.empty()) {
+    log->critical("{}", connections.error);
+    return 2;
+  }
+  log->info("open-file limit {}; up to {} API connections", fd_limit.soft,
+            connections.max_connections);
   shutdown_signals::block(); // before the actor system starts its threads
 
   caf::actor_system_config sys_cfg;
@@ -40,12 +50,7 @@ int run(const hookd::config::config& cfg) {
   log->info("hookd {} starting; store {}", version, cfg.store.path);
 
   api::api_service api{sys, api::api_deps{eng->context(), eng->dispatcher(), eng->reader(), eng->supervisor()}};
-  const auto listen = config::parse_listen_address(cfg.server.listen); // validated at load
-  net::server_options server_opts;
-  server_opts.host = listen->host;
-  server_opts.port = listen->port;
-  server_opts.max_body_bytes = cfg.server.max_payload_bytes;
-  net::http_server server{server_opts, [&api](net::server_request req, net::respond_fn respond) {
+  net::http_server server{api_server_options(cfg, api, connections.max_connections), [&api](net::server_request req, net::respond_fn respond) {
                             api.handle(std::move(req), std::move(respond));
                           }};
   if (auto error = server.start()) {

@@ -19,6 +19,14 @@ struct server_section {
   std::size_t max_payload_bytes = 1048576;
   /// Messages being stored at once; beyond this POST /v1/messages answers 429.
   std::size_t max_ingest_backlog = 10000;
+  /// Open API connections; 0: what the descriptor limit leaves (config/fd_budget.hpp), at most
+  /// 10000. At the limit the oldest idle connection makes room, else 503.
+  std::size_t max_connections = 0;
+  duration idle_timeout = std::chrono::seconds{60}; ///< keep-alive wait for the next request
+  /// Keep-alive ends at this age (a connection cannot be kept idle forever by trickling requests).
+  duration max_connection_age = std::chrono::minutes{10};
+  /// Request bodies being received at once across connections; beyond, 503 with Retry-After.
+  std::size_t max_body_bytes_in_flight = 64 * 1024 * 1024;
 };
 
 struct store_section {

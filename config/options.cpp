@@ -232,6 +232,14 @@ rule<duration> at_least_initial_interval() {
   };
 }
 
+rule<std::size_t> at_least_max_payload() {
+  return [](const std::size_t& v, const config& c) {
+    return v >= c.server.max_payload_bytes
+               ? ""
+               : "must be >= server.max_payload_bytes (" + show(c.server.max_payload_bytes) + ")";
+  };
+}
+
 rule<duration> at_most_attempt_timeout() {
   return [](const duration& v, const config& c) {
     return v <= c.http.attempt_timeout
@@ -285,6 +293,17 @@ std::vector<option> build_options() {
       row("server", "max_ingest_backlog", &config::server, &s::max_ingest_backlog,
           "messages being stored at once; beyond this POST /v1/messages answers 429 (>= 1)",
           at_least<std::size_t>(1)),
+      row("server", "max_connections", &config::server, &s::max_connections,
+          "open API connections; 0 = what the open-file limit leaves after the delivery reserve, "
+          "at most 10000 (checked against the limit at start)"),
+      row("server", "idle_timeout", &config::server, &s::idle_timeout,
+          "an idle keep-alive API connection is closed after this long", positive()),
+      row("server", "max_connection_age", &config::server, &s::max_connection_age,
+          "keep-alive ends at this age: later responses close the API connection", positive()),
+      row("server", "max_body_bytes_in_flight", &config::server, &s::max_body_bytes_in_flight,
+          "request body bytes being received at once across connections; beyond, 503 "
+          "(>= max_payload_bytes)",
+          at_least_max_payload()),
 
       row("store", "path", &config::store, &st::path,
           "SQLite database file (WAL mode; keep it on a local disk)", not_empty()),

@@ -78,11 +78,19 @@ struct http_server::impl {
   void stop_accepting();
   void stop();
 
+  /// How an accepted connection is let in: with the slot reserved at accept, or (the server
+  /// being full) by taking the slot of the unit's oldest idle connection, else 503.
+  enum class admission : std::uint8_t { counted, evict_idle };
+
   void accept();
   void on_accept(std::shared_ptr<io_unit> target, error_code ec,
                  server_session::socket_type socket);
+  /// Takes one of the max_connections slots if one is free.
+  static bool reserve_slot(server_shared& shared);
+  /// The unit whose oldest idle connection has been idle longest; null when none is idle.
+  std::shared_ptr<io_unit> unit_with_oldest_idle() const;
   static void start_session(const std::shared_ptr<io_unit>& unit,
-                            server_session::socket_type socket, bool counted);
+                            server_session::socket_type socket, admission admit);
   /// On a unit's thread: closes the acceptor (unit 0) and every session; lets run() return.
   void close_all(std::size_t index);
   void run(std::size_t index);
@@ -182,29 +190,55 @@ void http_server::impl::on_accept(std::shared_ptr<io_unit> target, error_code ec
     return;
   }
   // Reserve the slot here, on the accepting thread, so a burst cannot overshoot the limit.
-  bool counted =
-      shared->open.fetch_add(1, std::memory_order_relaxed) < shared->opts.max_connections;
-  if (!counted)
-    shared->open.fetch_sub(1, std::memory_order_relaxed);
+  auto admit = reserve_slot(*shared) ? admission::counted : admission::evict_idle;
+  if (admit == admission::evict_idle) // full: take the oldest idle connection's slot, if any
+    if (auto oldest = unit_with_oldest_idle())
+      target = std::move(oldest);
   if (target == units.front()) {
-    start_session(target, std::move(socket), counted);
+    start_session(target, std::move(socket), admit);
   } else {
     bool posted =
-        target->post_unless_stopped([target, socket = std::move(socket), counted]() mutable {
-          start_session(target, std::move(socket), counted);
+        target->post_unless_stopped([target, socket = std::move(socket), admit]() mutable {
+          start_session(target, std::move(socket), admit);
         });
-    if (!posted && counted)
+    if (!posted && admit == admission::counted)
       shared->open.fetch_sub(1, std::memory_order_relaxed);
   }
   accept();
 }
 
+bool http_server::impl::reserve_slot(server_shared& shared) {
+  if (shared.open.fetch_add(1, std::memory_order_relaxed) < shared.opts.max_connections)
+    return true;
+  shared.open.fetch_sub(1, std::memory_order_relaxed);
+  return false;
+}
+
+std::shared_ptr<io_unit> http_server::impl::unit_with_oldest_idle() const {
+  std::shared_ptr<io_unit> best;
+  auto best_since = io_unit::none_idle;
+  for (const auto& u : units)
+    if (auto since = u->oldest_idle.load(std::memory_order_relaxed); since < best_since) {
+      best_since = since;
+      best = u;
+    }
+  return best;
+}
+
 void http_server::impl::start_session(const std::shared_ptr<io_unit>& unit,
-                                      server_session::socket_type socket, bool counted) {
+                                      server_session::socket_type socket, admission admit) {
   if (unit->closed) { // the server stopped meanwhile; the socket closes with this scope
-    if (counted)
+    if (admit == admission::counted)
       unit->shared->open.fetch_sub(1, std::memory_order_relaxed);
     return;
+  }
+  bool counted = admit == admission::counted;
+  if (!counted && !unit->idle.empty() && !unit->shared->draining) {
+    auto oldest = unit->idle.front()->shared_from_this(); // alive through its close
+    oldest->yield_slot(); // the oldest idle connection makes room
+    counted = true;
+  } else if (!counted) {
+    counted = reserve_slot(*unit->shared); // a slot may have come free meanwhile
   }
   auto session = std::make_shared<server_session>(unit, std::move(socket), counted);
   if (counted)

@@ -9,16 +9,25 @@
 //   from any thread through `respond` (thread-safe, the first call counts, later ones are
 //   ignored). A respond after the connection died or the server stopped is harmless. Dropping
 //   every copy of `respond` without calling it answers 500 (code "internal_error").
+// - Before a body is read, `head_check` may refuse the request (answered, body unread, then
+//   closed), and the body must fit in `max_body_bytes_in_flight` with the bodies being read on
+//   other connections (else 503 service_unavailable with "Retry-After: 1", then closed).
 // - Request bodies are limited while they are read: a Content-Length over `max_body_bytes` is
 //   answered 413 straight after the header (no body read, no "100 Continue"); a chunked body
 //   that grows past it is answered 413 as soon as the chunk that crosses it is announced.
 //   "Expect: 100-continue" is honoured otherwise.
 // - Server-generated errors carry {"error":{"code":...,"message":...}} (application/json) and
-//   close the connection: 400 malformed_request (bad syntax, header over 16 KiB), 408
+//   close the connection: 400 malformed_request (bad syntax, header over 16 KiB, framing that
+//   RFC 9112 refuses: a Transfer-Encoding other than exactly "chunked", TE with Content-Length,
+//   several TE fields, TE in HTTP/1.0, differing Content-Lengths), 408
 //   request_timeout (header or body incomplete at its deadline), 413 payload_too_large, 503
-//   service_unavailable (over `max_connections`).
+//   service_unavailable (over `max_connections` with no idle connection to evict).
+// - At `max_connections`, a new connection takes the slot of the oldest idle one (waiting for
+//   a request's first byte, kept-alive or fresh), which is closed without an answer; only when
+//   none is idle is it answered 503.
 // - Timeouts: a fresh connection has `header_timeout` from accept to a complete header; a
-//   kept-alive one has `idle_timeout` until the next request's first byte, then
+//   kept-alive one has `idle_timeout` (never past `max_connection_age` from accept: a response
+//   sent at that age or later closes the connection) until the next request's first byte, then
 //   `header_timeout` for the rest of the header; the body has `body_timeout` from the end of
 //   the header; writing a response is bounded by `body_timeout` too. No deadline while the
 //   handler works.
@@ -72,6 +81,10 @@ struct server_response {
 /// Thread-safe; call exactly once (later calls are ignored), from any thread.
 using respond_fn = std::function<void(server_response)>;
 using handler_fn = std::function<void(server_request, respond_fn)>;
+/// Judges a request on its head (body still empty) before its body is read: a response refuses
+/// it (e.g. 401 for a missing token) and is sent without reading the body, then the connection
+/// closes; nullopt lets the body be read. Runs on an io thread; must not block.
+using head_check_fn = std::function<std::optional<server_response>(const server_request&)>;
 
 struct server_options {
   std::string host = "127.0.0.1"; ///< IP address (or a name resolved once at start)
@@ -81,8 +94,15 @@ struct server_options {
   duration header_timeout{std::chrono::seconds{10}}; ///< to receive a request's header
   duration body_timeout{std::chrono::seconds{30}}; ///< to receive its body (and to send a response)
   duration idle_timeout{std::chrono::seconds{60}}; ///< keep-alive idle between requests
-  std::size_t max_connections = 10000;             ///< beyond: 503 and close
+  std::size_t max_connections = 10000;             ///< beyond: evict the oldest idle, else 503
+  /// Keep-alive ends at this age: idle waits stop there, later responses close the connection.
+  duration max_connection_age{std::chrono::minutes{10}};
   std::string server_header = "hookd";             ///< empty: no Server header
+  /// Request body bytes being received at once across all connections: a request whose body
+  /// would exceed it is answered 503 with Retry-After before its body is read. A chunked body
+  /// counts as max_body_bytes (its size is unknown) until it is complete.
+  std::size_t max_body_bytes_in_flight = 64 * 1024 * 1024;
+  head_check_fn head_check; ///< null: every head is accepted
 };
 
 class http_server {

@@ -107,7 +107,7 @@ void resolver_pool::resolve(const std::string& host, std::uint16_t port, callbac
   if (!fresh)
     return; // coalesced with the lookup already wanted
   s.queue.push_back(k);
-  if (s.idle == 0 && s.threads < s.max_threads) {
+  if (s.queue.size() > s.idle && s.threads < s.max_threads) { // more lookups than free threads
     try {
       std::thread([self = state_] { state::run(self); }).detach();
       ++s.threads;

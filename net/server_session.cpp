@@ -9,8 +9,11 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
+#include <iterator>
+#include <string>
 #include <utility>
 
 namespace hookd::net {
@@ -47,6 +50,35 @@ std::string format_endpoint(const Endpoint& e) {
   auto address = e.address();
   std::string out = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
   return out + ":" + std::to_string(e.port());
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
+  return s;
+}
+
+/// RFC 9112 §6: why the request's body framing is refused, or "" when it is sound. Beast
+/// already refuses differing Content-Lengths and some TE/CL mixes; what it lets through is a
+/// Transfer-Encoding that is not exactly "chunked" (it reads "chunked, identity" as no body,
+/// leaving the body to be parsed as a next request), TE with Content-Length when TE is not
+/// chunked, several TE fields, and TE in an HTTP/1.0 request.
+template <class Message>
+std::string framing_error(const Message& msg) {
+  auto te = msg.equal_range(http::field::transfer_encoding);
+  if (te.first == te.second)
+    return {};
+  if (std::next(te.first) != te.second)
+    return "more than one Transfer-Encoding field";
+  if (msg.version() < 11)
+    return "Transfer-Encoding in an HTTP/1.0 request";
+  if (!iequals(trim(to_std(te.first->value())), "chunked"))
+    return "Transfer-Encoding other than chunked";
+  if (msg.find(http::field::content_length) != msg.end())
+    return "Transfer-Encoding together with Content-Length";
+  return {};
 }
 
 bool is_parse_error(const boost::system::error_code& ec) {
@@ -131,6 +163,40 @@ void server_session::abort() {
   close();
 }
 
+void server_session::yield_slot() {
+  counted_ = false; // the newcomer holds it now
+  close();
+}
+
+void server_session::enter_idle() {
+  if (idle_listed_)
+    return;
+  auto& idle = unit_->idle;
+  idle_entry_ = idle.insert(idle.end(), this);
+  idle_listed_ = true;
+  idle_since_ = clock::now();
+  if (idle.size() == 1)
+    unit_->oldest_idle.store(idle_since_.time_since_epoch().count(), std::memory_order_relaxed);
+}
+
+void server_session::leave_idle() {
+  if (!idle_listed_)
+    return;
+  idle_listed_ = false;
+  auto& idle = unit_->idle;
+  const bool was_oldest = idle_entry_ == idle.begin();
+  idle.erase(idle_entry_);
+  if (!was_oldest)
+    return;
+  unit_->oldest_idle.store(idle.empty() ? io_unit::none_idle
+                                        : idle.front()->idle_since_.time_since_epoch().count(),
+                           std::memory_order_relaxed);
+}
+
+bool server_session::past_max_age() const {
+  return clock::now() - accepted_at_ >= unit_->shared->opts.max_connection_age;
+}
+
 // ---- reading a request ------------------------------------------------------------------------
 
 void server_session::wait_request() {
@@ -144,8 +210,11 @@ void server_session::wait_request() {
       return close();
   }
   phase_ = phase::idle;
-  if (!fresh_)
-    set_deadline(clock::now() + unit_->shared->opts.idle_timeout);
+  if (!fresh_) {
+    const auto& opts = unit_->shared->opts;
+    set_deadline(std::min(clock::now() + opts.idle_timeout, accepted_at_ + opts.max_connection_age));
+  }
+  enter_idle();
   socket_.async_read_some(
       buffer_.prepare(read_chunk),
       beast::bind_front_handler(&server_session::on_first_bytes, shared_from_this()));
@@ -154,6 +223,7 @@ void server_session::wait_request() {
 void server_session::on_first_bytes(error_code ec, std::size_t bytes) {
   if (phase_ == phase::closed)
     return;
+  leave_idle();
   if (ec) // peer closed or reset while idle
     return close();
   buffer_.commit(bytes);
@@ -183,9 +253,20 @@ void server_session::on_header(error_code ec, std::size_t) {
   if (ec)
     return on_read_error(ec);
   fresh_ = false;
+  const auto& msg = parser_->get();
+  if (auto why = framing_error(msg); !why.empty())
+    return fail(400, "malformed_request", "malformed request: " + why);
+  request_ = {};
+  request_.method = std::string(msg.method_string());
+  request_.target = std::string(msg.target());
+  for (const auto& field : msg)
+    request_.headers.emplace_back(lower_case(to_std(field.name_string())),
+                                  std::string(field.value()));
+  request_.remote = remote_;
   if (parser_->is_done())
     return dispatch();
-  const auto& msg = parser_->get();
+  if (!admit_body())
+    return;
   set_deadline(clock::now() + unit_->shared->opts.body_timeout);
   auto expect = msg.find(http::field::expect);
   if (expect != msg.end() && msg.version() >= 11 &&
@@ -241,15 +322,48 @@ void server_session::on_read_error(const error_code& ec) {
   close(); // network error
 }
 
+bool server_session::admit_body() {
+  const auto& opts = unit_->shared->opts;
+  if (opts.head_check) {
+    std::optional<server_response> refusal;
+    try {
+      refusal = opts.head_check(request_);
+    } catch (...) {
+      refusal = error_response(500, "internal_error", "the request could not be checked");
+    }
+    if (refusal) {
+      refuse(std::move(*refusal));
+      return false;
+    }
+  }
+  const auto length = parser_->content_length();
+  const std::size_t wanted = length ? static_cast<std::size_t>(*length) : opts.max_body_bytes;
+  auto& in_flight = unit_->shared->body_bytes;
+  if (in_flight.fetch_add(wanted, std::memory_order_relaxed) + wanted >
+      opts.max_body_bytes_in_flight) {
+    in_flight.fetch_sub(wanted, std::memory_order_relaxed);
+    auto busy = error_response(503, "service_unavailable",
+                               "too many request bodies being received, retry later");
+    busy.headers.emplace_back("Retry-After", "1");
+    refuse(std::move(busy));
+    return false;
+  }
+  body_reserved_ = wanted;
+  return true;
+}
+
+void server_session::release_body() {
+  if (body_reserved_ == 0)
+    return;
+  unit_->shared->body_bytes.fetch_sub(body_reserved_, std::memory_order_relaxed);
+  body_reserved_ = 0;
+}
+
 void server_session::dispatch() {
+  release_body(); // the body is complete: it leaves the reading budget for the handler's care
   auto& msg = parser_->get();
-  server_request r;
-  r.method = std::string(msg.method_string());
-  r.target = std::string(msg.target());
-  for (const auto& field : msg)
-    r.headers.emplace_back(lower_case(to_std(field.name_string())), std::string(field.value()));
+  server_request r = std::move(request_);
   r.body = std::move(msg.body());
-  r.remote = remote_;
   keep_alive_ = parser_->keep_alive();
   http10_ = msg.version() < 11;
   head_request_ = msg.method() == http::verb::head;
@@ -274,7 +388,7 @@ void server_session::dispatch() {
 void server_session::on_response(std::uint64_t exchange, server_response r) {
   if (phase_ != phase::handler || exchange != exchange_)
     return; // the connection is gone (or this is not the request it waits for)
-  write_response(std::move(r), keep_alive_ && !unit_->shared->draining);
+  write_response(std::move(r), keep_alive_ && !unit_->shared->draining && !past_max_age());
 }
 
 void server_session::write_response(server_response r, bool keep_alive) {
@@ -306,11 +420,16 @@ void server_session::on_write(error_code ec, std::size_t) {
 }
 
 void server_session::fail(int status, std::string_view code, std::string_view message) {
+  refuse(error_response(status, code, message));
+}
+
+void server_session::refuse(server_response r) {
+  release_body();
   parser_.reset();
   keep_alive_ = false;
   http10_ = false;
   head_request_ = false;
-  write_response(error_response(status, code, message), false);
+  write_response(std::move(r), false);
 }
 
 // ---- endings ----------------------------------------------------------------------------------
@@ -348,11 +467,13 @@ void server_session::close() {
   if (phase_ == phase::closed)
     return;
   phase_ = phase::closed;
+  leave_idle();
   ++timer_generation_;
   timer_.cancel();
   error_code ignored;
   socket_.close(ignored);
   parser_.reset();
+  release_body();
   if (counted_) {
     counted_ = false;
     unit_->shared->open.fetch_sub(1, std::memory_order_relaxed);

@@ -5,9 +5,13 @@
 // Chain per request:
 //   [idle: wait for the first byte] -> read header -> [100 Continue] -> read body -> handler
 //   -> (respond, any thread, posted back) -> write -> next request | linger -> close
+// Before the body (after the header): framing check (400), head_check (its answer, e.g. 401),
+// bodies-in-flight budget (503); each answers without reading the body, then closes.
 //
 // Deadlines, one per phase (one timer, re-armed only when a deadline moves earlier):
-//   idle         fresh connection: header_timeout from accept; kept-alive: idle_timeout
+//   idle         fresh connection: header_timeout from accept; kept-alive: idle_timeout, but
+//                never beyond max_connection_age from accept (the response before that said
+//                "Connection: close" once the age was reached)
 //   header       header_timeout from the first byte (fresh: from accept)
 //   body         body_timeout from the end of the header
 //   handler      none
@@ -57,6 +61,10 @@ public:
   void drain();
   /// The server stops: close at once. The caller has taken the session out of the list.
   void abort();
+  /// The server is at max_connections and a new connection takes the slot of this one, the
+  /// unit's oldest idle connection: close without an answer (none is owed while idle) and keep
+  /// the slot counted, for the newcomer.
+  void yield_slot();
   /// The handler's answer for request number `exchange` (io thread).
   void on_response(std::uint64_t exchange, server_response r);
 
@@ -79,6 +87,9 @@ private:
   };
 
   void enlist();
+  void enter_idle();
+  void leave_idle();
+  bool past_max_age() const;
 
   // Reading a request.
   void wait_request();
@@ -89,12 +100,16 @@ private:
   void read_body();
   void on_body(error_code ec, std::size_t bytes);
   void on_read_error(const error_code& ec);
+  /// Before the body: head_check and the bodies-in-flight budget; false when it answered.
+  bool admit_body();
+  void release_body();
   void dispatch();
 
   // Answering.
   void write_response(server_response r, bool keep_alive);
   void on_write(error_code ec, std::size_t bytes);
   void fail(int status, std::string_view code, std::string_view message);
+  void refuse(server_response r); ///< answers a server-generated refusal, then closes
 
   // Endings.
   void linger();
@@ -113,10 +128,15 @@ private:
   timer_type timer_;
   boost::beast::flat_buffer buffer_;
   std::optional<request_parser> parser_;
+  server_request request_; ///< the current request's head (body added at dispatch)
+  std::size_t body_reserved_ = 0; ///< bytes of max_body_bytes_in_flight held for its body
   std::string remote_;
   std::string head_; ///< response head being written
   std::string body_; ///< response body being written
   std::list<std::shared_ptr<server_session>>::iterator registration_;
+  std::list<server_session*>::iterator idle_entry_; ///< valid while idle_listed_
+  clock::time_point accepted_at_ = clock::now();
+  clock::time_point idle_since_; ///< when it last became idle (valid while idle_listed_)
   clock::time_point deadline_ = clock::time_point::max();
   clock::time_point armed_at_ = clock::time_point::max();
   std::uint64_t timer_generation_ = 0; ///< invalidates superseded timer completions
@@ -125,6 +145,7 @@ private:
   phase phase_ = phase::idle;
   bool counted_ = false;
   bool registered_ = false;
+  bool idle_listed_ = false;
   bool timer_armed_ = false;
   bool timed_out_ = false;  ///< the header/body deadline cancelled the read
   bool fresh_ = true;       ///< no request read yet

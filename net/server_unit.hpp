@@ -8,9 +8,14 @@
 // session leaves it when it closes, and `close_all` empties it, which breaks the
 // unit -> session -> unit cycle.
 //
-// Threading: `sessions`, `closed` and `date` belong to the unit's io thread. `post_unless_stopped`
-// is the one entry from other threads: after `close_gate` nothing more is posted, so nothing is
-// left queued once the io thread has run out of work.
+// Idle connections (waiting for a request's first byte) are also listed in `idle`, oldest first,
+// so that a connection over `max_connections` can take the slot of the oldest idle one
+// (http_server.cpp); `oldest_idle` publishes when that one became idle to the accepting thread.
+//
+// Threading: `sessions`, `idle`, `closed` and `date` belong to the unit's io thread.
+// `post_unless_stopped` is the one entry from other threads: after `close_gate` nothing more is
+// posted, so nothing is left queued once the io thread has run out of work. `oldest_idle` is
+// written on the io thread and read by the acceptor's.
 #include "net/http_server.hpp"
 #include "net/response_head.hpp"
 
@@ -18,6 +23,9 @@
 #include <boost/asio/post.hpp>
 
 #include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <limits>
 #include <list>
 #include <memory>
 #include <mutex>
@@ -33,6 +41,7 @@ struct server_shared {
   const server_options opts;
   handler_fn handler;                ///< reset by http_server::stop once the io threads are gone
   std::atomic<std::size_t> open{0};  ///< counted connections (reserved at accept)
+  std::atomic<std::size_t> body_bytes{0}; ///< reserved for request bodies being read
   std::atomic<bool> draining{false}; ///< stop_accepting (or stop) was called
 };
 
@@ -57,6 +66,10 @@ struct io_unit {
   boost::asio::io_context io{1}; // one thread runs it: sessions need no strand
   std::shared_ptr<server_shared> shared;
   std::list<std::shared_ptr<server_session>> sessions; ///< open sessions (io thread)
+  std::list<server_session*> idle; ///< idle sessions, oldest first (io thread)
+  static constexpr std::int64_t none_idle = std::numeric_limits<std::int64_t>::max();
+  /// steady_clock ticks since epoch when idle.front() became idle; none_idle when empty.
+  std::atomic<std::int64_t> oldest_idle{none_idle};
   bool closed = false; ///< close_all ran: sessions arriving late are dropped (io thread)
   date_cache date;     ///< io thread
 

@@ -5,6 +5,7 @@
 #include "api/api_service.hpp"
 #include "policy/time_format.hpp"
 #include "logging/logger.hpp"
+#include "app/api_server_options.hpp"
 #include "net/http_server.hpp"
 #include "store/sqlite_store.hpp"
 
@@ -53,10 +54,9 @@ api_harness::api_harness(const tuner& tune) : db_path_(dir_.file("hookd.db")) {
       *sys_, api::api_deps{engine_->context(), engine_->dispatcher(), engine_->reader(),
                            engine_->supervisor()});
 
-  net::server_options server_opts;
+  auto server_opts = api_server_options(*cfg_, *api_, 1000);
   server_opts.host = "127.0.0.1";
   server_opts.port = 0;
-  server_opts.max_body_bytes = cfg_->server.max_payload_bytes;
   server_opts.threads = 2;
   server_ = std::make_unique<net::http_server>(
       server_opts, [api = api_.get()](net::server_request req, net::respond_fn respond) {

@@ -391,3 +391,26 @@ TEST_CASE("api: a store failure is 503 store_unavailable without the database's 
   // The lock is gone: the same request is accepted.
   CHECK(api.call("POST", "/v1/messages", R"({"event_type":"t","payload":{}})").status == 202);
 }
+
+TEST_CASE("api: without the token a request is refused on its head, its body never read",
+          "[api_http][errors][auth]") {
+  api_harness api;
+  http_connection c(api.port(), std::chrono::seconds{2});
+  // The body is announced but never sent: the 401 must not wait for it (body_timeout is 30 s).
+  auto r = c.exchange_raw("POST /v1/messages HTTP/1.1\r\nHost: x\r\n"
+                          "Content-Type: application/json\r\nContent-Length: 4000\r\n\r\n");
+  INFO(show(r));
+  CHECK(r.status == 401);
+  CHECK(error_code(r) == "unauthorized");
+  CHECK(r.header("WWW-Authenticate") == "Bearer");
+  CHECK(r.header("Connection") == "close");
+  CHECK(c.closed_by_peer_within(std::chrono::seconds{3}));
+  // With the token the same head is let through to its body.
+  http_connection ok(api.port(), std::chrono::seconds{5});
+  const std::string body = R"({"event_type":"a.b","payload":{}})";
+  auto accepted = ok.exchange("POST", "/v1/messages",
+                              api_harness::with_token({{"Content-Type", "application/json"}}),
+                              body);
+  INFO(show(accepted));
+  CHECK(accepted.status / 100 == 2);
+}

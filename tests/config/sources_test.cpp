@@ -170,6 +170,10 @@ TEST_CASE("every option can be set from the environment and from a flag", "[conf
   wanted.server.api_token = "tok";
   wanted.server.max_payload_bytes = 4096;
   wanted.server.max_ingest_backlog = 5;
+  wanted.server.max_connections = 100;
+  wanted.server.idle_timeout = 5s;
+  wanted.server.max_connection_age = 1h;
+  wanted.server.max_body_bytes_in_flight = 8192;
   wanted.store.path = "/tmp/x.db";
   wanted.store.retention = 1h;
   wanted.retry = {.initial_interval = 1s,
@@ -299,7 +303,7 @@ TEST_CASE("help (--help) lists every option with its default and exits 0", "[con
   const load_result r = load({"--help"}, {});
   REQUIRE(r.exit_now);
   CHECK(r.exit_code == 0);
-  CHECK(options().size() == 28);
+  CHECK(options().size() == 32);
   for (const option& o : options()) {
     INFO(o.name());
     CHECK_THAT(r.output, Catch::Contains(o.flag() + " "));

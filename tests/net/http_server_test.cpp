@@ -14,7 +14,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -428,14 +430,19 @@ TEST_CASE("Connection: close and HTTP/1.0 framing", "[server]") {
   }
 }
 
-TEST_CASE("over max_connections: 503 service_unavailable, then room again", "[server]") {
+TEST_CASE("over max_connections with none idle: 503 service_unavailable, then room again",
+          "[server]") {
   auto opts = test_options();
   opts.max_connections = 2;
-  running_server s(opts, echo);
+  request_box box; // holds every answer: both connections stay busy, none is idle
+  running_server s(opts, [&](server_request r, respond_fn respond) {
+    box.put(std::move(r), std::move(respond));
+  });
   blocking_client a(s.server.port());
   blocking_client b(s.server.port());
-  CHECK(a.request("GET", "/a").status == 200);
-  CHECK(b.request("GET", "/b").status == 200);
+  REQUIRE(a.send(format_request("GET", "/a")));
+  REQUIRE(b.send(format_request("GET", "/b")));
+  REQUIRE(box.wait_for(2));
   CHECK(s.server.open_connections() == 2);
   {
     blocking_client c(s.server.port());
@@ -445,11 +452,77 @@ TEST_CASE("over max_connections: 503 service_unavailable, then room again", "[se
     CHECK(c.closed_within(3s));
   }
   CHECK(s.server.open_connections() == 2);
+  box.take()(text(200, "a"));
+  CHECK(a.read_reply());
   a.send("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  REQUIRE(box.wait_for(3));
+  box.take()(text(200, "b"));
+  box.take()(text(200, "a again"));
+  CHECK(b.read_reply());
   CHECK(a.read_reply());
   REQUIRE(wait_until([&] { return s.server.open_connections() == 1; }));
   blocking_client d(s.server.port());
-  CHECK(d.request("GET", "/d").status == 200);
+  REQUIRE(d.send(format_request("GET", "/d")));
+  REQUIRE(box.wait_for(4));
+  box.take()(text(200, "d"));
+  auto reply = d.read_reply();
+  REQUIRE(reply);
+  CHECK(reply->status == 200);
+}
+
+TEST_CASE("at max_connections the oldest idle connection makes room for a new client",
+          "[server][limits]") {
+  auto opts = test_options();
+  opts.max_connections = 2;
+  running_server s(opts, echo);
+  blocking_client a(s.server.port());
+  CHECK(a.request("GET", "/a").status == 200); // a idles first: the oldest
+  std::this_thread::sleep_for(20ms);
+  blocking_client b(s.server.port());
+  CHECK(b.request("GET", "/b").status == 200);
+  CHECK(s.server.open_connections() == 2);
+  std::vector<std::unique_ptr<blocking_client>> newcomers;
+  for (int i = 0; i < 3; ++i) { // each newcomer evicts the oldest idle one and is answered
+    newcomers.push_back(std::make_unique<blocking_client>(s.server.port()));
+    auto reply = newcomers.back()->request("GET", "/c");
+    CHECK(reply.status == 200);
+    CHECK(reply.keep_alive);
+    CHECK(s.server.open_connections() == 2);
+  }
+  // Evicted without an answer, oldest first: a, b, then the first newcomer.
+  CHECK(a.closed_within(3s));
+  CHECK(b.closed_within(3s));
+  CHECK(newcomers[0]->closed_within(3s));
+  CHECK(newcomers[2]->request("GET", "/again").status == 200);
+}
+
+TEST_CASE("keep-alive is not renewable forever: max_connection_age closes the connection",
+          "[server][limits]") {
+  auto opts = test_options();
+  opts.idle_timeout = 10s;
+  opts.max_connection_age = 300ms;
+  running_server s(opts, [](server_request r, respond_fn respond) {
+    if (r.target == "/slow") // still working when the connection comes of age
+      std::this_thread::sleep_for(250ms);
+    echo(std::move(r), std::move(respond));
+  });
+  blocking_client c(s.server.port());
+  auto first = c.request("GET", "/1");
+  CHECK(first.keep_alive);
+  SECTION("a response at that age says Connection: close") {
+    std::this_thread::sleep_for(100ms);
+    CHECK(c.request("GET", "/2").keep_alive); // still young
+    auto last = c.request("GET", "/slow");
+    CHECK(last.status == 200);
+    CHECK_FALSE(last.keep_alive);
+    CHECK(last.header("connection") == "close");
+    CHECK(c.closed_within(3s));
+  }
+  SECTION("an idle wait ends at that age, long before idle_timeout") {
+    auto start = std::chrono::steady_clock::now();
+    CHECK(c.closed_within(3s));
+    CHECK(std::chrono::steady_clock::now() - start < 2s);
+  }
 }
 
 // ---- body limits ------------------------------------------------------------------------------
@@ -564,6 +637,81 @@ TEST_CASE("Expect: 100-continue within the limit gets 100, then the answer", "[s
   CHECK(reply->body == "POST /v1/messages hello");
 }
 
+TEST_CASE("head_check refuses a request before its body is read, then closes", "[server][auth]") {
+  auto opts = test_options();
+  opts.head_check = [](const server_request& head) -> std::optional<server_response> {
+    if (head.header("authorization") == "Bearer t")
+      return std::nullopt;
+    return text(401, "no");
+  };
+  request_box box;
+  running_server s(opts, [&](server_request r, respond_fn respond) {
+    box.put(r);
+    respond(text(200, "got " + r.body));
+  });
+  blocking_client c(s.server.port());
+  // Header only: the body never comes. The answer must not wait for it (body_timeout is 5 s).
+  REQUIRE(c.send("POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n"));
+  auto start = std::chrono::steady_clock::now();
+  auto reply = c.read_reply(2s);
+  REQUIRE(reply);
+  CHECK(reply->status == 401);
+  CHECK(reply->header("connection") == "close");
+  CHECK(std::chrono::steady_clock::now() - start < 1s);
+  CHECK(c.closed_within(3s));
+  CHECK(box.size() == 0);
+
+  blocking_client ok(s.server.port());
+  auto accepted = ok.request("POST", "/a", "body", {{"Authorization", "Bearer t"}});
+  CHECK(accepted.status == 200);
+  CHECK(accepted.body == "got body");
+}
+
+TEST_CASE("bodies in flight share one budget: over it, 503 with Retry-After before the body",
+          "[server][limits]") {
+  auto opts = test_options();
+  opts.max_body_bytes = 1024;
+  opts.max_body_bytes_in_flight = 1500;
+  running_server s(opts, echo);
+  blocking_client a(s.server.port());
+  REQUIRE(a.send("POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n" +
+                 std::string(10, 'a'))); // 1000 bytes reserved, most still to come
+  std::this_thread::sleep_for(100ms);
+  {
+    blocking_client b(s.server.port());
+    REQUIRE(b.send("POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n"));
+    auto reply = b.read_reply(2s);
+    REQUIRE(reply);
+    check_error(*reply, 503, "service_unavailable");
+    CHECK(reply->header("retry-after") == "1");
+    CHECK(b.closed_within(3s));
+  }
+  {
+    blocking_client small(s.server.port()); // 400 more still fit
+    CHECK(small.request("POST", "/small", std::string(400, 's')).status == 200);
+  }
+  REQUIRE(a.send(std::string(990, 'a')));
+  auto done = a.read_reply(2s);
+  REQUIRE(done);
+  CHECK(done->status == 200);
+  blocking_client later(s.server.port()); // the budget was given back
+  CHECK(later.request("POST", "/later", std::string(1000, 'l')).status == 200);
+  SECTION("a chunked body counts as max_body_bytes until complete") {
+    blocking_client chunk(s.server.port());
+    REQUIRE(chunk.send(chunked_head)); // holds 1024
+    std::this_thread::sleep_for(100ms);
+    blocking_client other(s.server.port());
+    REQUIRE(other.send("POST /o HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\n"));
+    auto reply = other.read_reply(2s);
+    REQUIRE(reply);
+    CHECK(reply->status == 503);
+    REQUIRE(chunk.send(chunked({3})));
+    auto finished = chunk.read_reply(2s);
+    REQUIRE(finished);
+    CHECK(finished->status == 200);
+  }
+}
+
 // ---- malformed input --------------------------------------------------------------------------
 
 TEST_CASE("malformed requests: 400 malformed_request, then close", "[server]") {
@@ -599,6 +747,70 @@ TEST_CASE("malformed requests: 400 malformed_request, then close", "[server]") {
   check_error(*reply, 400, "malformed_request");
   CHECK(c.closed_within(3s));
   CHECK(box.size() == 0);
+}
+
+TEST_CASE("Transfer-Encoding other than exactly chunked: 400, the rest is not a next request",
+          "[server][smuggling]") {
+  // RFC 9112 §6.1/§6.3: a request whose Transfer-Encoding does not end in chunked has no
+  // reliable length, and TE with Content-Length is a smuggling signature: both are refused.
+  request_box box;
+  running_server s(test_options(), [&](server_request r, respond_fn respond) {
+    box.put(std::move(r));
+    respond(text(200, "ok"));
+  });
+  const std::string smuggled = "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
+  std::string head;
+  SECTION("chunked, identity") {
+    head = "Transfer-Encoding: chunked, identity\r\n";
+  }
+  SECTION("identity") {
+    head = "Transfer-Encoding: identity\r\n";
+  }
+  SECTION("gzip, chunked") {
+    head = "Transfer-Encoding: gzip, chunked\r\n";
+  }
+  SECTION("two Transfer-Encoding fields") {
+    head = "Transfer-Encoding: identity\r\nTransfer-Encoding: chunked\r\n";
+  }
+  SECTION("identity with Content-Length") {
+    head = "Transfer-Encoding: identity\r\nContent-Length: 5\r\n";
+  }
+  SECTION("Content-Length with chunked") {
+    head = "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n";
+  }
+  SECTION("chunked with Content-Length after it") {
+    head = "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n";
+  }
+  SECTION("chunked in an HTTP/1.0 request") {
+    head = "Transfer-Encoding: chunked\r\n";
+  }
+  bool http10 = head == "Transfer-Encoding: chunked\r\n";
+  blocking_client c(s.server.port());
+  REQUIRE(c.send(std::string("POST /a HTTP/1.") + (http10 ? "0" : "1") + "\r\nHost: x\r\n" + head +
+                 "\r\n" + chunked({3}) + smuggled));
+  auto reply = c.read_reply(3s);
+  INFO(c.last_error());
+  REQUIRE(reply);
+  check_error(*reply, 400, "malformed_request");
+  CHECK(c.closed_within(3s));
+  CHECK(box.size() == 0);
+}
+
+TEST_CASE("Transfer-Encoding: chunked alone (any case, with spaces) is accepted", "[server][smuggling]") {
+  running_server s(test_options(), echo);
+  blocking_client c(s.server.port());
+  REQUIRE(c.send("POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding:  Chunked \r\n\r\n" +
+                 chunked({3, 2})));
+  auto reply = c.read_reply(3s);
+  REQUIRE(reply);
+  CHECK(reply->status == 200);
+  CHECK(reply->body == "POST /a ccccc");
+  SECTION("equal duplicate Content-Lengths are one length") {
+    REQUIRE(c.send("POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nok"));
+    auto again = c.read_reply(3s);
+    REQUIRE(again);
+    CHECK(again->body == "POST /b ok");
+  }
 }
 
 // ---- timeouts ---------------------------------------------------------------------------------

@@ -1,0 +1,23 @@
+#include "app/api_server_options.hpp"
+
+#include "config/listen_address.hpp"
+
+namespace hookd {
+
+net::server_options api_server_options(const config::config& cfg, api::api_service& api,
+                                       std::size_t max_connections) {
+  net::server_options o;
+  if (const auto listen = config::parse_listen_address(cfg.server.listen)) {
+    o.host = listen->host;
+    o.port = listen->port;
+  }
+  o.max_body_bytes = cfg.server.max_payload_bytes;
+  o.max_connections = max_connections;
+  o.idle_timeout = cfg.server.idle_timeout;
+  o.max_connection_age = cfg.server.max_connection_age;
+  o.max_body_bytes_in_flight = cfg.server.max_body_bytes_in_flight;
+  o.head_check = [&api](const net::server_request& head) { return api.check_head(head); };
+  return o;
+}
+
+} // namespace hookd

@@ -1,0 +1,31 @@
+#pragma once
+// How many API connections the descriptor limit (RLIMIT_NOFILE) leaves room for. Every
+// connection is a descriptor, and so is every outbound attempt, pooled connection, the store's
+// files and the logs: the API gets what is left after a reserve for those, so that a flood of
+// API connections cannot starve deliveries (whose failures would then be blamed on endpoints).
+// Pure: the caller passes the limit in force (app/main.cpp, after raising it to the hard limit).
+#include "config/config.hpp"
+
+#include <cstddef>
+#include <string>
+
+namespace hookd::config {
+
+/// server.max_connections = 0: as many as the budget allows, but no more than this.
+inline constexpr std::size_t auto_max_connections = 10000;
+
+/// Descriptors kept out of the API's reach: two per attempt in flight (its socket, and about as
+/// many idle pooled connections) plus 256 for the store, logs, io contexts and threads.
+std::size_t fd_reserve(const config& c);
+
+struct connection_budget {
+  std::size_t max_connections = 0; ///< what the server may hold; 0 when `error` is set
+  std::string error;               ///< why the configuration does not fit the limit
+};
+
+/// The API's connection limit under `fd_limit` descriptors: server.max_connections when it fits
+/// below fd_limit - fd_reserve, for 0 the budget capped at auto_max_connections; an error when
+/// the configured value does not fit or the reserve alone exceeds the limit.
+connection_budget api_connection_budget(const config& c, std::size_t fd_limit);
+
+} // namespace hookd::config

@@ -1,6 +1,7 @@
 #include "net/server_session.hpp"
 
 #include "net/ascii.hpp"
+#include "net/error_body.hpp"
 
 #include "net/response_head.hpp"
 
@@ -95,7 +96,7 @@ struct response_slot {
 
   ~response_slot() {
     if (!answered.exchange(true))
-      deliver(error_response(500, "internal_error", "the request was dropped unanswered"));
+      deliver(error_response(500, internal_error_code, "the request was dropped unanswered"));
   }
 
   void answer(server_response r) {
@@ -329,7 +330,7 @@ bool server_session::admit_body() {
     try {
       refusal = opts.head_check(request_);
     } catch (...) {
-      refusal = error_response(500, "internal_error", "the request could not be checked");
+      refusal = error_response(500, internal_error_code, "the request could not be checked");
     }
     if (refusal) {
       refuse(std::move(*refusal));

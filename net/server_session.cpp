@@ -2,7 +2,6 @@
 
 #include "net/ascii.hpp"
 #include "net/error_body.hpp"
-
 #include "net/response_head.hpp"
 
 #include <boost/asio/write.hpp>

@@ -50,7 +50,8 @@ int run(const hookd::config::config& cfg) {
   log->info("hookd {} starting; store {}", version, cfg.store.path);
 
   api::api_service api{sys, api::api_deps{eng->context(), eng->dispatcher(), eng->reader(), eng->supervisor()}};
-  net::http_server server{api_server_options(cfg, api, connections.max_connections), [&api](net::server_request req, net::respond_fn respond) {
+  net::http_server server{api_server_options(cfg, api, connections.max_connections),
+                          [&api](net::server_request req, net::respond_fn respond) {
                             api.handle(std::move(req), std::move(respond));
                           }};
   if (auto error = server.start()) {

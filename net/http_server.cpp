@@ -235,7 +235,7 @@ void http_server::impl::start_session(const std::shared_ptr<io_unit>& unit,
   bool counted = admit == admission::counted;
   if (!counted && !unit->idle.empty() && !unit->shared->draining) {
     auto oldest = unit->idle.front()->shared_from_this(); // alive through its close
-    oldest->yield_slot(); // the oldest idle connection makes room
+    oldest->yield_slot();                                 // the oldest idle connection makes room
     counted = true;
   } else if (!counted) {
     counted = reserve_slot(*unit->shared); // a slot may have come free meanwhile

@@ -97,7 +97,7 @@ struct server_options {
   std::size_t max_connections = 10000;             ///< beyond: evict the oldest idle, else 503
   /// Keep-alive ends at this age: idle waits stop there, later responses close the connection.
   duration max_connection_age{std::chrono::minutes{10}};
-  std::string server_header = "hookd";             ///< empty: no Server header
+  std::string server_header = "hookd"; ///< empty: no Server header
   /// Request body bytes being received at once across all connections: a request whose body
   /// would exceed it is answered 503 with Retry-After before its body is read. A chunked body
   /// counts as max_body_bytes (its size is unknown) until it is complete.

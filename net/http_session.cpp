@@ -121,8 +121,7 @@ void http_session::connect(std::vector<tcp::endpoint> endpoints) {
     return fail_with(attempt_error::forbidden_address,
                      "address " + endpoints.front().address().to_string() + " is not allowed");
   tcp_layer().expires_at(connect_deadline_);
-  tcp_layer().async_connect(
-      endpoints_, step(&http_session::on_connect));
+  tcp_layer().async_connect(endpoints_, step(&http_session::on_connect));
 }
 
 void http_session::on_connect(error_code ec, const tcp::endpoint&) {
@@ -139,8 +138,7 @@ void http_session::handshake() {
   auto& s = std::get<tls_stream>(stream_);
   if (auto error = prepare_tls_connection(s.native_handle(), target_); !error.empty())
     return fail_with(attempt_error::tls, std::move(error));
-  s.async_handshake(asio::ssl::stream_base::client,
-                    step(&http_session::on_handshake));
+  s.async_handshake(asio::ssl::stream_base::client, step(&http_session::on_handshake));
 }
 
 void http_session::on_handshake(error_code ec) {
@@ -168,10 +166,7 @@ void http_session::write() {
   tcp_layer().expires_at(req_->deadline);
   std::array<asio::const_buffer, 2> buffers{
       asio::buffer(req_->head), req_->body ? asio::buffer(*req_->body) : asio::const_buffer{}};
-  with_stream([&](auto& s) {
-    asio::async_write(s, buffers,
-                      step(&http_session::on_write));
-  });
+  with_stream([&](auto& s) { asio::async_write(s, buffers, step(&http_session::on_write)); });
 }
 
 void http_session::on_write(error_code ec, std::size_t) {
@@ -188,9 +183,7 @@ void http_session::read_header() {
   // `len_ > body_limit_` on the optional, which is always true when it is empty.
   parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
   with_stream([&](auto& s) {
-    http::async_read_header(
-        s, buffer_, *parser_,
-        step(&http_session::on_read_header));
+    http::async_read_header(s, buffer_, *parser_, step(&http_session::on_read_header));
   });
 }
 
@@ -233,10 +226,8 @@ void http_session::read_body() {
   }
   body.size = lent_;
   body.more = true;
-  with_stream([&](auto& s) {
-    http::async_read(s, buffer_, *parser_,
-                     step(&http_session::on_read_body));
-  });
+  with_stream(
+      [&](auto& s) { http::async_read(s, buffer_, *parser_, step(&http_session::on_read_body)); });
 }
 
 void http_session::on_read_body(error_code ec, std::size_t) {

@@ -212,7 +212,8 @@ void server_session::wait_request() {
   phase_ = phase::idle;
   if (!fresh_) {
     const auto& opts = unit_->shared->opts;
-    set_deadline(std::min(clock::now() + opts.idle_timeout, accepted_at_ + opts.max_connection_age));
+    set_deadline(
+        std::min(clock::now() + opts.idle_timeout, accepted_at_ + opts.max_connection_age));
   }
   enter_idle();
   socket_.async_read_some(

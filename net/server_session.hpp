@@ -128,7 +128,7 @@ private:
   timer_type timer_;
   boost::beast::flat_buffer buffer_;
   std::optional<request_parser> parser_;
-  server_request request_; ///< the current request's head (body added at dispatch)
+  server_request request_;        ///< the current request's head (body added at dispatch)
   std::size_t body_reserved_ = 0; ///< bytes of max_body_bytes_in_flight held for its body
   std::string remote_;
   std::string head_; ///< response head being written

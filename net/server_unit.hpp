@@ -39,10 +39,10 @@ struct server_shared {
   server_shared(server_options o, handler_fn h) : opts(std::move(o)), handler(std::move(h)) {}
 
   const server_options opts;
-  handler_fn handler;                ///< reset by http_server::stop once the io threads are gone
-  std::atomic<std::size_t> open{0};  ///< counted connections (reserved at accept)
+  handler_fn handler;               ///< reset by http_server::stop once the io threads are gone
+  std::atomic<std::size_t> open{0}; ///< counted connections (reserved at accept)
   std::atomic<std::size_t> body_bytes{0}; ///< reserved for request bodies being read
-  std::atomic<bool> draining{false}; ///< stop_accepting (or stop) was called
+  std::atomic<bool> draining{false};      ///< stop_accepting (or stop) was called
 };
 
 struct io_unit {
@@ -66,7 +66,7 @@ struct io_unit {
   boost::asio::io_context io{1}; // one thread runs it: sessions need no strand
   std::shared_ptr<server_shared> shared;
   std::list<std::shared_ptr<server_session>> sessions; ///< open sessions (io thread)
-  std::list<server_session*> idle; ///< idle sessions, oldest first (io thread)
+  std::list<server_session*> idle;                     ///< idle sessions, oldest first (io thread)
   static constexpr std::int64_t none_idle = std::numeric_limits<std::int64_t>::max();
   /// steady_clock ticks since epoch when idle.front() became idle; none_idle when empty.
   std::atomic<std::int64_t> oldest_idle{none_idle};

@@ -408,9 +408,9 @@ TEST_CASE("api: without the token a request is refused on its head, its body nev
   // With the token the same head is let through to its body.
   http_connection ok(api.port(), std::chrono::seconds{5});
   const std::string body = R"({"event_type":"a.b","payload":{}})";
-  auto accepted = ok.exchange("POST", "/v1/messages",
-                              api_harness::with_token({{"Content-Type", "application/json"}}),
-                              body);
+  auto accepted =
+      ok.exchange("POST", "/v1/messages",
+                  api_harness::with_token({{"Content-Type", "application/json"}}), body);
   INFO(show(accepted));
   CHECK(accepted.status / 100 == 2);
 }

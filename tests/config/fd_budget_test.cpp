@@ -17,16 +17,16 @@ TEST_CASE("server.max_connections must fit below the open-file limit minus the r
   };
   // reserve = 2 * max_in_flight + 256: 2304 for the default 1024, 456 for 100.
   const row table[] = {
-      {0, 1024, 1'048'576, 10000, ""},         // auto: capped
-      {0, 1024, 20000, 10000, ""},             // auto: 17696 left, capped
-      {0, 1024, 4096, 1792, ""},               // auto: what is left
-      {0, 100, 1024, 568, ""},                 // a small limit with a small reserve
+      {0, 1024, 1'048'576, 10000, ""}, // auto: capped
+      {0, 1024, 20000, 10000, ""},     // auto: 17696 left, capped
+      {0, 1024, 4096, 1792, ""},       // auto: what is left
+      {0, 100, 1024, 568, ""},         // a small limit with a small reserve
       {0, 1024, 2304, 0, "no descriptor is left"},
       {0, 1024, 1024, 0, "no descriptor is left"},
-      {10000, 1024, 12304, 10000, ""},         // exactly fits
+      {10000, 1024, 12304, 10000, ""}, // exactly fits
       {10001, 1024, 12304, 0, "server.max_connections = 10001 does not fit"},
       {50000, 1024, 20000, 0, "which leaves 17696"},
-      {50000, 1024, 1'048'576, 50000, ""},     // above the auto cap when asked for
+      {50000, 1024, 1'048'576, 50000, ""}, // above the auto cap when asked for
       {1, 1024, 2305, 1, ""},
       {5000, 100, 4096, 0, "open-file limit is 4096 and 456 are kept"},
   };

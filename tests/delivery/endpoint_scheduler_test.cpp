@@ -231,8 +231,8 @@ TEST_CASE("hookd's own failures are retried but never open the breaker or start 
     f.s.add(fresh(id));
   REQUIRE(f.start_ids(t0).size() == 10);
   for (int id = 1; id <= 10; ++id) {
-    auto fx = f.s.on_result(id, t0, transport(id % 2 ? attempt_error::local_resources
-                                                     : attempt_error::unavailable));
+    auto fx = f.s.on_result(
+        id, t0, transport(id % 2 ? attempt_error::local_resources : attempt_error::unavailable));
     CHECK(fx.outcome == attempt_outcome::failure);
     CHECK(fx.retry_scheduled);
     CHECK(fx.update.last_error != attempt_error::none);

@@ -796,7 +796,8 @@ TEST_CASE("Transfer-Encoding other than exactly chunked: 400, the rest is not a 
   CHECK(box.size() == 0);
 }
 
-TEST_CASE("Transfer-Encoding: chunked alone (any case, with spaces) is accepted", "[server][smuggling]") {
+TEST_CASE("Transfer-Encoding: chunked alone (any case, with spaces) is accepted",
+          "[server][smuggling]") {
   running_server s(test_options(), echo);
   blocking_client c(s.server.port());
   REQUIRE(c.send("POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding:  Chunked \r\n\r\n" +
@@ -806,7 +807,8 @@ TEST_CASE("Transfer-Encoding: chunked alone (any case, with spaces) is accepted"
   CHECK(reply->status == 200);
   CHECK(reply->body == "POST /a ccccc");
   SECTION("equal duplicate Content-Lengths are one length") {
-    REQUIRE(c.send("POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nok"));
+    REQUIRE(
+        c.send("POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nok"));
     auto again = c.read_reply(3s);
     REQUIRE(again);
     CHECK(again->body == "POST /b ok");

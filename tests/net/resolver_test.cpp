@@ -36,18 +36,18 @@ public:
     };
   }
   net::resolve_result lookup(const std::string& host, std::uint16_t port) {
-      ++lookups_;
-      if (host == "stuck.test") {
-        std::unique_lock lock(m_);
-        ++stuck_;
-        cv_.notify_all();
-        cv_.wait(lock, [&] { return released_; });
-      }
-      if (host == "throws.test")
-        throw std::runtime_error("resolver exploded");
-      net::resolve_result r;
-      r.endpoints.emplace_back(boost::asio::ip::make_address("127.0.0.1"), port);
-      return r;
+    ++lookups_;
+    if (host == "stuck.test") {
+      std::unique_lock lock(m_);
+      ++stuck_;
+      cv_.notify_all();
+      cv_.wait(lock, [&] { return released_; });
+    }
+    if (host == "throws.test")
+      throw std::runtime_error("resolver exploded");
+    net::resolve_result r;
+    r.endpoints.emplace_back(boost::asio::ip::make_address("127.0.0.1"), port);
+    return r;
   }
   bool wait_stuck(int n) {
     std::unique_lock lock(m_);
@@ -85,8 +85,7 @@ std::vector<std::future<net::http_response>> start_sends(client_harness& h, net:
 
 } // namespace
 
-TEST_CASE("a hanging lookup for one host does not delay attempts to other hosts",
-          "[client][dns]") {
+TEST_CASE("a hanging lookup for one host does not delay attempts to other hosts", "[client][dns]") {
   test_receiver receiver;
   auto dns = std::make_shared<scripted_dns>();
   auto opts = test_options();

@@ -50,12 +50,18 @@ TEST_CASE("only failures the endpoint caused count against it", "[policy][classi
     bool blames;
   };
   const row table[] = {
-      {attempt_error::http_status, true},      {attempt_error::timeout, true},
-      {attempt_error::connect_refused, true},  {attempt_error::connect_failed, true},
-      {attempt_error::dns, true},              {attempt_error::tls, true},
-      {attempt_error::reset, true},            {attempt_error::protocol, true},
-      {attempt_error::forbidden_address, true}, {attempt_error::invalid_url, true},
-      {attempt_error::local_resources, false}, {attempt_error::unavailable, false},
+      {attempt_error::http_status, true},
+      {attempt_error::timeout, true},
+      {attempt_error::connect_refused, true},
+      {attempt_error::connect_failed, true},
+      {attempt_error::dns, true},
+      {attempt_error::tls, true},
+      {attempt_error::reset, true},
+      {attempt_error::protocol, true},
+      {attempt_error::forbidden_address, true},
+      {attempt_error::invalid_url, true},
+      {attempt_error::local_resources, false},
+      {attempt_error::unavailable, false},
   };
   for (const auto& r : table) {
     INFO(to_string(r.error));

@@ -282,7 +282,6 @@ dispatcher_actor::behavior_type dispatcher(dispatcher_ptr self, dispatcher_deps 
         if (const auto* ep = st.registry.find(crash.endpoint_id); ep && !st.shutting_down)
           spawn_for(self, *ep, true);
       },
-      [=](endpoint_status_changed& change) { status_changed(self, change); },
       [=](caf::get_atom, const std::string& endpoint_id) -> caf::actor {
         auto& st = self->state;
         auto it = st.live.find(endpoint_id);

@@ -85,26 +85,45 @@ caf::result<store::endpoint_record> rotate_secret(dispatcher_ptr self, rotate_se
   return update_stored(self, id, std::move(cmd));
 }
 
+namespace {
+
+void log_status_change(dispatcher_ptr self, const set_endpoint_status_cmd& cmd, std::size_t failed) {
+  const char* what = cmd.status == endpoint_status::enabled ? "enabled" : "disabled";
+  if (cmd.automatic)
+    self->state.log->warn("endpoint {} endpoint={} reason={} message={} detail={} pending_failed={}",
+                          what, cmd.endpoint_id, to_string(cmd.reason), cmd.message_id, cmd.detail,
+                          failed);
+  else
+    self->state.log->warn("endpoint {} endpoint={} reason={} pending_failed={} (operator)", what,
+                          cmd.endpoint_id, to_string(cmd.reason), failed);
+}
+
+} // namespace
+
+// Every status change of an endpoint, by an operator or by hookd itself (the supervisor asks):
+// the writer stores it (a disable fails the pending deliveries in the same transaction, an
+// enable restarts the 24-hour clock), then the registry and the live actor learn it, the
+// metrics count it and one log line tells it. The supervisor raises the alert of an automatic
+// disable once this answered.
 caf::result<std::size_t> set_status(dispatcher_ptr self, set_endpoint_status_cmd& cmd) {
   caf::error err;
   if (known(self, cmd.endpoint_id, err) == nullptr)
     return err;
-  cmd.at = now(self);
+  if (cmd.at == no_time)
+    cmd.at = now(self);
   guarded_promise<std::size_t> rp{self};
-  const endpoint_status_changed change{cmd.endpoint_id, cmd.status, cmd.reason};
+  auto done = std::make_shared<set_endpoint_status_cmd>(cmd);
   self->request(self->state.deps.writer, caf::infinite, std::move(cmd))
       .then(
           [=](std::size_t failed) mutable {
-            auto copy = change;
-            status_changed(self, copy);
-            if (change.status == endpoint_status::disabled) {
+            endpoint_status_changed change{done->endpoint_id, done->status, done->reason};
+            status_changed(self, change);
+            if (done->status == endpoint_status::disabled) {
               auto& m = *self->state.deps.ctx->metrics;
-              m.endpoint_disabled[static_cast<std::size_t>(change.reason)].inc();
-              m.deliveries_failed[static_cast<std::size_t>(failure_reason::endpoint_disabled)].inc(failed);
+              m.endpoint_disabled[static_cast<std::size_t>(done->reason)].inc();
+              m.deliveries_failed[static_cast<std::size_t>(done->fail_reason)].inc(failed);
             }
-            self->state.log->warn("endpoint {} endpoint={} reason={} pending_failed={} (operator)",
-                                  change.status == endpoint_status::enabled ? "enabled" : "disabled",
-                                  change.endpoint_id, to_string(change.reason), failed);
+            log_status_change(self, *done, failed);
             rp.deliver(failed);
           },
           [=](caf::error& e) mutable { rp.deliver(std::move(e)); });

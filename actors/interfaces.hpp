@@ -75,7 +75,6 @@ using dispatcher_actor = caf::typed_actor<
   caf::reacts_to<set_failing_since_cmd>,  // the 24-hour clock moved: registry, then store
   caf::reacts_to<endpoint_idle>,
   caf::reacts_to<endpoint_crashed>,
-  caf::reacts_to<endpoint_status_changed>,
   caf::replies_to<caf::get_atom, std::string>::with<caf::actor>,  // live actor of an endpoint
   caf::replies_to<recover_atom>::with<std::size_t>,               // endpoints with pending work
   caf::replies_to<shutdown_atom>::with<caf::ok_atom>>;

@@ -120,27 +120,19 @@ void on_crash(supervisor_ptr self, const std::string& endpoint_id, const caf::ac
 
 void disable(supervisor_ptr self, disable_endpoint& req) {
   auto& st = self->state;
+  if (!st.dispatcher)
+    return; // not wired yet: no endpoint actor can have asked
   if (!st.disabling.insert(req.endpoint_id).second)
     return; // already being disabled (two permanent answers in flight at once)
-  const time_point t = now(self);
+  // The dispatcher owns every status change (store, registry, actor, metrics, log line); the
+  // alert is the supervisor's part.
   set_endpoint_status_cmd cmd{req.endpoint_id, endpoint_status::disabled, req.reason,
-                              failure_reason::endpoint_disabled, t};
-  self->request(st.deps.writer, caf::infinite, std::move(cmd))
+                              failure_reason::endpoint_disabled, now(self), true,
+                              req.message_id, req.detail};
+  self->request(st.dispatcher, caf::infinite, std::move(cmd))
       .then(
-          [=](std::size_t failed) {
-            auto& st = self->state;
-            st.disabling.erase(req.endpoint_id);
-            auto& m = *st.deps.ctx->metrics;
-            m.endpoint_disabled[static_cast<std::size_t>(req.reason)].inc();
-            m.deliveries_failed[static_cast<std::size_t>(failure_reason::endpoint_disabled)].inc(failed);
-            st.log->warn("endpoint disabled endpoint={} reason={} message={} detail={} "
-                         "pending_failed={}",
-                         req.endpoint_id, to_string(req.reason), req.message_id, req.detail,
-                         failed);
-            if (st.dispatcher)
-              self->send(
-                  st.dispatcher,
-                  endpoint_status_changed{req.endpoint_id, endpoint_status::disabled, req.reason});
+          [=](std::size_t) {
+            self->state.disabling.erase(req.endpoint_id);
             raise_alert(self,
                         alert_event{"endpoint_disabled", req.endpoint_id, req.message_id,
                                     "endpoint disabled (" + std::string{to_string(req.reason)} +
@@ -150,6 +142,8 @@ void disable(supervisor_ptr self, disable_endpoint& req) {
           [=](caf::error& e) {
             auto& st = self->state;
             st.disabling.erase(req.endpoint_id);
+            if (code_of(e) == static_cast<std::uint8_t>(errc::unknown_endpoint))
+              return; // deleted meanwhile: nothing left to disable
             raise_alert(self, alert_event{"store_error", req.endpoint_id, req.message_id,
                                           "could not persist disable: " + describe(e), now(self)});
           });

@@ -1,7 +1,8 @@
 #pragma once
-// The supervisor: applies disables (persists the status and fails the endpoint's pending
-// deliveries in one transaction, then tells the dispatcher), raises alerts (to the log for
-// now), and monitors endpoint actors — a crashed one is re-created from the store by the
+// The supervisor: turns an endpoint actor's disable request into one status change through the
+// dispatcher (which stores it, failing the pending deliveries in the same transaction, and
+// updates registry, actor, metrics and log) and raises its alert; raises alerts (log, metrics,
+// recent list, alert_url), and monitors endpoint actors — a crashed one is re-created from the store by the
 // dispatcher, with a back-off when it keeps crashing.
 #include "actors/engine_context.hpp"
 #include "actors/interfaces.hpp"
@@ -12,7 +13,6 @@ namespace hookd {
 
 struct supervisor_deps {
   engine_context_ptr ctx;
-  store_writer_actor writer;
 };
 
 supervisor_actor spawn_supervisor(caf::actor_system& sys, supervisor_deps deps);

@@ -72,7 +72,7 @@ engine::engine(caf::actor_system& sys, std::shared_ptr<const config::config> cfg
   reader_ = spawn_store_reader(sys, opts.open_store(store_role::reader), opts.detached_store);
   destinations_ =
       opts.make_destinations ? opts.make_destinations(sys) : http_destinations(sys, *cfg_);
-  supervisor_ = spawn_supervisor(sys, supervisor_deps{ctx, writer_});
+  supervisor_ = spawn_supervisor(sys, supervisor_deps{ctx});
   *supervisor_slot = supervisor_;
   dispatcher_ =
       spawn_dispatcher(sys, dispatcher_deps{ctx, writer_, reader_, supervisor_, destinations_});

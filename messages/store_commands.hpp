@@ -62,13 +62,18 @@ struct rotate_secret_cmd {
 };
 
 /// Status change; when disabling, the endpoint's pending deliveries fail in the same
-/// transaction with `fail_reason`. Reply: how many deliveries failed.
+/// transaction with `fail_reason`; enabling restarts the 24-hour clock. Reply: how many
+/// deliveries failed. Sent to the dispatcher (operator or supervisor), which owns every status
+/// change (actors/dispatcher_operations.cpp set_status), and by it to the writer.
 struct set_endpoint_status_cmd {
   std::string endpoint_id;
   endpoint_status status = endpoint_status::enabled;
   disabled_reason reason = disabled_reason::none;
   failure_reason fail_reason = failure_reason::endpoint_disabled;
-  time_point at = no_time;
+  time_point at = no_time; ///< no_time: when the dispatcher gets it
+  bool automatic = false;  ///< hookd's own decision (supervisor), not an operator's
+  std::string message_id;  ///< automatic: the message whose attempt caused it (for the log)
+  std::string detail;      ///< automatic: why (for the log)
 };
 
 struct delete_endpoint_cmd {
@@ -173,7 +178,8 @@ HOOKD_INSPECT(set_failing_since_cmd, x.endpoint_id, x.since)
 HOOKD_INSPECT(put_endpoint_cmd, x.endpoint)
 HOOKD_INSPECT(update_endpoint_cmd, x.endpoint, x.with_secret)
 HOOKD_INSPECT(rotate_secret_cmd, x.endpoint_id, x.secret, x.previous_expires_at, x.at)
-HOOKD_INSPECT(set_endpoint_status_cmd, x.endpoint_id, x.status, x.reason, x.fail_reason, x.at)
+HOOKD_INSPECT(set_endpoint_status_cmd, x.endpoint_id, x.status, x.reason, x.fail_reason, x.at,
+              x.automatic, x.message_id, x.detail)
 HOOKD_INSPECT(delete_endpoint_cmd, x.endpoint_id, x.at)
 HOOKD_INSPECT(requeue_failed_cmd, x.endpoint_id, x.since, x.now)
 HOOKD_INSPECT(requeue_result, x.requeued, x.pending)

@@ -14,7 +14,7 @@ struct janitor_deps {
   store_writer_actor writer;
 };
 
-/// How long Idempotency-Keys are remembered (SPEC §5: 24 h).
+/// How long Idempotency-Keys are remembered (docs/api.md: 24 h).
 inline constexpr duration idempotency_window = std::chrono::hours{24};
 
 /// How often the janitor runs for a given retention: a quarter of it, between 1 s and 10 min.

@@ -43,7 +43,7 @@ struct store_writer_options {
   /// in the transaction and how long it took (metrics, tests).
   std::function<void(std::size_t commands, std::chrono::microseconds took)> on_commit;
   /// Called once when writes start failing (an episode), with the first error; not again until
-  /// a transaction has committed since (alerts, SPEC §8 store_error).
+  /// a transaction has committed since (alerts, docs/operations.md store_error).
   std::function<void(const std::string& error)> on_failure_episode;
 };
 

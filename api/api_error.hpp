@@ -1,5 +1,5 @@
 #pragma once
-// The API's error model (SPEC §5): every failure is a status plus
+// The API's error model (docs/api.md): every failure is a status plus
 // {"error": {"code": "...", "message": "..."}}. Handlers return these as values.
 #include "net/error_body.hpp"
 

@@ -1,5 +1,5 @@
 #pragma once
-// The HTTP API (SPEC §5) on top of the engine. `handle` is what the HTTP server calls for each
+// The HTTP API (docs/api.md) on top of the engine. `handle` is what the HTTP server calls for each
 // request, on its io thread: routing, authentication, health and readiness are answered right
 // there; everything else goes to one of a few API actors, which talk to the engine's actors by
 // messages (never by reaching into their state) and respond when the answer is in.

@@ -13,7 +13,7 @@
 namespace hookd::api {
 
 /// Levels of arrays/objects a value in a request body may nest below the body's own top-level
-/// object: a message's payload may be nested 64 levels deep (SPEC §5, code `too_deep`).
+/// object: a message's payload may be nested 64 levels deep (docs/api.md, code `too_deep`).
 inline constexpr std::size_t max_json_nesting = 64;
 
 /// True when `text` nests arrays/objects more than `levels` deep ("[]" is 1 level, "[[]]" 2,

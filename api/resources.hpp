@@ -1,5 +1,5 @@
 #pragma once
-// The API's resource shapes (SPEC §5 "Resource shapes") rendered from store records. The
+// The API's resource shapes (docs/api.md) rendered from store records. The
 // secret never appears here except in secret_json / created_endpoint_json.
 #include "policy/success_window.hpp"
 #include "store/records.hpp"

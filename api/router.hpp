@@ -1,5 +1,5 @@
 #pragma once
-// The API's routes (SPEC §5) and the pure matching of (method, path) to one of them.
+// The API's routes (docs/api.md) and the pure matching of (method, path) to one of them.
 #include "api/api_error.hpp"
 
 #include <map>
@@ -42,7 +42,7 @@ struct route_info {
   bool needs_auth;
 };
 
-/// Every route, in SPEC order.
+/// Every route, in the order of docs/api.md.
 const std::vector<route_info>& all_routes();
 
 struct route_match {

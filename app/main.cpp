@@ -1,4 +1,4 @@
-// hookd: the webhook delivery daemon. Loads the configuration (SPEC §9), opens the store,
+// hookd: the webhook delivery daemon. Loads the configuration (docs/configuration.md), opens the store,
 // recovers pending deliveries and runs until SIGTERM/SIGINT, then shuts down gracefully.
 #include "api/api_service.hpp"
 #include "app/api_server_options.hpp"

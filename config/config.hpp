@@ -1,5 +1,5 @@
 #pragma once
-// hookd's configuration (SPEC §9): one TOML file, each key overridable by the environment
+// hookd's configuration (docs/configuration.md): one TOML file, each key overridable by the environment
 // variable HOOKD_<SECTION>_<KEY> and by the flag --<section>.<key>, in that order of precedence
 // (flag > environment > file > default). Durations are strings with a unit ("250ms", "15s",
 // "2m", "10h").

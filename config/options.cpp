@@ -1,5 +1,5 @@
 // The option table (see options.hpp) and the text form of each kind of value. The rules here
-// are the start-up validation of SPEC §9: a row's check returns the reason a value is refused.
+// are the start-up validation of docs/configuration.md: a row's check returns the reason a value is refused.
 #include "config/options.hpp"
 
 #include "config/listen_address.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-// Every registered endpoint's settings, and which endpoints a message goes to (SPEC §5 fan-out:
+// Every registered endpoint's settings, and which endpoints a message goes to (docs/api.md fan-out:
 // every enabled endpoint whose event_types is empty or contains the message's event_type).
 // Plain C++; the dispatcher actor owns one. Lookups cost O(matching endpoints), not O(all).
 // Each endpoint's id is stored once, in its record: the map's key and the fan-out index view it

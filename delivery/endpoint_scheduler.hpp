@@ -2,7 +2,7 @@
 // The per-endpoint delivery state machine, in plain C++ (no actors, no I/O, no clock).
 //
 // An endpoint actor owns one `endpoint_scheduler` and only translates: messages in become calls
-// here, the returned effects become messages out. Everything SPEC §3–§4 decides per endpoint
+// here, the returned effects become messages out. Everything docs/behaviour.md decides per endpoint
 // happens in this class, so it is tested with explicit time points:
 //   - due-time ordering of pending deliveries (a min-heap; one timer per endpoint: next_wakeup);
 //   - concurrency limit, token-bucket rate limit;

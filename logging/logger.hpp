@@ -1,6 +1,6 @@
 #pragma once
 // Named loggers per subsystem ("engine", "store", "net", "api"), all writing to stderr through
-// the sinks chosen by `configure` (text or JSON lines; SPEC §9 [log]).
+// the sinks chosen by `configure` (text or JSON lines; docs/configuration.md [log]).
 #include <spdlog/logger.h>
 
 #include <memory>

@@ -44,7 +44,7 @@ struct endpoint_status_changed {
   disabled_reason reason = disabled_reason::none;
 };
 
-/// Anyone → supervisor: something operators must hear about (SPEC §8 kinds).
+/// Anyone → supervisor: something operators must hear about (docs/operations.md kinds).
 struct alert_event {
   std::string kind; ///< endpoint_disabled, delivery_exhausted, high_retry_rate, store_error, ...
   std::string endpoint_id;

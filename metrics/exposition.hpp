@@ -1,5 +1,5 @@
 #pragma once
-// Prometheus text exposition format 0.0.4 of hookd's metrics (SPEC §8): counters and
+// Prometheus text exposition format 0.0.4 of hookd's metrics (docs/operations.md): counters and
 // histograms from `metrics`, gauges of stored state from `store_counts`, and a bounded set of
 // per-endpoint series (the `failing` endpoints passed in, at most a handful).
 #include "metrics/failure_board.hpp"

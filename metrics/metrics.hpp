@@ -1,5 +1,5 @@
 #pragma once
-// hookd's process-wide counters and histograms (SPEC §8), updated on the hot path with relaxed
+// hookd's process-wide counters and histograms (docs/operations.md), updated on the hot path with relaxed
 // atomics — no lock, no message per attempt — and read by the /metrics exposition and
 // /v1/stats. Gauges that describe stored state (pending deliveries, endpoints by status) are
 // not kept here: they are read from the store when asked, so they cannot drift.
@@ -57,7 +57,7 @@ private:
   std::atomic<std::uint64_t> sum_micros_{0};
 };
 
-/// Alert kinds of SPEC §8 (plus actor_crashed), in the order used by `alerts`.
+/// Alert kinds of docs/operations.md (plus actor_crashed), in the order used by `alerts`.
 enum class alert_kind : std::uint8_t {
   endpoint_disabled,
   delivery_exhausted,

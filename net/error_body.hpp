@@ -1,6 +1,6 @@
 #pragma once
 // The API error shape, written in one place: {"error":{"code":"<code>","message":"<message>"}}
-// (SPEC §5). Every error body hookd sends comes from here: the API's handlers (api::api_error)
+// (docs/api.md). Every error body hookd sends comes from here: the API's handlers (api::api_error)
 // and the server's own answers (error_response: 400/408/413/503 and the 500 for a request left
 // unanswered).
 //

@@ -1,5 +1,5 @@
 #pragma once
-// The SSRF guard's rule (SPEC §6, docs/security.md): which IP addresses an endpoint may be
+// The SSRF guard's rule (docs/security.md, docs/security.md): which IP addresses an endpoint may be
 // delivered to. Pure: addresses are plain values (text or bytes in), no sockets or resolver.
 //
 // Promises:

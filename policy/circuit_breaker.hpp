@@ -1,5 +1,5 @@
 #pragma once
-// Per-endpoint circuit breaker (SPEC §3).
+// Per-endpoint circuit breaker (docs/behaviour.md).
 //
 //   closed ──(threshold consecutive failures)──▶ open ──(probe due, probe started)──▶ probing
 //     ▲                                           ▲                                   │

@@ -1,5 +1,5 @@
 #pragma once
-// SPEC §4: what an attempt's response (or transport error) means for the delivery and endpoint.
+// docs/behaviour.md: what an attempt's response (or transport error) means for the delivery and endpoint.
 //   2xx                          → success
 //   a status in permanent_statuses (404, 410) → permanent: disable the endpoint at once
 //   anything else (3xx included, timeouts, connect/TLS errors, resets) → retryable failure

@@ -1,5 +1,5 @@
 #pragma once
-// The 24-hour rule (SPEC §4): an endpoint whose every attempt has failed for
+// The 24-hour rule (docs/behaviour.md): an endpoint whose every attempt has failed for
 // `failure_disable_after` — no success since its first failure, and that first failure at least
 // that old — is disabled with reason `failing`. The clock's start (`failing_since`) is persisted
 // on the endpoint so the rule survives restarts.

@@ -1,5 +1,5 @@
 #pragma once
-// Opaque resource ids with a type prefix (SPEC §5): "msg_", "ep_", "att_". The body is 26
+// Opaque resource ids with a type prefix (docs/api.md): "msg_", "ep_", "att_". The body is 26
 // Crockford base32 characters: 48 bits of milliseconds then 80 random bits (ULID layout), so
 // ids sort by creation time — which makes them usable as pagination cursors.
 #include "policy/time.hpp"

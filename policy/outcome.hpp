@@ -8,7 +8,7 @@
 
 namespace hookd {
 
-/// Result of one HTTP attempt after classification (SPEC §4).
+/// Result of one HTTP attempt after classification (docs/behaviour.md).
 enum class attempt_outcome : std::uint8_t {
   success,   ///< 2xx
   failure,   ///< retryable: other status, timeout, connect/TLS error, reset
@@ -32,7 +32,7 @@ enum class attempt_error : std::uint8_t {
   local_resources,   ///< hookd itself ran out of descriptors, memory or buffers (not the endpoint)
 };
 
-/// Life cycle of one (message, endpoint) pair (SPEC §1).
+/// Life cycle of one (message, endpoint) pair (docs/behaviour.md).
 enum class delivery_status : std::uint8_t { pending, delivered, failed };
 
 /// Why a delivery is `failed`.

@@ -1,5 +1,5 @@
 #pragma once
-// The high_retry_rate alert rule (SPEC §8): failed attempts / all attempts over the sliding
+// The high_retry_rate alert rule (docs/operations.md): failed attempts / all attempts over the sliding
 // 5-minute window above `ratio`, with at least `min_attempts` attempts. It is an episode: it
 // starts once when the rate goes over, and ends once when it is back at or under the ratio (or
 // traffic drops under the minimum); only a start raises an alert.

@@ -1,5 +1,5 @@
 #pragma once
-// When does a failed delivery get its next attempt? (SPEC §3)
+// When does a failed delivery get its next attempt? (docs/behaviour.md)
 //
 //   d(n) = min(max_interval, initial_interval × multiplier^(n−1)) × (1 + jitter × u),  u ∈ [0,1)
 //

@@ -5,7 +5,7 @@
 
 namespace hookd {
 
-/// How deliveries to an endpoint are signed (SPEC §6).
+/// How deliveries to an endpoint are signed (docs/security.md).
 enum class signature_scheme : std::uint8_t {
   standard, ///< Standard Webhooks: webhook-id / webhook-timestamp / webhook-signature
   typeform, ///< Typeform-Signature: sha256=<base64 HMAC of the body>

@@ -1,5 +1,5 @@
 #pragma once
-// Webhook signatures (SPEC §6). Pure functions over bytes; HMAC-SHA256 via OpenSSL.
+// Webhook signatures (docs/security.md). Pure functions over bytes; HMAC-SHA256 via OpenSSL.
 //
 // standard (Standard Webhooks):  webhook-id: <msg id>   webhook-timestamp: <unix seconds>
 //                                webhook-signature: v1,<base64 HMAC(key, "<id>.<ts>.<body>")>

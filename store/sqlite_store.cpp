@@ -42,7 +42,7 @@ void apply_pragmas(connection& db, const sqlite_options& options) {
   // synchronous=FULL, not the NORMAL usually paired with WAL. With NORMAL, walFrames() in
   // SQLite's wal.c fsyncs the WAL only at checkpoints, so a power loss or kernel crash can
   // undo transactions whose COMMIT has already returned, and hookd answers 202 (and marks
-  // deliveries done) on the strength of that return (SPEC §7). FULL fsyncs the WAL at every
+  // deliveries done) on the strength of that return (docs/behaviour.md). FULL fsyncs the WAL at every
   // commit; group commit amortizes the ~140 µs (docs/benchmarks.md, "The building blocks").
   // https://www.sqlite.org/pragma.html#pragma_synchronous
   db.exec("PRAGMA synchronous = FULL", "open");

@@ -1,5 +1,5 @@
 #pragma once
-// The embedded SQLite implementation of `store` (SPEC §7).
+// The embedded SQLite implementation of `store` (docs/behaviour.md).
 //
 // Every instance is its own connection to the file: open one writer instance and one reader
 // instance per reading thread. The file is in WAL mode, so readers never wait for the writer.

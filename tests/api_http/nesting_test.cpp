@@ -1,4 +1,4 @@
-// Request bodies nested deeper than 64 levels are 400 too_deep (SPEC §5) on every route that
+// Request bodies nested deeper than 64 levels are 400 too_deep (docs/api.md) on every route that
 // parses a body, before the recursive JSON parser sees them: 100,000 levels are refused and the
 // server keeps answering.
 #include "tests/api_http/api_harness.hpp"

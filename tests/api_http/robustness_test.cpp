@@ -1,4 +1,4 @@
-// Bad input never crashes hookd and never leaves a half-written message (SPEC §5): a storm of
+// Bad input never crashes hookd and never leaves a half-written message (docs/api.md): a storm of
 // malformed HTTP and malformed API requests from several connections, interleaved with valid
 // messages; afterwards the daemon still answers and the store holds exactly the accepted
 // messages, each with all of its deliveries. Also JSON edge cases around the payload member.

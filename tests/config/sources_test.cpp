@@ -18,7 +18,7 @@ using namespace hookd::config::test;
 TEST_CASE("no file, environment or flags gives the defaults", "[config][sources]") {
   const config cfg = load_ok({});
   CHECK(differences(cfg, config{}).empty());
-  // The defaults of SPEC §9, spelled out once so a changed default is noticed.
+  // The defaults of docs/configuration.md, spelled out once so a changed default is noticed.
   CHECK(cfg.server.listen == "127.0.0.1:8080");
   CHECK(cfg.server.api_token.empty());
   CHECK(cfg.server.max_payload_bytes == 1048576);

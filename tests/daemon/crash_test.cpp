@@ -1,4 +1,4 @@
-// SPEC §7 against the real binary under load: kill -9 at random moments and restarts on the
+// docs/behaviour.md against the real binary under load: kill -9 at random moments and restarts on the
 // same data dir lose no accepted message and leave no half-written one; SIGTERM while
 // producers post exits 0, answers 503 or closes during the drain, records the attempts that
 // were in flight, and loses nothing it accepted.

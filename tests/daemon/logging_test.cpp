@@ -1,5 +1,5 @@
 // Logs of the real daemon: with log.format = "json" every line on stderr is one JSON object,
-// and the state changes carry endpoint and message ids (SPEC §9, issue #5 logging).
+// and the state changes carry endpoint and message ids (docs/configuration.md, issue #5 logging).
 #include "tests/daemon/daemon_process.hpp"
 #include "tests/support/http_exchange.hpp"
 #include "tests/support/live_helpers.hpp"

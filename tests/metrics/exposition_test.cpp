@@ -1,4 +1,4 @@
-// render_prometheus: every family of SPEC §8 with HELP and TYPE, parsed strictly, each value
+// render_prometheus: every family of docs/operations.md with HELP and TYPE, parsed strictly, each value
 // checked against a scripted scenario; label escaping; bounded per-endpoint series.
 #include "metrics/exposition.hpp"
 #include "tests/metrics/prometheus_parser.hpp"

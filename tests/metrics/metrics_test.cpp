@@ -109,7 +109,7 @@ TEST_CASE("attempt windows: 5 min, 1 h, 24 h and the last hour per minute", "[me
   }
 }
 
-TEST_CASE("alert kinds have their SPEC names", "[metrics][metrics]") {
+TEST_CASE("alert kinds have their documented names", "[metrics][metrics]") {
   CHECK(to_string(alert_kind::endpoint_disabled) == "endpoint_disabled");
   CHECK(to_string(alert_kind::delivery_exhausted) == "delivery_exhausted");
   CHECK(to_string(alert_kind::high_retry_rate) == "high_retry_rate");

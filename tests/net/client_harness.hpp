@@ -50,7 +50,7 @@ net::http_request post_to(std::string url, std::string body = "{}",
                           std::chrono::milliseconds total = std::chrono::seconds(5),
                           std::chrono::milliseconds connect = std::chrono::seconds(2));
 
-/// Loopback-only options for tests (private targets allowed, as in SPEC §6 tests).
+/// Loopback-only options for tests (private targets allowed, as in docs/security.md tests).
 net::client_options test_options();
 
 } // namespace hookd::testing

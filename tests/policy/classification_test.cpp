@@ -10,7 +10,7 @@ using policy::blames_endpoint;
 using policy::classify;
 using policy::is_resource_shortage;
 
-TEST_CASE("responses and transport errors are classified per SPEC §4", "[policy][classify]") {
+TEST_CASE("responses and transport errors are classified as documented", "[policy][classify]") {
   const std::vector<int> permanent{404, 410};
   struct row {
     int status;

@@ -27,7 +27,7 @@ std::vector<time_point> always_failing(const retry_policy& p, Sample next_u) {
 
 } // namespace
 
-TEST_CASE("d(n) follows the SPEC formula", "[policy][backoff]") {
+TEST_CASE("d(n) follows the documented formula", "[policy][backoff]") {
   retry_policy p;
   struct row {
     int n;

@@ -1,5 +1,6 @@
 // The engine end to end in virtual time: dispatcher, endpoint actors, supervisor, store writer
 // and reader on a real SQLite file, with a scripted destination instead of the network.
+#include "actors/engine_context.hpp"
 #include "messages/errors.hpp"
 #include "store/sqlite_store.hpp"
 #include "tests/actors/vtime_engine.hpp"
@@ -396,6 +397,8 @@ TEST_CASE("a DELETE queued at the writer between inserts leaves no delivery of t
     }
   }
   CHECK(e.deliveries_of(messages.back()).size() == 1); // inserted after the delete: `stays` only
+  const auto& failed = e.eng().context()->metrics->deliveries_failed;
+  CHECK(failed[static_cast<std::size_t>(failure_reason::endpoint_deleted)].value() == 3);
 }
 
 TEST_CASE("recovery counts known endpoints only and fails what deleted endpoints left pending",

@@ -17,9 +17,10 @@ const store::endpoint_record* known(dispatcher_ptr self, const std::string& id, 
 } // namespace
 
 caf::result<store::endpoint_record> put_endpoint(dispatcher_ptr self, put_endpoint_cmd& cmd) {
-  // Settings only: an existing endpoint keeps the status, reason and failure clock the
-  // registry holds (those change through set_status and the supervisor, never by a PATCH that
-  // read an older copy).
+  // Creation (POST /v1/endpoints). It writes the whole row (INSERT OR REPLACE); changes to an
+  // existing endpoint go through update_endpoint and rotate_secret, single UPDATEs that cannot
+  // re-create a deleted one. Given an id the registry knows, the row keeps the status, reason
+  // and failure clock the registry holds.
   // New endpoints get their id here, from the same generator as messages: ids then sort by
   // creation time, which list pagination relies on.
   if (cmd.endpoint.id.empty())

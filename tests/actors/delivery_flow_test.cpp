@@ -1,5 +1,6 @@
 // The engine end to end in virtual time: dispatcher, endpoint actors, supervisor, store writer
 // and reader on a real SQLite file, with a scripted destination instead of the network.
+#include "actors/engine_context.hpp"
 #include "messages/errors.hpp"
 #include "store/sqlite_store.hpp"
 #include "tests/actors/vtime_engine.hpp"
@@ -396,6 +397,8 @@ TEST_CASE("a DELETE queued at the writer between inserts leaves no delivery of t
     }
   }
   CHECK(e.deliveries_of(messages.back()).size() == 1); // inserted after the delete: `stays` only
+  const auto& failed = e.eng().context()->metrics->deliveries_failed;
+  CHECK(failed[static_cast<std::size_t>(failure_reason::endpoint_deleted)].value() == 3);
 }
 
 TEST_CASE("recovery counts known endpoints only and fails what deleted endpoints left pending",
@@ -438,4 +441,32 @@ TEST_CASE("recovery counts known endpoints only and fails what deleted endpoints
       CHECK(d.status == delivery_status::delivered);
     }
   }
+}
+
+TEST_CASE("a PATCH or rotation queued behind a DELETE answers unknown_endpoint and re-creates "
+          "nothing",
+          "[engine][races]") {
+  vtime_engine e;
+  const auto gone = e.add_endpoint(url_a);
+  auto copy = e.endpoint(gone);
+  REQUIRE(copy);
+  caf::scoped_actor self{e.sys()};
+  const auto dispatcher = caf::actor_cast<caf::actor>(e.eng().dispatcher());
+  self->send(dispatcher, delete_endpoint_cmd{gone, no_time});
+  copy->description = "patched";
+  self->send(dispatcher, update_endpoint_cmd{*copy, false});
+  self->send(dispatcher, rotate_secret_cmd{gone, "whsec_bmV3LXNlY3JldC1uZXctc2VjcmV0LW5ldw==",
+                                           e.now(), e.now()});
+  e.run();
+  int unknown = 0;
+  for (int i = 0; i < 3; ++i)
+    self->receive([](bool deleted) { CHECK(deleted); },
+                  [](store::endpoint_record&) { FAIL("updated a deleted endpoint"); },
+                  [&](caf::error& err) {
+                    CHECK(code_of(err) == static_cast<std::uint8_t>(errc::unknown_endpoint));
+                    ++unknown;
+                  },
+                  caf::after(std::chrono::seconds{0}) >> [] { FAIL("a reply is missing"); });
+  CHECK(unknown == 2);
+  CHECK_FALSE(e.endpoint(gone));
 }

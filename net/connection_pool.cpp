@@ -19,12 +19,10 @@ std::shared_ptr<http_session> connection_pool::take(const std::string& origin) {
 connection_pool::put_result connection_pool::put(const std::string& origin,
                                                  std::shared_ptr<http_session> s) {
   put_result r;
-  if (max_total_ == 0)
-    return r;
-  if (auto it = idle_.find(origin); it != idle_.end() && it->second.size() >= max_per_origin_)
-    return r;
-  if (max_per_origin_ == 0)
-    return r;
+  auto it = idle_.find(origin);
+  const std::size_t parked_here = it == idle_.end() ? 0 : it->second.size();
+  if (max_total_ == 0 || parked_here >= max_per_origin_)
+    return r; // the origin is full: the caller closes `s`
   if (order_.size() >= max_total_)
     r.evicted = take_oldest();
   const auto seq = next_seq_++;

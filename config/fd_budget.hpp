@@ -14,8 +14,15 @@ namespace hookd::config {
 /// server.max_connections = 0: as many as the budget allows, but no more than this.
 inline constexpr std::size_t auto_max_connections = 10000;
 
-/// Descriptors kept out of the API's reach: two per attempt in flight (its socket, and about as
-/// many idle pooled connections) plus 256 for the store, logs, io contexts and threads.
+/// Attempts one HTTP destination (there is one per http.io_threads) carries at once: its share
+/// of http.max_in_flight, at least 1. Its client parks at most as many idle connections
+/// (net::client_options::max_idle_total).
+std::size_t attempts_per_destination(const config& c);
+
+/// Descriptors kept out of the API's reach: for every destination, one per attempt in flight
+/// and one per idle pooled connection (2 x attempts_per_destination x http.io_threads, which is
+/// 2 x http.max_in_flight at most unless io_threads exceeds it), plus 256 for the store, logs,
+/// io contexts, threads and DNS lookups.
 std::size_t fd_reserve(const config& c);
 
 struct connection_budget {

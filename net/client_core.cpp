@@ -24,7 +24,7 @@ http_response refusal(attempt_error error, std::string detail) {
 } // namespace
 
 client_core::client_core(boost::asio::io_context& io, client_options opts)
-    : io_(io), opts_(std::move(opts)), pool_(opts_.max_idle_per_origin),
+    : io_(io), opts_(std::move(opts)), pool_(opts_.max_idle_per_origin, opts_.max_idle_total),
       resolver_(opts_.resolver_threads, opts_.resolve) {
   auto tls = make_client_tls_context(opts_.ca_file);
   tls_ = std::move(tls.context);
@@ -100,7 +100,12 @@ void client_core::finish(std::shared_ptr<http_session> s, std::unique_ptr<pendin
     return open_fresh(std::move(req));
   }
   // Park before completing, so a request sent from the callback can reuse this connection.
-  if (r.reusable && !closed_ && pool_.put(s->origin(), s)) {
+  connection_pool::put_result parked;
+  if (r.reusable && !closed_)
+    parked = pool_.put(s->origin(), s);
+  if (parked.evicted) // the pool was full: the connection parked longest ago made room
+    parked.evicted->close();
+  if (parked.stored) {
     try {
       s->park(opts_.idle_timeout);
     } catch (...) { // cannot watch it: don't keep it

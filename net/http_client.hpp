@@ -61,6 +61,10 @@ struct client_options {
   /// (many endpoints often share one), or a burst closes what the next burst must reopen;
   /// idle_timeout closes the surplus.
   std::size_t max_idle_per_origin = 1024;
+  /// Idle connections kept in all, over every origin: parking one more closes the one parked
+  /// longest ago. Each is a descriptor, so hookd sets it to this client's share of
+  /// http.max_in_flight, which config/fd_budget.hpp reserves descriptors for.
+  std::size_t max_idle_total = 1024;
   duration idle_timeout{30000}; ///< pooled connections idle longer are closed
   /// Called with each resolved address before connecting; returning false refuses it
   /// (attempt_error::forbidden_address). Null: every address allowed.

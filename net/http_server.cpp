@@ -9,6 +9,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <pthread.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <future>
@@ -16,7 +17,8 @@
 #include <vector>
 
 // Threads. With `threads` > 1 each io thread runs its own io_context; one acceptor, on the
-// first, hands every accepted socket to the next io_context in turn. Why:
+// first, hands every accepted socket to the next io_context in turn (except one that takes an
+// idle connection's slot at max_connections: it moves to that connection's io_context). Why:
 // - limits.md §1–2: on this machine two threads on one shared io_context gained nothing over
 //   one thread (and lost at 8 connections), while one io_context per thread gained 0–24%. A
 //   single-threaded io_context also lets sessions run without strands or locks.
@@ -85,6 +87,9 @@ struct http_server::impl {
   void accept();
   void on_accept(std::shared_ptr<io_unit> target, error_code ec,
                  server_session::socket_type socket);
+  /// Moves an accepted socket (no operation pending) to `io`, so that its completions run on
+  /// that io_context's thread; false (socket closed) when the connection is already gone.
+  static bool rebind(server_session::socket_type& socket, asio::io_context& io);
   /// Takes one of the max_connections slots if one is free.
   static bool reserve_slot(server_shared& shared);
   /// The unit whose oldest idle connection has been idle longest; null when none is idle.
@@ -192,8 +197,15 @@ void http_server::impl::on_accept(std::shared_ptr<io_unit> target, error_code ec
   // Reserve the slot here, on the accepting thread, so a burst cannot overshoot the limit.
   auto admit = reserve_slot(*shared) ? admission::counted : admission::evict_idle;
   if (admit == admission::evict_idle) // full: take the oldest idle connection's slot, if any
-    if (auto oldest = unit_with_oldest_idle())
+    if (auto oldest = unit_with_oldest_idle(); oldest && oldest != target) {
+      // The session will live on the oldest's unit: its socket must complete on that unit's
+      // thread too, so move it from the io_context it was accepted on.
+      if (!rebind(socket, oldest->io)) {
+        accept();
+        return; // the connection is gone already
+      }
       target = std::move(oldest);
+    }
   if (target == units.front()) {
     start_session(target, std::move(socket), admit);
   } else {
@@ -205,6 +217,23 @@ void http_server::impl::on_accept(std::shared_ptr<io_unit> target, error_code ec
       shared->open.fetch_sub(1, std::memory_order_relaxed);
   }
   accept();
+}
+
+bool http_server::impl::rebind(server_session::socket_type& socket, asio::io_context& io) {
+  error_code ec;
+  auto protocol = socket.local_endpoint(ec).protocol();
+  if (ec)
+    return false;
+  auto handle = socket.release(ec); // no operation is pending on it yet
+  if (ec)
+    return false;
+  server_session::socket_type rebound(io);
+  if (rebound.assign(protocol, handle, ec); ec) {
+    ::close(handle);
+    return false;
+  }
+  socket = std::move(rebound);
+  return true;
 }
 
 bool http_server::impl::reserve_slot(server_shared& shared) {

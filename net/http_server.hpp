@@ -42,7 +42,8 @@
 // - No logging: `start` reports errors as text; everything else is visible to the client.
 //
 // Threading: `threads` io threads, one io_context each; one acceptor on the first hands
-// accepted sockets round-robin to all of them (see http_server.cpp for why). `start`, `stop`
+// accepted sockets round-robin to all of them (see http_server.cpp for why); a connection that
+// takes an idle one's slot is served on that one's thread. `start`, `stop`
 // and the destructor must not be called from a handler (`stop` joins the io threads);
 // `stop_accepting`, `port` and `open_connections` may be called from any thread.
 #include "policy/time.hpp"

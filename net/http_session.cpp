@@ -80,7 +80,7 @@ void http_session::resolve() {
   timer_.async_wait([self = shared_from_this(), generation](error_code ec) {
     self->guarded([&] { self->on_resolve_timer(generation, ec); });
   });
-  core_->resolver().resolve(
+  lookup_ = core_->resolver().resolve(
       std::string(target_.bare_host()), target_.port,
       [weak = weak_from_this(), generation, io = &core_->io()](resolve_result r) {
         asio::post(*io, [weak, generation, r = std::move(r)]() mutable {
@@ -94,6 +94,10 @@ void http_session::on_resolve_timer(std::uint64_t generation, error_code ec) {
   if (ec || generation != wait_generation_ || phase_ != phase::resolve)
     return;
   ++wait_generation_; // a late answer is dropped
+  if (lookup_ && !lookup_->load()) // never started: hookd's shortage, not the host's DNS
+    return fail_with(attempt_error::local_resources,
+                     "local resources (resolve): every resolver thread was busy until the "
+                     "connect deadline");
   fail(asio::error::operation_aborted, true);
 }
 
@@ -102,6 +106,7 @@ void http_session::on_resolve(std::uint64_t generation, resolve_result r) {
     return;
   ++wait_generation_;
   timer_.cancel();
+  lookup_.reset();
   if (r.thrown)
     return on_exception(r.thrown);
   if (r.error)

@@ -10,7 +10,8 @@
 // Timeouts, one per phase: resolve + connect + handshake share the connect deadline
 // (min(now + connect_timeout, attempt deadline)); the exchange runs to the attempt deadline.
 // Resolve (on the client's resolver_pool, off the io thread) is timed by the session's timer,
-// the rest by the tcp_stream's expiry.
+// the rest by the tcp_stream's expiry. A lookup still queued at the connect deadline (every
+// resolver thread busy with other hosts) fails as local_resources, not as the host's timeout.
 //
 // While parked, the session watches the socket: readable (peer closed, or stray bytes) or
 // idle_timeout elapsed -> it closes itself and leaves the pool. Every outcome goes back to
@@ -123,6 +124,7 @@ private:
   boost::beast::flat_buffer buffer_;
   boost::asio::steady_timer timer_; ///< resolve timeout, then idle timeout
   std::vector<tcp::endpoint> endpoints_;
+  lookup_ticket lookup_; ///< the pending resolve: has a resolver thread begun it?
   std::optional<response_parser> parser_;
   std::unique_ptr<pending_request> req_;
   http_response response_;

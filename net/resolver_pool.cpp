@@ -36,8 +36,12 @@ struct resolver_pool::state {
   std::size_t max_threads = 1;
   std::size_t threads = 0;
   std::size_t idle = 0;
-  std::map<key, std::vector<callback>> waiting; ///< waiters per lookup wanted or running
-  std::deque<key> queue;                        ///< lookups not yet started
+  struct wanted {
+    std::vector<callback> waiters;
+    std::shared_ptr<std::atomic<bool>> started = std::make_shared<std::atomic<bool>>(false);
+  };
+  std::map<key, wanted> waiting; ///< per lookup wanted or running
+  std::deque<key> queue;         ///< lookups not yet started
 
   static void run(const std::shared_ptr<state>& self);
   resolve_result look_up(const key& k) const;
@@ -65,10 +69,11 @@ void resolver_pool::state::run(const std::shared_ptr<state>& self) {
       break;
     key k = std::move(s.queue.front());
     s.queue.pop_front();
+    s.waiting[k].started->store(true);
     lock.unlock();
     resolve_result r = s.look_up(k);
     lock.lock();
-    auto waiters = std::move(s.waiting[k]);
+    auto waiters = std::move(s.waiting[k].waiters);
     s.waiting.erase(k);
     lock.unlock();
     {
@@ -96,16 +101,18 @@ resolver_pool::~resolver_pool() {
   shutdown();
 }
 
-void resolver_pool::resolve(const std::string& host, std::uint16_t port, callback done) {
+lookup_ticket resolver_pool::resolve(const std::string& host, std::uint16_t port,
+                                     callback done) {
   auto& s = *state_;
   std::lock_guard lock(s.m);
   if (s.stopped)
-    return;
+    return std::make_shared<std::atomic<bool>>(false);
   state::key k{host, port};
   auto [it, fresh] = s.waiting.try_emplace(k);
-  it->second.push_back(std::move(done));
+  it->second.waiters.push_back(std::move(done));
+  lookup_ticket ticket = it->second.started;
   if (!fresh)
-    return; // coalesced with the lookup already wanted
+    return ticket; // coalesced with the lookup already wanted
   s.queue.push_back(k);
   if (s.queue.size() > s.idle && s.threads < s.max_threads) { // more lookups than free threads
     try {
@@ -121,6 +128,7 @@ void resolver_pool::resolve(const std::string& host, std::uint16_t port, callbac
     }
   }
   s.work.notify_one();
+  return ticket;
 }
 
 void resolver_pool::shutdown() {

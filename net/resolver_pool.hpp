@@ -8,7 +8,9 @@
 //   the whole pool, however many attempts want it.
 // - Nothing is cached beyond that: the next lookup asks the system again.
 // The caller bounds its wait (the attempt's connect deadline); a lookup it stopped waiting
-// for still runs to its end on its thread.
+// for still runs to its end on its thread. Whether its lookup had started by then (or was
+// still queued behind busy threads: hookd's shortage, not the host's) the caller reads from
+// the `lookup_ticket` that `resolve` returns.
 //
 // Threading: `resolve` and `shutdown` from any thread. Callbacks run on a pool thread and must
 // not block; after `shutdown` returns no callback runs any more (the owner's io_context may
@@ -16,6 +18,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/system/error_code.hpp>
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
@@ -35,6 +38,10 @@ struct resolve_result {
 /// A blocking lookup (the default is the system's getaddrinfo; tests inject their own).
 using resolve_fn = std::function<resolve_result(const std::string& host, std::uint16_t port)>;
 
+/// True once a pool thread has begun the lookup (false while it waits in the queue). Shared
+/// by the waiters of a coalesced lookup; readable from any thread.
+using lookup_ticket = std::shared_ptr<const std::atomic<bool>>;
+
 /// The system resolver: getaddrinfo through asio, blocking the calling thread.
 resolve_result system_resolve(const std::string& host, std::uint16_t port);
 
@@ -50,7 +57,7 @@ public:
 
   /// Queues a lookup; `done` runs once on a pool thread (unless shut down first). Throws only
   /// when no thread can be started for it (std::system_error) or memory runs out.
-  void resolve(const std::string& host, std::uint16_t port, callback done);
+  lookup_ticket resolve(const std::string& host, std::uint16_t port, callback done);
 
   /// Drops queued lookups and every callback not yet run; waits for callbacks running now.
   void shutdown();

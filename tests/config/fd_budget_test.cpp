@@ -47,3 +47,28 @@ TEST_CASE("server.max_connections must fit below the open-file limit minus the r
     }
   }
 }
+
+TEST_CASE("the reserve covers every destination's attempts and idle pooled connections",
+          "[config][limits]") {
+  struct row {
+    int max_in_flight;
+    int io_threads;
+    std::size_t per_destination; ///< attempts in flight, and idle connections parked, at most
+    std::size_t reserve;
+  };
+  const row table[] = {
+      {1024, 1, 1024, 2304}, {1024, 4, 256, 2304}, {1000, 3, 333, 2254},
+      {2, 4, 1, 264}, // more io threads than attempts: each destination still carries one
+      {0, 1, 1, 258},
+  };
+  for (const auto& r : table) {
+    config c;
+    c.http.max_in_flight = r.max_in_flight;
+    c.http.io_threads = r.io_threads;
+    INFO("max_in_flight " << r.max_in_flight << ", io_threads " << r.io_threads);
+    CHECK(attempts_per_destination(c) == r.per_destination);
+    CHECK(fd_reserve(c) == r.reserve);
+    const auto destinations = static_cast<std::size_t>(r.io_threads);
+    CHECK(fd_reserve(c) >= destinations * 2 * attempts_per_destination(c) + 256);
+  }
+}

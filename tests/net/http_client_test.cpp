@@ -432,3 +432,30 @@ TEST_CASE("max_idle_per_origin caps the pool", "[client]") {
   CHECK(h.on_io([](net::http_client& c) { return c.idle_connections(); }) == 2);
   CHECK(rx.wait_for_closed(3));
 }
+
+TEST_CASE("max_idle_total caps the pool over all origins: parking one more closes the oldest",
+          "[client][resources]") {
+  test_receiver a, b, c; // three origins
+  auto opts = test_options();
+  opts.max_idle_total = 2;
+  client_harness h(opts);
+  auto idle = [&] { return h.on_io([](net::http_client& cl) { return cl.idle_connections(); }); };
+  REQUIRE(h.send(post_to(a.url())).status == 200);
+  REQUIRE(h.send(post_to(b.url())).status == 200);
+  CHECK(idle() == 2);
+  REQUIRE(h.send(post_to(c.url())).status == 200); // parked third: a's, the oldest, closes
+  CHECK(idle() == 2);
+  CHECK(a.wait_for_closed(1));
+  CHECK(b.connections_closed() == 0);
+  CHECK(c.connections_closed() == 0);
+  // b and c are reused; a needs a fresh connection (which in turn evicts b's, now the oldest).
+  REQUIRE(h.send(post_to(c.url())).status == 200);
+  REQUIRE(h.send(post_to(b.url())).status == 200);
+  CHECK(b.connections_accepted() == 1);
+  CHECK(c.connections_accepted() == 1);
+  REQUIRE(h.send(post_to(a.url())).status == 200);
+  CHECK(a.connections_accepted() == 2);
+  CHECK(c.wait_for_closed(1)); // c was parked before b this time
+  CHECK(b.connections_closed() == 0);
+  CHECK(idle() == 2);
+}

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -494,6 +495,60 @@ TEST_CASE("at max_connections the oldest idle connection makes room for a new cl
   CHECK(b.closed_within(3s));
   CHECK(newcomers[0]->closed_within(3s));
   CHECK(newcomers[2]->request("GET", "/again").status == 200);
+}
+
+TEST_CASE("at max_connections on 2 io threads, a newcomer that evicts an idle connection of the "
+          "other thread runs on that thread",
+          "[server][limits]") {
+  // Connections are accepted round-robin (#0 on thread 0, #1 on thread 1, ...). With three
+  // slots and connections idling in arrival order, the newcomer accepted on one thread mostly
+  // evicts the oldest idle connection of the other: its session then lives on that other
+  // thread's unit, so its socket must complete there too (not on the accepting thread).
+  auto opts = test_options();
+  opts.threads = 2;
+  opts.max_connections = 3;
+  std::mutex m;
+  std::map<std::string, std::thread::id> thread_of; // request target -> handler thread
+  running_server s(opts, [&](server_request r, respond_fn respond) {
+    {
+      std::lock_guard lock(m);
+      thread_of[r.target] = std::this_thread::get_id();
+    }
+    respond(text(200, "ok"));
+  });
+  auto thread_for = [&](const std::string& target) {
+    std::lock_guard lock(m);
+    return thread_of.at(target);
+  };
+  struct client {
+    std::unique_ptr<blocking_client> connection;
+    std::string name;
+  };
+  std::deque<client> idle; // oldest idle first
+  int cross_thread = 0;
+  for (int i = 0; i < 12; ++i) {
+    client c{std::make_unique<blocking_client>(s.server.port()), "/c" + std::to_string(i)};
+    auto reply = c.connection->request("GET", c.name);
+    INFO("client " << i);
+    REQUIRE(reply.status == 200);
+    CHECK(reply.keep_alive);
+    if (idle.size() == 3) { // full: the oldest idle connection made room
+      auto evicted = std::move(idle.front());
+      idle.pop_front();
+      CHECK(evicted.connection->closed_within(3s));
+      CHECK(thread_for(c.name) == thread_for(evicted.name)); // the evicted one's thread
+      if (i % 2 != (i - 3) % 2)
+        ++cross_thread;
+    }
+    // The connection answers again on its thread, and idles after every other one.
+    CHECK(c.connection->request("GET", c.name + "/again").status == 200);
+    CHECK(thread_for(c.name + "/again") == thread_for(c.name));
+    CHECK(s.server.open_connections() == std::min<std::size_t>(idle.size() + 1, 3));
+    idle.push_back(std::move(c));
+    std::this_thread::sleep_for(5ms);
+  }
+  CHECK(cross_thread > 0);
+  CHECK(thread_for("/c0") != thread_for("/c1")); // round-robin over both threads
 }
 
 TEST_CASE("keep-alive is not renewable forever: max_connection_age closes the connection",

@@ -115,6 +115,33 @@ TEST_CASE("a hanging lookup for one host does not delay attempts to other hosts"
   h.reset();
 }
 
+TEST_CASE("a lookup still queued at the connect deadline fails as local_resources, not as the "
+          "endpoint's DNS timeout",
+          "[client][dns][resources]") {
+  test_receiver receiver;
+  auto dns = std::make_shared<scripted_dns>();
+  auto opts = test_options();
+  opts.resolve = dns->fn();
+  opts.resolver_threads = 1;
+  std::optional<client_harness> h(std::in_place, opts);
+  const auto port = std::to_string(receiver.port());
+  // The only resolver thread hangs on stuck.test: fine.test's lookup waits in the queue.
+  auto stuck = start_sends(*h, post_to("http://stuck.test:" + port + "/", "{}", 10s, 2s), 1);
+  REQUIRE(dns->wait_stuck(1));
+  auto queued = h->send(post_to("http://fine.test:" + port + "/hook", "{}", 5s, 300ms), 3s);
+  CHECK(queued.error == attempt_error::local_resources);
+  CHECK(queued.error_detail.find("resolver") != std::string::npos);
+  // The lookup that did start and hung is the stuck host's own DNS timeout.
+  REQUIRE(stuck[0].wait_for(5s) == std::future_status::ready);
+  CHECK(stuck[0].get().error == attempt_error::timeout);
+
+  dns->release(); // the thread is free again: fine.test resolves and is delivered
+  auto later = h->send(post_to("http://fine.test:" + port + "/hook"), 3s);
+  CHECK(later.error == attempt_error::none);
+  CHECK(later.status == 200);
+  h.reset();
+}
+
 TEST_CASE("a lookup that throws ends its attempt with an error, not silence",
           "[client][dns][resources]") {
   auto dns = std::make_shared<scripted_dns>();

@@ -92,7 +92,7 @@ attempt_request request_for(endpoint_ptr self, const delivery::pending_delivery&
   return req;
 }
 
-void on_result(endpoint_ptr self, std::int64_t delivery_id, attempt_result r);
+void on_result(endpoint_ptr self, std::int64_t delivery_id, const attempt_result& r);
 
 /// Attempts started but not sent when the endpoint was disabled (their bodies were being
 /// read): no result will come for them, so the scheduler must not wait for one.
@@ -111,23 +111,24 @@ void send_attempt(endpoint_ptr self, std::int64_t delivery_id) {
   }
   st.deps.ctx->metrics->attempts_in_flight.add(1);
   self->request(st.deps.destination, caf::infinite, request_for(self, *d, st.bodies[delivery_id]))
-      .then([=](attempt_result& r) { on_result(self, delivery_id, std::move(r)); },
+      .then([=](attempt_result& r) { on_result(self, delivery_id, r); },
             [=](caf::error& e) {
               attempt_result r;
               r.delivery_id = delivery_id;
               r.error = attempt_error::unavailable;
               r.error_detail = "destination: " + describe(e);
-              on_result(self, delivery_id, std::move(r));
+              on_result(self, delivery_id, r);
             });
 }
 
-void fail_awaiting(endpoint_ptr self, std::vector<std::int64_t> ids, const std::string& why) {
+void fail_awaiting(endpoint_ptr self, const std::vector<std::int64_t>& ids,
+                   const std::string& why) {
   for (auto id : ids) {
     attempt_result r;
     r.delivery_id = id;
     r.error = attempt_error::unavailable;
     r.error_detail = why;
-    on_result(self, id, std::move(r));
+    on_result(self, id, r);
   }
 }
 
@@ -165,7 +166,7 @@ void load_bodies(endpoint_ptr self) {
                 missing.push_back(id);
               }
             }
-            fail_awaiting(self, std::move(missing), "store: message body not found");
+            fail_awaiting(self, missing, "store: message body not found");
             load_bodies(self);
           },
           [=](caf::error& e) {
@@ -264,7 +265,7 @@ void exhausted(endpoint_ptr self, const std::string& message_id, std::string tex
   raise_alert(self, "delivery_exhausted", message_id, std::move(text));
 }
 
-void on_result(endpoint_ptr self, std::int64_t delivery_id, attempt_result r) {
+void on_result(endpoint_ptr self, std::int64_t delivery_id, const attempt_result& r) {
   auto& st = self->state;
   const time_point t = now(self);
   auto fx = st.scheduler->on_result(delivery_id, t, {r.status, r.error, r.retry_after});

@@ -71,6 +71,7 @@ store_reader_actor::behavior_type reader(reader_ptr self, std::shared_ptr<store:
         return guarded(self, [&](store::store& s) {
           auto endpoints = s.list_endpoints(q.after_id, q.limit);
           std::vector<std::string> ids;
+          ids.reserve(endpoints.size());
           for (const auto& ep : endpoints)
             ids.push_back(ep.id);
           auto stats = s.stats_of(ids, q.stats_since);

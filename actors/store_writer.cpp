@@ -236,7 +236,7 @@ void enqueue_silent(writer_ptr self, std::function<void(store::store&)> apply) {
 writer_impl::behavior_type writer(writer_ptr self, std::shared_ptr<store::store> db,
                                   store_writer_options opts) {
   self->state.db = std::move(db);
-  self->state.opts = opts;
+  self->state.opts = std::move(opts);
   return {
       [=](insert_message_cmd& in) -> caf::result<message_inserted> {
         auto cmd = std::make_shared<insert_message_cmd>(std::move(in));

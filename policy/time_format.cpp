@@ -33,11 +33,13 @@ std::string format_time(time_point t) {
   const year_month_day ymd{day};
   const hh_mm_ss hms{t - day};
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                static_cast<int>(hms.seconds().count()),
-                static_cast<int>(duration_cast<milliseconds>(hms.subseconds()).count()));
+  // snprintf never writes past buf; a year beyond 9999 would only be cut short.
+  (void)std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
+                      static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                      static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
+                      static_cast<int>(hms.minutes().count()),
+                      static_cast<int>(hms.seconds().count()),
+                      static_cast<int>(duration_cast<milliseconds>(hms.subseconds()).count()));
   return buf;
 }
 

@@ -169,6 +169,8 @@ http_destination_options http_destination_options_from(const config::config& cfg
   opts.connect_timeout = cfg.http.connect_timeout;
   opts.max_in_flight =
       static_cast<std::size_t>(std::max(1, cfg.http.max_in_flight / std::max(1, share)));
+  // As many idle connections as attempts: the descriptor reserve (config/fd_budget) counts both.
+  opts.client.max_idle_total = opts.max_in_flight;
   return opts;
 }
 

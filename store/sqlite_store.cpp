@@ -127,10 +127,13 @@ struct statements {
                             "last_error, updated_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE "
                             "EXISTS (SELECT 1 FROM endpoints e WHERE e.id = ?2 AND e.status = 0)"},
         // Only a pending delivery changes: a late attempt result never revives a delivery that
-        // was failed (disable, delete) or finished meanwhile.
-        update_delivery{db, "UPDATE deliveries SET status = ?, reason = ?, attempts = ?, "
-                            "first_attempt_at = ?, next_attempt_at = ?, last_status_code = ?, "
-                            "last_error = ?, updated_at = ? WHERE id = ? AND status = 0"},
+        // was failed (delete, exhausted) or finished meanwhile. One exception: a success (?1 =
+        // 1, delivered) of an attempt that was out when its endpoint was disabled is recorded,
+        // turning failed/endpoint_disabled (2/2) into delivered: the receiver did get it.
+        update_delivery{db, "UPDATE deliveries SET status = ?1, reason = ?2, attempts = ?3, "
+                            "first_attempt_at = ?4, next_attempt_at = ?5, last_status_code = ?6, "
+                            "last_error = ?7, updated_at = ?8 WHERE id = ?9 AND (status = 0 OR "
+                            "(?1 = 1 AND status = 2 AND reason = 2))"},
         delivery_exists{db, "SELECT 1 FROM deliveries WHERE id = ?"},
         // The endpoint id is the delivery's (its row was just updated: a cached page).
         insert_attempt{db, "INSERT INTO attempts (delivery_id, endpoint_id, at, outcome, "

@@ -71,6 +71,8 @@ public:
   /// Appends the attempt to the log (assigning `a.seq`) and applies `d` to its delivery.
   /// Only a pending delivery changes: one failed or finished meanwhile (a disable or delete
   /// committed before a late attempt result) keeps its state; the attempt is logged anyway.
+  /// Exception: a success turns failed/endpoint_disabled into delivered (an attempt that was
+  /// out when the endpoint was disabled did reach the receiver).
   virtual void record_attempt(attempt_record& a, const delivery_update& d) = 0;
 
   /// Applies `d` without an attempt (e.g. exhausted while the breaker was open); like

@@ -137,7 +137,7 @@ TEST_CASE("a late attempt result leaves a delivery failed by a disable or delete
   auto attempt = make_attempt(d, at_ms(15));
   f.db->begin();
   f.db->record_attempt(attempt, failed_once(d, at_ms(21)));
-  f.db->update_delivery(final_state(d, delivery_status::delivered, failure_reason::none, at_ms(22)));
+  f.db->update_delivery(final_state(d, delivery_status::failed, failure_reason::exhausted, at_ms(22)));
   f.db->commit();
 
   auto now = f.db->deliveries_of(m.msg.seq);
@@ -304,4 +304,41 @@ TEST_CASE("a PATCH of another field keeps a rotation committed after it read the
   CHECK(stored->secret == "whsec_c2V0");
   CHECK(stored->previous_secret.empty());
   CHECK(stored->previous_secret_expires_at == no_time);
+}
+
+TEST_CASE("a success of an attempt that was out during a disable is recorded as delivered",
+          "[store][races]") {
+  store_fixture f;
+  auto m = insert(*f.db, "msg_1", at_ms(1), {"ep_a"});
+  const auto d = m.deliveries.at(0);
+  f.db->set_endpoint_status("ep_a", endpoint_status::disabled, disabled_reason::manual, at_ms(5));
+  REQUIRE(f.db->fail_pending("ep_a", failure_reason::endpoint_disabled, at_ms(5)) == 1);
+
+  auto failure = make_attempt(d, at_ms(2));
+  f.db->record_attempt(failure, final_state(d, delivery_status::failed,
+                                            failure_reason::endpoint_disabled, at_ms(6)));
+  CHECK(f.db->deliveries_of(m.msg.seq)[0].last_status_code == 0); // a failure changes nothing
+
+  auto success = make_attempt(d, at_ms(3));
+  success.outcome = attempt_outcome::success;
+  success.status_code = 200;
+  f.db->record_attempt(success, final_state(d, delivery_status::delivered, failure_reason::none,
+                                            at_ms(7)));
+  auto now = f.db->deliveries_of(m.msg.seq)[0];
+  CHECK(now.status == delivery_status::delivered);
+  CHECK(now.reason == failure_reason::none);
+  CHECK(now.last_status_code == 200);
+  CHECK(f.db->attempts_of("msg_1").size() == 2);
+}
+
+TEST_CASE("a success never revives a delivery failed because its endpoint was deleted",
+          "[store][races]") {
+  store_fixture f;
+  auto m = insert(*f.db, "msg_1", at_ms(1), {"ep_a"});
+  const auto d = m.deliveries.at(0);
+  f.db->delete_endpoint("ep_a", at_ms(5));
+  f.db->update_delivery(final_state(d, delivery_status::delivered, failure_reason::none, at_ms(6)));
+  auto now = f.db->deliveries_of(m.msg.seq)[0];
+  CHECK(now.status == delivery_status::failed);
+  CHECK(now.reason == failure_reason::endpoint_deleted);
 }

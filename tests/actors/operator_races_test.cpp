@@ -2,12 +2,15 @@
 // commands reach the writer in one batch, and each answer tells what the store did.
 #include "messages/errors.hpp"
 #include "tests/actors/asker.hpp"
+#include "store/sqlite_store.hpp"
 #include "tests/actors/vtime_engine.hpp"
 
 #include <catch2/catch.hpp>
 
 using namespace hookd;
+using namespace std::chrono_literals;
 using hookd::testing::ask_later;
+using hookd::testing::scripted_reply;
 using hookd::testing::vtime_engine;
 
 namespace {
@@ -66,4 +69,32 @@ TEST_CASE("of two concurrent DELETEs of one endpoint, the second is told it is u
   REQUIRE(second->error);
   CHECK(code_of(*second->error) == code(errc::unknown_endpoint));
   CHECK_FALSE(e.endpoint(ep));
+}
+
+TEST_CASE("hookd's own disable is retried until the store takes it", "[engine][disable]") {
+  vtime_engine e;
+  const auto ep = e.add_endpoint(url);
+  auto calls = std::make_shared<int>(0);
+  e.script_for(url, [calls](const attempt_request&) {
+    scripted_reply r;
+    r.status = ++*calls == 1 ? 500 : 410; // the retry is answered 410 Gone
+    return r;
+  });
+  e.submit("order.created", "{}");
+  e.run();
+  REQUIRE(*calls == 1);
+
+  // Another connection holds the write lock while the 410 comes back: the disable fails.
+  auto other = store::open_sqlite_store(e.db_path());
+  other->begin();
+  e.advance(5min);
+  REQUIRE(*calls == 2);
+  CHECK(e.endpoint(ep)->status == endpoint_status::enabled); // not stored yet
+  other->rollback();
+
+  e.advance(10s);
+  auto stored = e.endpoint(ep);
+  REQUIRE(stored);
+  CHECK(stored->status == endpoint_status::disabled);
+  CHECK(stored->reason == disabled_reason::gone);
 }

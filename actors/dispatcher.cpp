@@ -58,6 +58,17 @@ namespace {
 
 // -- ingest ------------------------------------------------------------------------------------
 
+/// The registry's answer for a message sent by `endpoint_id` whose endpoint the store found
+/// deleted or disabled (by a command committed just before the insert).
+caf::error named_endpoint_error(caf::error e, const std::string& endpoint_id) {
+  switch (static_cast<errc>(code_of(e))) {
+    case errc::store_missing: return make_error(errc::unknown_endpoint, "no endpoint " + endpoint_id);
+    case errc::endpoint_disabled:
+      return make_error(errc::endpoint_disabled, "endpoint " + endpoint_id + " is disabled");
+    default: return e;
+  }
+}
+
 caf::result<submit_result> submit(dispatcher_ptr self, submit_message& msg) {
   auto& st = self->state;
   if (st.shutting_down)
@@ -86,6 +97,7 @@ caf::result<submit_result> submit(dispatcher_ptr self, submit_message& msg) {
   cmd.message.event_type = std::move(msg.event_type);
   cmd.message.payload = std::move(msg.payload);
   cmd.message.created_at = t;
+  cmd.endpoints_named = !msg.endpoint_id.empty();
   if (!msg.idempotency_key.empty())
     cmd.idempotency = store::idempotency_record{std::move(msg.idempotency_key),
                                                 std::move(msg.request_hash), cmd.message.id, t};
@@ -114,9 +126,9 @@ caf::result<submit_result> submit(dispatcher_ptr self, submit_message& msg) {
             result.body = std::move(body);
             rp.deliver(std::move(result));
           },
-          [=](caf::error& e) mutable {
+          [=, named = msg.endpoint_id](caf::error& e) mutable {
             --self->state.storing;
-            rp.deliver(std::move(e));
+            rp.deliver(named.empty() ? std::move(e) : named_endpoint_error(std::move(e), named));
           });
   return rp;
 }
@@ -151,7 +163,8 @@ void configure_alert_sink(dispatcher_ptr self) {
 /// checked its endpoint inside the transaction) become failed/endpoint_deleted, so they stop
 /// holding their messages back from the purge.
 void fail_orphaned(dispatcher_ptr self, const std::string& endpoint_id) {
-  self->request(self->state.deps.writer, caf::infinite, delete_endpoint_cmd{endpoint_id, now(self)})
+  self->request(self->state.deps.writer, caf::infinite,
+                delete_endpoint_cmd{endpoint_id, now(self), false})
       .then(
           [=](std::size_t failed) {
             self->state.deps.ctx->metrics->deliveries_failed[static_cast<std::size_t>(failure_reason::endpoint_deleted)].inc(failed);

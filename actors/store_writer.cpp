@@ -62,6 +62,7 @@ caf::error to_caf_error(const store::error& e) {
   switch (e.what_kind()) {
     case store::error::kind::conflict: return make_error(errc::store_conflict, e.what());
     case store::error::kind::missing: return make_error(errc::store_missing, e.what());
+    case store::error::kind::disabled: return make_error(errc::endpoint_disabled, e.what());
     case store::error::kind::failure: break;
   }
   return make_error(errc::store_failed, e.what());
@@ -243,7 +244,7 @@ writer_impl::behavior_type writer(writer_ptr self, std::shared_ptr<store::store>
         return enqueue<message_inserted>(
             self,
         [cmd](store::store& db) {
-          db.insert_message(cmd->message, cmd->deliveries);
+          db.insert_message(cmd->message, cmd->deliveries, cmd->endpoints_named);
           if (!cmd->idempotency.key.empty())
             db.put_idempotency(cmd->idempotency);
         },
@@ -275,7 +276,7 @@ writer_impl::behavior_type writer(writer_ptr self, std::shared_ptr<store::store>
       [=](update_endpoint_cmd& cmd) -> caf::result<store::endpoint_record> {
         auto id = cmd.endpoint.id;
         return enqueue_endpoint(self, std::move(id), [cmd = std::move(cmd)](store::store& db) {
-          return db.update_endpoint(cmd.endpoint, cmd.with_secret);
+          return db.update_endpoint(cmd.endpoint, cmd.fields);
         });
       },
       [=](rotate_secret_cmd& cmd) -> caf::result<store::endpoint_record> {
@@ -295,9 +296,22 @@ writer_impl::behavior_type writer(writer_ptr self, std::shared_ptr<store::store>
             });
       },
       [=](delete_endpoint_cmd& cmd) -> caf::result<std::size_t> {
-        return enqueue_value<std::size_t>(self, [cmd = std::move(cmd)](store::store& db) {
-          return db.delete_endpoint(cmd.endpoint_id, cmd.at).failed;
-        });
+        // A second DELETE of the same endpoint in flight finds no row: unknown_endpoint.
+        auto deletion = std::make_shared<store::endpoint_deletion>();
+        auto id = cmd.endpoint_id;
+        const bool must_exist = cmd.must_exist;
+        guarded_promise<std::size_t> rp{self};
+        add(self, operation{[cmd = std::move(cmd), deletion](store::store& db) {
+                              *deletion = db.delete_endpoint(cmd.endpoint_id, cmd.at);
+                            },
+                            [rp, deletion, id, must_exist]() mutable {
+                              if (deletion->existed || !must_exist)
+                                rp.deliver(deletion->failed);
+                              else
+                                rp.deliver(make_error(errc::unknown_endpoint, "no endpoint " + id));
+                            },
+                            [rp](const caf::error& e) mutable { rp.deliver(e); }, {}});
+        return rp;
       },
       [=](requeue_failed_cmd& cmd) -> caf::result<requeue_result> {
         return enqueue_value<requeue_result>(self, [cmd = std::move(cmd)](store::store& db) {

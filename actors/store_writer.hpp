@@ -7,7 +7,7 @@
 // transaction committed, in the order they arrived.
 //
 // Failures, by store::error kind (the kind reaches callers as errc::store_conflict,
-// errc::store_missing or errc::store_failed):
+// errc::store_missing, errc::endpoint_disabled or errc::store_failed):
 // - A command that cannot apply (conflict: a duplicate id or Idempotency-Key; missing: a purged
 //   delivery) fails alone: the transaction is rolled back and the rest of the batch runs again
 //   without it, in the same order. Its caller gets the error after that COMMIT, in its place

@@ -25,6 +25,8 @@ namespace {
 constexpr duration restart_memory = std::chrono::minutes{1};
 constexpr std::size_t recent_alerts_kept = 200;
 constexpr duration retry_rate_check = std::chrono::seconds{10};
+constexpr duration first_disable_retry = std::chrono::milliseconds{100};
+constexpr duration max_disable_retry = std::chrono::seconds{5};
 
 struct supervisor_state {
   static inline const char* name = "hookd.supervisor";
@@ -33,6 +35,8 @@ struct supervisor_state {
   std::unordered_map<caf::actor_addr, std::string> watched;
   std::unordered_map<std::string, std::deque<time_point>> restarts;
   std::unordered_set<std::string> disabling; ///< disables being persisted (dedupe)
+  /// Disables the store failed, by endpoint: the delay before the next try.
+  std::unordered_map<std::string, duration> disable_retry;
   std::deque<alert_event> recent;            ///< newest first
   std::optional<policy::retry_rate_rule> retry_rate;
   std::shared_ptr<spdlog::logger> log = logging::get("engine");
@@ -133,6 +137,7 @@ void disable(supervisor_ptr self, disable_endpoint& req) {
       .then(
           [=](std::size_t) {
             self->state.disabling.erase(req.endpoint_id);
+            self->state.disable_retry.erase(req.endpoint_id);
             raise_alert(self,
                         alert_event{"endpoint_disabled", req.endpoint_id, req.message_id,
                                     "endpoint disabled (" + std::string{to_string(req.reason)} +
@@ -142,10 +147,22 @@ void disable(supervisor_ptr self, disable_endpoint& req) {
           [=](caf::error& e) {
             auto& st = self->state;
             st.disabling.erase(req.endpoint_id);
-            if (code_of(e) == static_cast<std::uint8_t>(errc::unknown_endpoint))
-              return; // deleted meanwhile: nothing left to disable
-            raise_alert(self, alert_event{"store_error", req.endpoint_id, req.message_id,
-                                          "could not persist disable: " + describe(e), now(self)});
+            if (code_of(e) != static_cast<std::uint8_t>(errc::store_failed)) {
+              st.disable_retry.erase(req.endpoint_id);
+              return; // deleted meanwhile (nothing left to disable), or shutting down
+            }
+            // The endpoint actor has stopped already: the store must learn it too, or memory
+            // (disabled) and disk (enabled) disagree until a restart. Retried until it lands.
+            auto [it, first] = st.disable_retry.try_emplace(req.endpoint_id, first_disable_retry);
+            const duration delay = it->second;
+            it->second = std::min<duration>(delay * 2, max_disable_retry);
+            st.log->warn("could not persist disable endpoint={} retry_in_ms={}: {}",
+                         req.endpoint_id, delay.count(), describe(e));
+            if (first)
+              raise_alert(self, alert_event{"store_error", req.endpoint_id, req.message_id,
+                                            "could not persist disable (retrying): " + describe(e),
+                                            now(self)});
+            self->delayed_send(self, delay, req);
           });
 }
 

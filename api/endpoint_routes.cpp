@@ -94,6 +94,21 @@ void list(api_actor_ptr self, const call_ptr& call) {
           [=](caf::error& e) { respond_error(*call, e); });
 }
 
+/// The store::endpoint_field bits of the settings a PATCH body names.
+std::uint32_t named_fields(const endpoint_fields& f) {
+  namespace field = store::endpoint_field;
+  std::uint32_t bits = 0;
+  bits |= f.url ? field::url : 0;
+  bits |= f.description ? field::description : 0;
+  bits |= f.event_types ? field::event_types : 0;
+  bits |= f.scheme ? field::scheme : 0;
+  bits |= f.rate_limit_per_s ? field::rate_limit_per_s : 0;
+  bits |= f.max_concurrency ? field::max_concurrency : 0;
+  bits |= f.timeout_ms ? field::timeout_ms : 0;
+  bits |= f.secret ? field::secret : 0;
+  return bits;
+}
+
 void patch(api_actor_ptr self, const call_ptr& call) {
   auto fields = parse_endpoint_fields(call->request.body, false,
                                       target_policy_from(*self->state.deps.ctx->cfg));
@@ -104,10 +119,11 @@ void patch(api_actor_ptr self, const call_ptr& call) {
       return respond_error(*call, *e);
     v.endpoint.updated_at = now(self);
     const auto stats = v.stats;
-    // One UPDATE of the fields a PATCH sets: a DELETE meanwhile makes it a 404, a rotation
-    // meanwhile keeps its secrets (unless this PATCH sets a secret itself).
+    // One UPDATE of only the fields this PATCH names: a DELETE meanwhile makes it a 404, and
+    // another PATCH or a rotation meanwhile keeps what it wrote to the other fields (a secret
+    // set here ends a rotation's overlap, as documented).
     self->request(self->state.deps.dispatcher, caf::infinite,
-                  update_endpoint_cmd{std::move(v.endpoint), f.secret.has_value()})
+                  update_endpoint_cmd{std::move(v.endpoint), named_fields(f)})
         .then([=](store::endpoint_record& stored) { respond_json(*call, 200, endpoint_json(stored, stats)); },
               [=](caf::error& e) { respond_error(*call, e); });
   });

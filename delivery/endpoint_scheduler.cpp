@@ -29,6 +29,11 @@ endpoint_scheduler::endpoint_scheduler(scheduler_config cfg, time_point now,
 bool endpoint_scheduler::add(pending_delivery d) {
   if (disabled_ || deliveries_.contains(d.id))
     return false;
+  // Re-queued (enable + recover) while an attempt from before the disable is still out: that
+  // old attempt must not decide the new pending delivery's fate as an orphan (failing it as
+  // endpoint_disabled). Its result, if it comes while the new attempt is out, counts as that
+  // attempt's; otherwise it is ignored like any stale result.
+  orphans_.erase(d.id);
   auto [it, inserted] = deliveries_.emplace(d.id, entry{std::move(d)});
   push(it->second);
   return inserted;

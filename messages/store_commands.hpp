@@ -19,6 +19,9 @@ struct insert_message_cmd {
   store::message_record message;
   std::vector<store::delivery_record> deliveries;
   store::idempotency_record idempotency; ///< stored in the same transaction; key empty: none
+  /// The request named its endpoint: refused (errc::store_missing when the endpoint is gone,
+  /// errc::endpoint_disabled when disabled) rather than stored without a delivery.
+  bool endpoints_named = false;
 };
 /// Reply: the same, with seq and delivery ids assigned.
 struct message_inserted {
@@ -45,11 +48,12 @@ struct put_endpoint_cmd {
 };
 
 /// PATCH: the settings of an existing endpoint, in one UPDATE (store::update_endpoint); never
-/// creates one. With `with_secret` the secret columns too (a secret set directly). Reply: the
+/// creates one. Only the settings named in `fields` (store::endpoint_field bits) are written
+/// (a secret set directly replaces the secret and ends a rotation's overlap). Reply: the
 /// stored endpoint, or errc::unknown_endpoint.
 struct update_endpoint_cmd {
   store::endpoint_record endpoint;
-  bool with_secret = false;
+  std::uint32_t fields = 0;
 };
 
 /// Starts a secret rotation in one UPDATE (store::rotate_secret): the stored secret keeps
@@ -76,9 +80,13 @@ struct set_endpoint_status_cmd {
   std::string detail;      ///< automatic: why (for the log)
 };
 
+/// Writer reply: deliveries failed; with `must_exist`, errc::unknown_endpoint when no endpoint
+/// row was there (a concurrent DELETE committed first; leftover pending deliveries are failed
+/// all the same). The dispatcher's reply: true, or that error.
 struct delete_endpoint_cmd {
   std::string endpoint_id;
   time_point at = no_time;
+  bool must_exist = true; ///< false: only failing the deliveries of an endpoint already gone
 };
 
 /// Reply to requeue_failed_cmd: how many were re-queued, and every pending delivery of the
@@ -170,17 +178,17 @@ struct payload_entry {
   payload body;
 };
 
-HOOKD_INSPECT(insert_message_cmd, x.message, x.deliveries, x.idempotency)
+HOOKD_INSPECT(insert_message_cmd, x.message, x.deliveries, x.idempotency, x.endpoints_named)
 HOOKD_INSPECT(message_inserted, x.message, x.deliveries)
 HOOKD_INSPECT(record_attempt_cmd, x.attempt, x.update)
 HOOKD_INSPECT(update_delivery_cmd, x.update)
 HOOKD_INSPECT(set_failing_since_cmd, x.endpoint_id, x.since)
 HOOKD_INSPECT(put_endpoint_cmd, x.endpoint)
-HOOKD_INSPECT(update_endpoint_cmd, x.endpoint, x.with_secret)
+HOOKD_INSPECT(update_endpoint_cmd, x.endpoint, x.fields)
 HOOKD_INSPECT(rotate_secret_cmd, x.endpoint_id, x.secret, x.previous_expires_at, x.at)
 HOOKD_INSPECT(set_endpoint_status_cmd, x.endpoint_id, x.status, x.reason, x.fail_reason, x.at,
               x.automatic, x.message_id, x.detail)
-HOOKD_INSPECT(delete_endpoint_cmd, x.endpoint_id, x.at)
+HOOKD_INSPECT(delete_endpoint_cmd, x.endpoint_id, x.at, x.must_exist)
 HOOKD_INSPECT(requeue_failed_cmd, x.endpoint_id, x.since, x.now)
 HOOKD_INSPECT(requeue_result, x.requeued, x.pending)
 HOOKD_INSPECT(purge_cmd, x.before, x.limit)

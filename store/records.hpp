@@ -84,6 +84,20 @@ struct attempt_record {
   std::string response_body; ///< first 4 KiB at most
 };
 
+/// The settings a PATCH names (bits of `update_endpoint`'s `fields`): only those are written,
+/// each over the value stored when the UPDATE runs, so concurrent PATCHes of different fields
+/// both survive.
+namespace endpoint_field {
+inline constexpr std::uint32_t url = 1u << 0;
+inline constexpr std::uint32_t description = 1u << 1;
+inline constexpr std::uint32_t event_types = 1u << 2;
+inline constexpr std::uint32_t scheme = 1u << 3;
+inline constexpr std::uint32_t rate_limit_per_s = 1u << 4;
+inline constexpr std::uint32_t max_concurrency = 1u << 5;
+inline constexpr std::uint32_t timeout_ms = 1u << 6;
+inline constexpr std::uint32_t secret = 1u << 7;
+} // namespace endpoint_field
+
 /// What delete_endpoint did.
 struct endpoint_deletion {
   bool existed = false;   ///< the endpoint's row was there (and is gone now)

@@ -127,10 +127,13 @@ struct statements {
                             "last_error, updated_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE "
                             "EXISTS (SELECT 1 FROM endpoints e WHERE e.id = ?2 AND e.status = 0)"},
         // Only a pending delivery changes: a late attempt result never revives a delivery that
-        // was failed (disable, delete) or finished meanwhile.
-        update_delivery{db, "UPDATE deliveries SET status = ?, reason = ?, attempts = ?, "
-                            "first_attempt_at = ?, next_attempt_at = ?, last_status_code = ?, "
-                            "last_error = ?, updated_at = ? WHERE id = ? AND status = 0"},
+        // was failed (delete, exhausted) or finished meanwhile. One exception: a success (?1 =
+        // 1, delivered) of an attempt that was out when its endpoint was disabled is recorded,
+        // turning failed/endpoint_disabled (2/2) into delivered: the receiver did get it.
+        update_delivery{db, "UPDATE deliveries SET status = ?1, reason = ?2, attempts = ?3, "
+                            "first_attempt_at = ?4, next_attempt_at = ?5, last_status_code = ?6, "
+                            "last_error = ?7, updated_at = ?8 WHERE id = ?9 AND (status = 0 OR "
+                            "(?1 = 1 AND status = 2 AND reason = 2))"},
         delivery_exists{db, "SELECT 1 FROM deliveries WHERE id = ?"},
         // The endpoint id is the delivery's (its row was just updated: a cached page).
         insert_attempt{db, "INSERT INTO attempts (delivery_id, endpoint_id, at, outcome, "
@@ -141,11 +144,23 @@ struct statements {
                             "created_at) VALUES (?, ?, ?, ?)"},
         put_endpoint{db, cat({"INSERT OR REPLACE INTO endpoints (", endpoint_columns,
                               ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"})},
-        update_endpoint{db, "UPDATE endpoints SET url = ?, description = ?, event_types = ?, "
-                            "signature_scheme = ?, rate_limit_per_s = ?, max_concurrency = ?, "
-                            "timeout_ms = ?, updated_at = ? WHERE id = ?"},
-        update_endpoint_secret{db, "UPDATE endpoints SET secret = ?, previous_secret = ?, "
-                                   "previous_secret_expires_at = ? WHERE id = ?"},
+        // ?3 holds the endpoint_field bits: each named column takes its parameter, the others
+        // keep what is stored now. SET expressions read the row as it was before the UPDATE, so
+        // the previous secret is cleared only when the secret really changes.
+        update_endpoint{db, "UPDATE endpoints SET "
+                            "url = CASE WHEN ?3 & 1 THEN ?4 ELSE url END, "
+                            "description = CASE WHEN ?3 & 2 THEN ?5 ELSE description END, "
+                            "event_types = CASE WHEN ?3 & 4 THEN ?6 ELSE event_types END, "
+                            "signature_scheme = CASE WHEN ?3 & 8 THEN ?7 ELSE signature_scheme END, "
+                            "rate_limit_per_s = CASE WHEN ?3 & 16 THEN ?8 ELSE rate_limit_per_s END, "
+                            "max_concurrency = CASE WHEN ?3 & 32 THEN ?9 ELSE max_concurrency END, "
+                            "timeout_ms = CASE WHEN ?3 & 64 THEN ?10 ELSE timeout_ms END, "
+                            "secret = CASE WHEN ?3 & 128 THEN ?11 ELSE secret END, "
+                            "previous_secret = CASE WHEN ?3 & 128 AND ?11 <> secret THEN '' "
+                            "ELSE previous_secret END, "
+                            "previous_secret_expires_at = CASE WHEN ?3 & 128 AND ?11 <> secret "
+                            "THEN NULL ELSE previous_secret_expires_at END, "
+                            "updated_at = ?2 WHERE id = ?1"},
         rotate_secret{db, "UPDATE endpoints SET previous_secret = secret, "
                           "previous_secret_expires_at = ?, secret = ?, updated_at = ? "
                           "WHERE id = ?"},
@@ -215,7 +230,7 @@ struct statements {
   statement begin, commit, rollback;
   statement insert_message, insert_delivery, update_delivery, delivery_exists, insert_attempt;
   statement put_idempotency;
-  statement put_endpoint, update_endpoint, update_endpoint_secret, rotate_secret;
+  statement put_endpoint, update_endpoint, rotate_secret;
   statement set_endpoint_status, set_failing_since, fail_pending, delete_endpoint;
   statement requeue_failed, requeue_message, pending_of_message, add_delivery_totals;
   statement finished_messages, purge_endpoints_of, purge_attempts, purge_deliveries, purge_message;
@@ -414,12 +429,16 @@ public:
 
   // -- writes -------------------------------------------------------------------------------------
 
-  void insert_message(message_record& msg, std::vector<delivery_record>& deliveries) override {
+  void insert_message(message_record& msg, std::vector<delivery_record>& deliveries,
+                      bool endpoints_named) override {
     constexpr std::string_view op = "insert_message";
     std::int64_t seq = 0;
     std::vector<std::int64_t> ids;
     ids.reserve(deliveries.size());
     atomically(op, [&] {
+      if (endpoints_named) // checked before the first write: a refusal leaves nothing behind
+        for (const auto& d : deliveries)
+          require_enabled(d.endpoint_id, op);
       query q{sql_.insert_message, op};
       q.bind_text(msg.id)
           .bind_text(msg.event_type)
@@ -497,33 +516,25 @@ public:
   }
 
   std::optional<endpoint_record> update_endpoint(const endpoint_record& ep,
-                                                 bool with_secret) override {
+                                                 std::uint32_t fields) override {
     constexpr std::string_view op = "update_endpoint";
     bool found = false;
     atomically(op, [&] {
       auto event_types = encode_event_types(ep.event_types);
-      {
-        query q{sql_.update_endpoint, op};
-        q.bind_text(ep.url)
-            .bind_text(ep.description)
-            .bind_text(event_types)
-            .bind_int(encode(ep.scheme))
-            .bind_real(ep.rate_limit_per_s)
-            .bind_int(ep.max_concurrency)
-            .bind_int(ep.timeout_ms)
-            .bind_time(ep.updated_at)
-            .bind_text(ep.id);
-        q.run();
-        found = db_.changes() > 0;
-      }
-      if (!found || !with_secret)
-        return;
-      query q{sql_.update_endpoint_secret, op};
-      q.bind_text(ep.secret)
-          .bind_text(ep.previous_secret)
-          .bind_time(ep.previous_secret_expires_at)
-          .bind_text(ep.id);
+      query q{sql_.update_endpoint, op};
+      q.bind_text(ep.id)
+          .bind_time(ep.updated_at)
+          .bind_int(fields)
+          .bind_text(ep.url)
+          .bind_text(ep.description)
+          .bind_text(event_types)
+          .bind_int(encode(ep.scheme))
+          .bind_real(ep.rate_limit_per_s)
+          .bind_int(ep.max_concurrency)
+          .bind_int(ep.timeout_ms)
+          .bind_text(ep.secret);
       q.run();
+      found = db_.changes() > 0;
     });
     return found ? find_endpoint(ep.id) : std::nullopt;
   }
@@ -847,6 +858,17 @@ private:
 
   static time_point initial_update_time(const message_record& msg, const delivery_record& d) {
     return d.updated_at == no_time ? msg.created_at : d.updated_at;
+  }
+
+  /// Throws kind missing when the endpoint does not exist, kind disabled when it is disabled.
+  void require_enabled(const std::string& endpoint_id, std::string_view op) {
+    query q{sql_.find_endpoint, op};
+    q.bind_text(endpoint_id);
+    if (!q.step())
+      throw error(std::string{op} + ": no endpoint " + endpoint_id, error::kind::missing);
+    if (read_endpoint(q).status != endpoint_status::enabled)
+      throw error(std::string{op} + ": endpoint " + endpoint_id + " is disabled",
+                  error::kind::disabled);
   }
 
   std::int64_t insert_delivery(std::int64_t message_seq, const delivery_record& d,

@@ -31,6 +31,7 @@ public:
     failure,  ///< I/O, disk full, corruption, busy, ...: the store is in trouble
     conflict, ///< a uniqueness rule refused the write (a duplicate id or key)
     missing,  ///< the row the write refers to does not exist
+    disabled, ///< the endpoint the write refers to exists but is disabled (takes no new work)
   };
 
   explicit error(const std::string& what, kind k = kind::failure)
@@ -57,7 +58,11 @@ public:
   /// `msg.seq` and each delivery's `id` and `message_seq`. A delivery is stored only when its
   /// endpoint exists and is enabled at that point of the transaction (a delete or disable
   /// ordered before the insert wins); the others are removed from `deliveries`.
-  virtual void insert_message(message_record& msg, std::vector<delivery_record>& deliveries) = 0;
+  /// With `endpoints_named` (a message sent to an endpoint by id) every delivery must be stored:
+  /// when an endpoint is gone the call throws kind missing, when one is disabled kind disabled,
+  /// and nothing of the message is written.
+  virtual void insert_message(message_record& msg, std::vector<delivery_record>& deliveries,
+                              bool endpoints_named = false) = 0;
 
   /// Records an Idempotency-Key (normally in the same transaction as its message). Throws
   /// store::error when the key exists already.
@@ -66,6 +71,8 @@ public:
   /// Appends the attempt to the log (assigning `a.seq`) and applies `d` to its delivery.
   /// Only a pending delivery changes: one failed or finished meanwhile (a disable or delete
   /// committed before a late attempt result) keeps its state; the attempt is logged anyway.
+  /// Exception: a success turns failed/endpoint_disabled into delivered (an attempt that was
+  /// out when the endpoint was disabled did reach the receiver).
   virtual void record_attempt(attempt_record& a, const delivery_update& d) = 0;
 
   /// Applies `d` without an attempt (e.g. exhausted while the breaker was open); like
@@ -75,13 +82,14 @@ public:
   /// Inserts or replaces the endpoint with `ep.id`.
   virtual void put_endpoint(const endpoint_record& ep) = 0;
 
-  /// Changes the settings of an existing endpoint in one UPDATE: url, description, event types,
-  /// signature scheme, rate limit, concurrency, timeout and updated_at, and with `with_secret`
-  /// also secret, previous_secret and its expiry. Status, reason, failure clock and created_at
-  /// stay as stored. Returns the endpoint afterwards; nullopt when it does not exist (an
+  /// Changes the settings of an existing endpoint in one UPDATE: only those named in `fields`
+  /// (endpoint_field bits) take their value from `ep`, plus updated_at; every other column stays
+  /// as stored when the UPDATE runs. A secret that differs from the stored one replaces it at
+  /// once and ends any rotation overlap (previous secret and expiry cleared in SQL, never
+  /// copied from `ep`). Returns the endpoint afterwards; nullopt when it does not exist (an
   /// update never re-creates a deleted endpoint).
   virtual std::optional<endpoint_record> update_endpoint(const endpoint_record& ep,
-                                                         bool with_secret) = 0;
+                                                         std::uint32_t fields) = 0;
 
   /// Starts a secret rotation in one UPDATE: the stored secret becomes the previous one (kept
   /// signing until `previous_expires_at`) and `secret` the current one, whatever was written

@@ -66,7 +66,12 @@ vtime_engine::vtime_engine(std::function<void(config::config&)> tune,
   if (prepare_store)
     prepare_store(db);
   engine_options opts;
-  opts.open_store = open_sqlite_at(db);
+  // A short busy_timeout: a test holding the write lock makes writes fail quickly.
+  opts.open_store = [db](store_role role) {
+    auto options = sqlite_options_for(role);
+    options.busy_timeout = std::chrono::milliseconds{20};
+    return std::shared_ptr<store::store>{store::open_sqlite_store(db, options)};
+  };
   opts.detached_store = false;
   clock_ = wall_clock::anchored_now(sys_->clock());
   opts.clock = clock_;

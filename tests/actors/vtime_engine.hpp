@@ -72,6 +72,9 @@ public:
   std::vector<store::delivery_record> deliveries_of(const std::string& message_id);
   std::optional<store::endpoint_record> endpoint(const std::string& id);
 
+  /// The database file (e.g. for a second connection that holds the write lock).
+  std::string db_path() const { return dir_.file("hookd.db"); }
+
   /// The live endpoint actor (invalid if none).
   caf::actor endpoint_actor_of(const std::string& endpoint_id);
 

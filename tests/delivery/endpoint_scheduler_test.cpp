@@ -335,6 +335,27 @@ TEST_CASE("disable then enable gives the endpoint its full concurrency back; res
   CHECK(f.start_ids(t0 + 3s) == std::vector<std::int64_t>{5});
 }
 
+TEST_CASE("a delivery re-queued after enable is not failed by its attempt from before the "
+          "disable",
+          "[scheduler]") {
+  fixture f;
+  f.s.add(fresh(1));
+  REQUIRE(f.start_ids(t0).size() == 1);
+  f.s.disable(); // the attempt is out: an orphan
+  f.s.enable(t0 + 1s);
+  REQUIRE(f.s.add(fresh(1, t0 + 1s))); // recover re-queued the same delivery
+  REQUIRE(f.start_ids(t0 + 1s) == std::vector<std::int64_t>{1});
+  // The first result to come back is one attempt of the live, pending delivery: a failure is
+  // retried, never turned into failed/endpoint_disabled.
+  auto fx = f.s.on_result(1, t0 + 2s, status(500));
+  REQUIRE(fx.known);
+  CHECK(fx.update.status == delivery_status::pending);
+  CHECK(fx.retry_scheduled);
+  CHECK(f.s.find(1) != nullptr);
+  CHECK_FALSE(f.s.on_result(1, t0 + 3s, status(500)).known); // the other one: stale
+  CHECK(f.s.in_flight() == 0);
+}
+
 TEST_CASE("an attempt started before a disable but never sent is forgotten, not leaked",
           "[scheduler]") {
   fixture f;

@@ -18,7 +18,8 @@ endpoint_scheduler::endpoint_scheduler(scheduler_config cfg, time_point now,
 bool endpoint_scheduler::add(pending_delivery d) {
   if (disabled_ || deliveries_.contains(d.id))
     return false;
-  auto [it, inserted] = deliveries_.emplace(d.id, entry{std::move(d)});
+  const auto id = d.id; // read before the move: argument evaluation order is unspecified
+  auto [it, inserted] = deliveries_.emplace(id, entry{std::move(d)});
   push(it->second);
   return inserted;
 }

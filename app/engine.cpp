@@ -18,6 +18,7 @@ std::vector<destination_actor> http_destinations(caf::actor_system& sys,
                                                  const config::config& cfg) {
   std::vector<destination_actor> out;
   const int n = std::max(1, cfg.http.io_threads);
+  out.reserve(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i)
     out.push_back(spawn_http_destination(sys, http_destination_options_from(cfg, n)));
   return out;
@@ -47,7 +48,7 @@ void configure_actor_system(caf::actor_system_config& cfg) {
 }
 
 engine::engine(caf::actor_system& sys, std::shared_ptr<const config::config> cfg,
-               engine_options opts)
+               const engine_options& opts)
     : sys_(sys), cfg_(std::move(cfg)) {
   auto context = std::make_shared<engine_context>();
   context->cfg = cfg_;

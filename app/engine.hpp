@@ -41,7 +41,8 @@ struct engine_options {
 
 class engine {
 public:
-  engine(caf::actor_system& sys, std::shared_ptr<const config::config> cfg, engine_options opts);
+  engine(caf::actor_system& sys, std::shared_ptr<const config::config> cfg,
+         const engine_options& opts);
   ~engine();
   engine(const engine&) = delete;
   engine& operator=(const engine&) = delete;

@@ -85,11 +85,11 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   auto loaded = hookd::config::load(args, hookd::config::process_environment());
   if (loaded.exit_now) {
-    std::fputs(loaded.output.c_str(), loaded.exit_code == 0 ? stdout : stderr);
+    (void)std::fputs(loaded.output.c_str(), loaded.exit_code == 0 ? stdout : stderr);
     return loaded.exit_code;
   }
   if (!hookd::logging::configure(loaded.cfg.log.level, loaded.cfg.log.format)) {
-    std::fprintf(stderr, "invalid log settings\n");
+    (void)std::fprintf(stderr, "invalid log settings\n");
     return 2;
   }
   return run(loaded.cfg);

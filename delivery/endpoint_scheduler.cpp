@@ -33,8 +33,9 @@ bool endpoint_scheduler::add(pending_delivery d) {
   // old attempt must not decide the new pending delivery's fate as an orphan (failing it as
   // endpoint_disabled). Its result, if it comes while the new attempt is out, counts as that
   // attempt's; otherwise it is ignored like any stale result.
-  orphans_.erase(d.id);
-  auto [it, inserted] = deliveries_.emplace(d.id, entry{std::move(d)});
+  const auto id = d.id; // read before the move: argument evaluation order is unspecified
+  orphans_.erase(id);
+  auto [it, inserted] = deliveries_.emplace(id, entry{std::move(d)});
   push(it->second);
   return inserted;
 }

@@ -43,7 +43,7 @@ struct sqlite_options {
   /// (Opening any instance creates or migrates the schema when needed.)
   bool read_only = false;
   /// Page cache of this connection.
-  std::int64_t cache_size_kib = 16 * 1024;
+  std::int64_t cache_size_kib = std::int64_t{16} * 1024;
   /// For the writer instance: checkpoint the WAL on a background thread every this often
   /// instead of inside commits (0: SQLite's automatic checkpoint, inside commits).
   std::chrono::milliseconds background_checkpoint{0};

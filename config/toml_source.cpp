@@ -10,10 +10,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
-#include <cstring>
 #include <fstream>
 #include <limits>
 #include <sstream>
+#include <system_error>
 
 namespace hookd::config {
 namespace {
@@ -196,7 +196,8 @@ std::optional<std::string> read_file(const std::string& path) {
 void apply_toml_file(const std::string& path, layered_config& target) {
   const std::optional<std::string> text = read_file(path);
   if (!text) {
-    target.errors.push_back("cannot read config file " + path + ": " + std::strerror(errno));
+    target.errors.push_back("cannot read config file " + path + ": " +
+                            std::generic_category().message(errno));
     return;
   }
   toml::table root;

@@ -55,7 +55,10 @@ void append_float(std::string& out, double v) {
   const auto sci = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
   const std::string_view s{buf, static_cast<std::size_t>(sci.ptr - buf)};
   const auto e = s.find('e');
-  const int exponent = std::atoi(std::string{s.substr(e + 1)}.c_str());
+  int exponent = 0;
+  const auto digits = s.substr(e + 1);
+  const char* first = digits.data() + (digits.starts_with('+') ? 1 : 0);
+  std::from_chars(first, digits.data() + digits.size(), exponent);
   if (exponent < -4 || exponent >= 6) {
     out += s;
     return;

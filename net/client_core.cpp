@@ -92,8 +92,8 @@ void client_core::open_fresh(std::unique_ptr<pending_request> req) {
   s->open(std::move(req)); // catches its own steps' exceptions
 }
 
-void client_core::finish(std::shared_ptr<http_session> s, std::unique_ptr<pending_request> req,
-                         exchange_result r) {
+void client_core::finish(const std::shared_ptr<http_session>& s,
+                         std::unique_ptr<pending_request> req, exchange_result r) {
   if (r.retry_fresh && !req->retried && !closed_) {
     s->close();
     req->retried = true;

@@ -41,7 +41,7 @@ public:
   boost::asio::ssl::context* tls() { return tls_.get(); }
   resolver_pool& resolver() { return resolver_; }
   /// A session finished its exchange (or failed to open); decides reuse, retry and completion.
-  void finish(std::shared_ptr<http_session> s, std::unique_ptr<pending_request> req,
+  void finish(const std::shared_ptr<http_session>& s, std::unique_ptr<pending_request> req,
               exchange_result r);
   /// A parked session closed (peer close or idle timeout).
   void forget_idle(const std::string& origin, const http_session* s);

@@ -6,9 +6,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstring>
 #include <stdexcept>
 #include <string_view>
+#include <system_error>
 #include <thread>
 
 extern char** environ;
@@ -57,7 +57,8 @@ child_process spawn(const spawn_options& options) {
   int pipe_fds[2] = {-1, -1};
   if (options.stdout_path.empty()) {
     if (::pipe2(pipe_fds, O_CLOEXEC) != 0)
-      throw std::runtime_error(std::string{"spawn: pipe failed: "} + std::strerror(errno));
+      throw std::runtime_error(std::string{"spawn: pipe failed: "} +
+                               std::generic_category().message(errno));
     posix_spawn_file_actions_adddup2(&setup.files, pipe_fds[1], 1);
   } else {
     posix_spawn_file_actions_addopen(&setup.files, 1, options.stdout_path.c_str(), output_flags,
@@ -89,7 +90,8 @@ child_process spawn(const spawn_options& options) {
   if (rc != 0) {
     if (pipe_fds[0] >= 0)
       ::close(pipe_fds[0]);
-    throw std::runtime_error("cannot start " + argv_strings[0] + ": " + std::strerror(rc));
+    throw std::runtime_error("cannot start " + argv_strings[0] + ": " +
+                             std::generic_category().message(rc));
   }
   c.stdout_pipe = pipe_fds[0];
   return c;

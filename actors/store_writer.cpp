@@ -149,8 +149,16 @@ void commit(writer_ptr self) {
   st.waiting_to_retry = false;
   if (st.batch.empty())
     return;
+  // At most max_batch per transaction, also when a retry has let the queue grow: the rest
+  // commits next, in order.
   std::vector<operation> ops;
-  ops.swap(st.batch);
+  if (st.batch.size() <= st.opts.max_batch) {
+    ops.swap(st.batch);
+  } else {
+    const auto cut = st.batch.begin() + static_cast<std::ptrdiff_t>(st.opts.max_batch);
+    ops.assign(std::make_move_iterator(st.batch.begin()), std::make_move_iterator(cut));
+    st.batch.erase(st.batch.begin(), cut);
+  }
   for (;;) {
     try {
       run_transaction(st, ops);
@@ -162,6 +170,10 @@ void commit(writer_ptr self) {
         } else if (op.done) {
           op.done();
         }
+      }
+      if (!st.batch.empty() && !st.commit_scheduled) {
+        st.commit_scheduled = true;
+        self->send(self, commit_atom_v);
       }
       return;
     } catch (const refused& r) {

@@ -17,7 +17,8 @@
 //   own writes nobody waits for (attempts, delivery updates, the failure clock) are what the
 //   endpoint actors' memory already holds, so dropping one would make memory and disk
 //   disagree: they stay at the front of the queue, in order, and the whole batch is retried
-//   after 50 ms, doubling up to 2 s, until it commits (commands arriving meanwhile join it).
+//   after 50 ms, doubling up to 2 s, until it commits (commands arriving meanwhile join it;
+//   still at most max_batch per transaction, the rest committing next).
 //   Never one transaction per command: against a locked database each would wait
 //   busy_timeout. The first failure of an episode calls on_failure_episode (a store_error
 //   alert); the first commit after it logs the recovery.

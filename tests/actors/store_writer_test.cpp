@@ -202,3 +202,20 @@ TEST_CASE("while the database is locked, engine writes are kept in order and lan
   f.run();
   self->receive([](caf::ok_atom) {}, caf::after(std::chrono::seconds{0}) >> [] { FAIL("no reply"); });
 }
+
+TEST_CASE("writes queued while a failed batch waits commit at most max_batch at a time",
+          "[store_writer]") {
+  writer_fixture f{4, st::sqlite_options{.busy_timeout = std::chrono::milliseconds{20}}};
+  auto other = st::open_sqlite_store(f.path);
+  other->begin(); // the write lock is held elsewhere
+  caf::scoped_actor self{*f.sys};
+  const auto t = from_unix_ms(1'700'000'100'000);
+  for (int i = 0; i < 10; ++i)
+    self->send(f.writer, set_failing_since_cmd{"ep_" + std::to_string(i), t});
+  f.run();
+  CHECK(*f.commits == 0);
+  other->rollback();
+  f.sched->trigger_timeout();
+  f.run();
+  CHECK(*f.commits == 3); // 4 + 4 + 2, never one transaction of 10
+}

@@ -14,6 +14,14 @@ const store::endpoint_record* known(dispatcher_ptr self, const std::string& id, 
   return ep;
 }
 
+/// A committed endpoint row reaches the registry and, when it has one, the endpoint's live actor.
+void adopt(dispatcher_ptr self, const store::endpoint_record& ep) {
+  auto& st = self->state;
+  st.registry.put(ep);
+  if (auto it = st.live.find(ep.id); it != st.live.end())
+    self->send(it->second.actor, ep);
+}
+
 } // namespace
 
 caf::result<store::endpoint_record> put_endpoint(dispatcher_ptr self, put_endpoint_cmd& cmd) {
@@ -34,10 +42,7 @@ caf::result<store::endpoint_record> put_endpoint(dispatcher_ptr self, put_endpoi
   self->request(self->state.deps.writer, caf::infinite, std::move(cmd))
       .then(
           [=](store::endpoint_record& ep) mutable {
-            auto& st = self->state;
-            st.registry.put(ep);
-            if (auto it = st.live.find(ep.id); it != st.live.end())
-              self->send(it->second.actor, ep);
+            adopt(self, ep);
             rp.deliver(std::move(ep));
           },
           [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
@@ -59,14 +64,11 @@ caf::result<store::endpoint_record> update_stored(dispatcher_ptr self, const std
   self->request(self->state.deps.writer, caf::infinite, std::move(cmd))
       .then(
           [=](store::endpoint_record& ep) mutable {
-            auto& st = self->state;
-            if (const auto* current = st.registry.find(ep.id)) {
+            if (const auto* current = self->state.registry.find(ep.id)) {
               ep.status = current->status;
               ep.reason = current->reason;
               ep.failing_since = current->failing_since;
-              st.registry.put(ep);
-              if (auto it = st.live.find(ep.id); it != st.live.end())
-                self->send(it->second.actor, ep);
+              adopt(self, ep);
             }
             rp.deliver(std::move(ep));
           },

@@ -1,5 +1,5 @@
 # Debian 12 packages (see scripts/setup). CAF 0.17 ships no CMake package, so
-# its imported targets are declared by hand (../shared/notes/dependencies.md).
+# its imported targets are declared by hand (find_library on the Debian .so files).
 find_package(Threads REQUIRED)
 find_package(Boost 1.74 REQUIRED)          # header-only: Beast, Asio, System
 find_package(OpenSSL 3 REQUIRED)

@@ -3,6 +3,7 @@
 #include "net/ascii.hpp"
 #include "net/error_body.hpp"
 #include "net/response_head.hpp"
+#include "policy/ows.hpp"
 
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
@@ -52,14 +53,6 @@ std::string format_endpoint(const Endpoint& e) {
   return out + ":" + std::to_string(e.port());
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
-
 /// RFC 9112 §6: why the request's body framing is refused, or "" when it is sound. Beast
 /// already refuses differing Content-Lengths and some TE/CL mixes; what it lets through is a
 /// Transfer-Encoding that is not exactly "chunked" (it reads "chunked, identity" as no body,
@@ -74,7 +67,7 @@ std::string framing_error(const Message& msg) {
     return "more than one Transfer-Encoding field";
   if (msg.version() < 11)
     return "Transfer-Encoding in an HTTP/1.0 request";
-  if (!iequals(trim(to_std(te.first->value())), "chunked"))
+  if (!iequals(policy::trim_ows(to_std(te.first->value())), "chunked"))
     return "Transfer-Encoding other than chunked";
   if (msg.find(http::field::content_length) != msg.end())
     return "Transfer-Encoding together with Content-Length";

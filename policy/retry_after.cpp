@@ -1,5 +1,7 @@
 #include "policy/retry_after.hpp"
 
+#include "policy/ows.hpp"
+
 #include <array>
 #include <cctype>
 #include <charconv>
@@ -8,14 +10,6 @@ namespace hookd::policy {
 namespace {
 
 constexpr duration max_retry_after = std::chrono::hours{24 * 30};
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
 
 bool all_digits(std::string_view s) {
   if (s.empty())
@@ -158,7 +152,7 @@ bool honours_retry_after(int status) {
 }
 
 std::optional<time_point> parse_http_date(std::string_view text) {
-  std::string_view s = trim(text);
+  std::string_view s = trim_ows(text);
   if (!take_day_name(s))
     return std::nullopt;
   if (take(s, ", ")) {
@@ -172,7 +166,7 @@ std::optional<time_point> parse_http_date(std::string_view text) {
 }
 
 std::optional<duration> parse_retry_after(std::string_view value, time_point now) {
-  const std::string_view s = trim(value);
+  const std::string_view s = trim_ows(value);
   if (all_digits(s)) {
     if (s.size() > 9) // more than ~31 years: cap rather than overflow
       return max_retry_after;

@@ -69,7 +69,9 @@ void api_service::handle(net::server_request req, net::respond_fn respond) {
   }
   if (draining_)
     return respond_error(call, api_error::unavailable("shutting_down", "hookd is shutting down"));
-  if (call.route.needs_auth && !authorized(call.request.header("authorization"), deps_.ctx->cfg->server.api_token))
+  // A request with a body had its token checked on the head already (check_head).
+  if (call.route.needs_auth && !call.request.head_checked &&
+      !authorized(call.request.header("authorization"), deps_.ctx->cfg->server.api_token))
     return respond_error(call, api_error::unauthorized("missing or wrong bearer token"));
   const auto i = next_.fetch_add(1, std::memory_order_relaxed) % actors_.size();
   caf::anon_send(actors_[i], std::move(call));

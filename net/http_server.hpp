@@ -67,6 +67,8 @@ struct server_request {
   std::vector<std::pair<std::string, std::string>> headers; ///< in arrival order, names lower-cased
   std::string body;
   std::string remote; ///< peer address "ip:port" ("[v6]:port")
+  /// `head_check` accepted this head before its body was read (the handler need not repeat it).
+  bool head_checked = false;
 
   /// Value of the first header called `lowercase_name`; "" when absent.
   std::string_view header(std::string_view lowercase_name) const;

@@ -329,6 +329,7 @@ bool server_session::admit_body() {
       refuse(std::move(*refusal));
       return false;
     }
+    request_.head_checked = true;
   }
   const auto length = parser_->content_length();
   const std::size_t wanted = length ? static_cast<std::size_t>(*length) : opts.max_body_bytes;

@@ -21,12 +21,14 @@ struct asked {
 template <class Reply, class Handle, class... Ts>
 std::shared_ptr<asked<Reply>> ask_later(caf::actor_system& sys, const Handle& dest, Ts... xs) {
   auto out = std::make_shared<asked<Reply>>();
-  auto target = caf::actor_cast<caf::actor>(dest);
-  sys.spawn([=](caf::event_based_actor* self) {
+  // The target is passed as a spawn argument, not captured: CAF 0.17 binds a reference to a
+  // null tuple of arguments when a function-based actor is spawned without any (UBSan's
+  // "reference binding to null pointer" in init_fun_factory_helper).
+  sys.spawn([=](caf::event_based_actor* self, const caf::actor& target) {
     self->request(target, caf::infinite, xs...)
         .then([=](Reply& r) { out->reply = std::move(r); },
               [=](caf::error& e) { out->error = std::move(e); });
-  });
+  }, caf::actor_cast<caf::actor>(dest));
   return out;
 }
 

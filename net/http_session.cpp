@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <array>
+#include <exception>
 #include <limits>
 #include <string>
 
@@ -21,7 +22,7 @@ namespace http = boost::beast::http;
 
 namespace {
 
-constexpr std::size_t drain_chunk = 16 * 1024;
+constexpr std::size_t drain_chunk = std::size_t{16} * 1024;
 constexpr std::uint32_t header_limit = 16 * 1024;
 
 bool address_allowed(const client_options& opts, const asio::ip::address& a) {
@@ -196,7 +197,7 @@ void http_session::on_read_header(error_code ec, std::size_t) {
   if (ec)
     return fail(ec);
   const auto& msg = parser_->get();
-  int status = msg.result_int();
+  const auto status = static_cast<int>(msg.result_int());
   if (status / 100 == 1 && status != 101)
     return read_header(); // interim response (100 Continue, 103 Early Hints): skip it
   response_.status = status;
@@ -300,13 +301,20 @@ void http_session::hand_back(exchange_result r) {
 // ---- exceptions -------------------------------------------------------------------------------
 
 void http_session::on_exception(const std::exception_ptr& e) noexcept {
-  close();
-  if (!req_) { // parked (or already handed back): only the connection is lost
-    core_->forget_idle(origin_, this);
-    return;
+  try {
+    close();
+    if (!req_) { // parked (or already handed back): only the connection is lost
+      core_->forget_idle(origin_, this);
+      return;
+    }
+    auto f = classify_exception(e);
+    fail_with(f.error, std::move(f.detail));
+  } catch (...) {
+    // Even the failure could not be handed back (out of memory): the endpoint would wait for
+    // this attempt forever. Ending the process is the safe way out: the service manager
+    // restarts hookd, and recovery repeats the attempt from the store.
+    std::terminate();
   }
-  auto f = classify_exception(e);
-  fail_with(f.error, std::move(f.detail));
 }
 
 // ---- parked -----------------------------------------------------------------------------------

@@ -27,11 +27,14 @@ using namespace std::chrono_literals;
 namespace {
 
 constexpr std::uint32_t header_limit = 16 * 1024;
-constexpr std::size_t read_chunk = 4 * 1024; ///< first read of a request; Beast grows it after
-constexpr std::size_t keep_buffer_capacity = 16 * 1024; ///< idle connections release more
+/// The first read of a request; Beast grows the buffer after it.
+constexpr std::size_t read_chunk = std::size_t{4} * 1024;
+/// Idle connections release buffer capacity beyond this.
+constexpr std::size_t keep_buffer_capacity = std::size_t{16} * 1024;
 constexpr auto linger_time = 2s;
-constexpr std::size_t linger_bytes = 1024 * 1024;
-constexpr std::size_t keep_body_capacity = 64 * 1024; ///< larger response buffers are released
+constexpr std::size_t linger_bytes = std::size_t{1024} * 1024;
+/// Response buffers larger than this are released.
+constexpr std::size_t keep_body_capacity = std::size_t{64} * 1024;
 constexpr std::string_view continue_100 = "HTTP/1.1 100 Continue\r\n\r\n";
 
 std::string_view to_std(beast::string_view s) {
@@ -87,8 +90,13 @@ struct response_slot {
   response_slot& operator=(const response_slot&) = delete;
 
   ~response_slot() {
-    if (!answered.exchange(true))
-      deliver(error_response(500, internal_error_code, "the request was dropped unanswered"));
+    try {
+      if (!answered.exchange(true))
+        deliver(error_response(500, internal_error_code, "the request was dropped unanswered"));
+    } catch (...) {
+      // Out of memory while building the 500: the client is left waiting until it gives up
+      // or the connection closes; a destructor must not throw.
+    }
   }
 
   void answer(server_response r) {

@@ -19,6 +19,7 @@ namespace {
 
 std::vector<char*> c_strings(std::vector<std::string>& strings) {
   std::vector<char*> out;
+  out.reserve(strings.size() + 1);
   for (auto& s : strings)
     out.push_back(s.data());
   out.push_back(nullptr);
@@ -108,7 +109,7 @@ std::vector<std::string> child_environment(const std::string& drop_prefix,
       out.emplace_back(entry);
   }
   for (const auto& [name, value] : extra)
-    out.push_back(name + "=" + value);
+    out.push_back(std::string{name}.append("=").append(value));
   return out;
 }
 

@@ -1,6 +1,8 @@
 #include "actors/endpoint_actor.hpp"
 
+#include "actors/body_cache.hpp"
 #include "actors/guarded_promise.hpp"
+#include "actors/result_side_effects.hpp"
 #include "delivery/endpoint_scheduler.hpp"
 #include "logging/logger.hpp"
 #include "messages/errors.hpp"
@@ -10,6 +12,7 @@
 #include <optional>
 #include <random>
 #include <unordered_map>
+#include <vector>
 
 namespace hookd {
 namespace {
@@ -20,8 +23,8 @@ struct endpoint_state {
   endpoint_deps deps;
   store::endpoint_record settings;
   std::optional<delivery::endpoint_scheduler> scheduler;
-  std::unordered_map<std::int64_t, payload> bodies; ///< by delivery id
-  std::vector<std::int64_t> awaiting_body;          ///< started, body being fetched
+  body_cache bodies;
+  std::vector<std::int64_t> awaiting_body; ///< started, body being fetched
   bool body_request_open = false;
   time_point timer_at = no_time; ///< the earliest armed tick
   bool idle_timer_armed = false;
@@ -61,17 +64,8 @@ void raise_alert(endpoint_ptr self, std::string kind, std::string message_id, st
                          std::move(text), now(self)});
 }
 
-/// Whether a body may be held in memory (see bodies_kept), `own` of them being the one in
-/// question already.
-bool room_for_body(const endpoint_state& st, std::size_t own) {
-  return st.scheduler->breaker().is_closed() || st.bodies.size() < bodies_kept + own;
-}
-
-/// The breaker just opened: the backlog will wait, so keep only bodies_kept of its bodies (any
-/// of them: a body that is not held is read from the store when its attempt starts).
-void release_bodies(endpoint_state& st) {
-  while (st.bodies.size() > bodies_kept)
-    st.bodies.erase(st.bodies.begin());
+bool breaker_closed(const endpoint_state& st) {
+  return st.scheduler->breaker().is_closed();
 }
 
 // -- attempts ----------------------------------------------------------------------------------
@@ -110,7 +104,8 @@ void send_attempt(endpoint_ptr self, std::int64_t delivery_id) {
     return;
   }
   st.deps.ctx->metrics->attempts_in_flight.add(1);
-  self->request(st.deps.destination, caf::infinite, request_for(self, *d, st.bodies[delivery_id]))
+  self->request(st.deps.destination, caf::infinite,
+                request_for(self, *d, st.bodies.body_of(delivery_id)))
       .then([=](attempt_result& r) { on_result(self, delivery_id, r); },
             [=](caf::error& e) {
               attempt_result r;
@@ -160,7 +155,7 @@ void load_bodies(endpoint_ptr self) {
                 continue;
               }
               if (auto it = by_seq.find(d->message_seq); it != by_seq.end()) {
-                st.bodies[id] = it->second;
+                st.bodies.put(id, it->second);
                 send_attempt(self, id);
               } else {
                 missing.push_back(id);
@@ -179,7 +174,7 @@ void load_bodies(endpoint_ptr self) {
 void start_attempts(endpoint_ptr self, const std::vector<delivery::attempt_start>& starts) {
   auto& st = self->state;
   for (const auto& s : starts) {
-    if (st.bodies.contains(s.delivery_id))
+    if (st.bodies.holds(s.delivery_id))
       send_attempt(self, s.delivery_id);
     else
       st.awaiting_body.push_back(s.delivery_id);
@@ -191,68 +186,11 @@ void start_attempts(endpoint_ptr self, const std::vector<delivery::attempt_start
 
 void persist_result(endpoint_ptr self, const delivery::result_effects& fx,
                     const attempt_result& r) {
-  store::attempt_record a;
-  a.delivery_id = fx.update.delivery_id;
-  a.message_id = fx.delivery->message_id;
-  a.endpoint_id = self->state.settings.id;
-  a.at = fx.started_at;
-  a.outcome = fx.outcome;
-  a.status_code = r.status;
-  a.elapsed = r.elapsed;
-  a.error = fx.update.last_error;
-  a.error_detail = r.error_detail;
-  a.response_body = r.response_body;
-  self->send(self->state.deps.writer, record_attempt_cmd{std::move(a), fx.update});
-  if (fx.failing_since_changed) // via the dispatcher, whose registry must know it too
-    self->send(self->state.deps.dispatcher,
-               set_failing_since_cmd{self->state.settings.id, *fx.failing_since_changed});
-}
-
-void log_result(endpoint_ptr self, const delivery::result_effects& fx, const attempt_result& r) {
   auto& st = self->state;
-  const auto& ep = st.settings.id;
-  const auto& msg = fx.delivery->message_id;
-  st.log->debug("attempt endpoint={} message={} delivery={} outcome={} status={} error={} "
-                "elapsed_ms={}{}",
-                ep, msg, fx.update.delivery_id, to_string(fx.outcome), r.status,
-                to_string(fx.update.last_error), r.elapsed.count(),
-                r.error_detail.empty() ? "" : " detail=" + r.error_detail);
-  using transition = policy::circuit_breaker::transition;
-  if (fx.breaker == transition::opened)
-    st.log->warn("breaker opened endpoint={} consecutive_failures={}", ep,
-                 st.scheduler->breaker().consecutive_failures());
-  else if (fx.breaker == transition::closed)
-    st.log->info("breaker closed endpoint={} message={}", ep, msg);
-  if (fx.retry_scheduled)
-    st.log->info("retry scheduled endpoint={} message={} delivery={} attempt={} next_in_ms={}", ep,
-                 msg, fx.update.delivery_id, fx.update.attempts,
-                 (fx.update.next_attempt_at - now(self)).count());
-  if (fx.exhausted)
-    st.log->warn("delivery exhausted endpoint={} message={} delivery={} attempts={}", ep, msg,
-                 fx.update.delivery_id, fx.update.attempts);
-}
-
-/// Metrics and the failure board: atomics and one short lock, no messages.
-void count_result(endpoint_ptr self, const delivery::result_effects& fx, const attempt_result& r,
-                  time_point now) {
-  auto& ctx = *self->state.deps.ctx;
-  auto& m = *ctx.metrics;
-  const auto& ep = self->state.settings;
-  m.attempts_in_flight.add(-1);
-  m.on_attempt(fx.outcome, r.elapsed, fx.started_at);
-  if (fx.outcome == attempt_outcome::success)
-    ctx.failures->record_success(ep.id, fx.started_at);
-  else
-    ctx.failures->record_failure(ep.id, ep.url, fx.started_at, r.status, fx.update.last_error,
-                                 r.error_detail, fx.delivery->message_id);
-  if (fx.update.status == delivery_status::delivered) {
-    m.deliveries_delivered.inc();
-    m.delivery_latency.observe(std::chrono::duration<double>(now - fx.delivery->created_at).count());
-  } else if (fx.update.status == delivery_status::failed) {
-    m.deliveries_failed[static_cast<std::size_t>(fx.update.reason)].inc();
-  }
-  if (fx.retry_scheduled)
-    m.retries_scheduled.inc();
+  auto writes = writes_for_result(st.settings.id, fx, r);
+  self->send(st.deps.writer, std::move(writes.record));
+  if (writes.failing_since)
+    self->send(st.deps.dispatcher, std::move(*writes.failing_since));
 }
 
 /// A delivery ran out of retries: alert once per episode per endpoint (until a success), and
@@ -272,14 +210,9 @@ void on_result(endpoint_ptr self, std::int64_t delivery_id, const attempt_result
   if (!fx.known)
     return;
   persist_result(self, fx, r);
-  log_result(self, fx, r);
-  count_result(self, fx, r, t);
-  const bool keep_body = fx.retry_scheduled && fx.update.next_attempt_at - t <= body_keep &&
-                         room_for_body(st, 1);
-  if (!keep_body)
-    st.bodies.erase(delivery_id);
-  if (fx.breaker == policy::circuit_breaker::transition::opened)
-    release_bodies(st);
+  log_result(*st.log, st.settings.id, fx, r, st.scheduler->breaker().consecutive_failures(), t);
+  count_result(*st.deps.ctx->metrics, *st.deps.ctx->failures, st.settings, fx, r, t);
+  st.bodies.after_result(delivery_id, fx, t, breaker_closed(st));
   if (fx.outcome == attempt_outcome::success)
     st.exhausted_episode = false;
   if (fx.exhausted)
@@ -289,12 +222,7 @@ void on_result(endpoint_ptr self, std::int64_t delivery_id, const attempt_result
   if (fx.disable) {
     st.bodies.clear();
     forget_unsent(st, st.awaiting_body);
-    std::string detail = r.status != 0 ? "HTTP " + std::to_string(r.status)
-                                       : std::string{to_string(fx.update.last_error)};
-    st.log->warn("endpoint must be disabled endpoint={} reason={} message={} detail={}",
-                 st.settings.id, to_string(*fx.disable), fx.delivery->message_id, detail);
-    self->send(st.deps.supervisor, disable_endpoint{st.settings.id, *fx.disable,
-                                                    fx.delivery->message_id, std::move(detail)});
+    self->send(st.deps.supervisor, disable_request_for(st.settings.id, fx, r));
   }
   pump(self);
 }
@@ -347,14 +275,12 @@ void pump(endpoint_ptr self) {
   }
   const time_point t = now(self);
   auto work = st.scheduler->take_due(t);
-  for (auto& [update, message_id] : work.expired) {
-    st.log->warn("delivery exhausted endpoint={} message={} delivery={} attempts={} (held back by "
-                 "the open breaker until its window ended)",
-                 st.settings.id, message_id, update.delivery_id, update.attempts);
-    st.bodies.erase(update.delivery_id);
-    st.deps.ctx->metrics->deliveries_failed[static_cast<std::size_t>(failure_reason::exhausted)].inc();
-    exhausted(self, message_id, "retry window ended while the endpoint's breaker was open");
-    self->send(st.deps.writer, update_delivery_cmd{update});
+  for (auto& e : work.expired) {
+    log_expired(*st.log, st.settings.id, e);
+    st.bodies.drop(e.update.delivery_id);
+    count_expired(*st.deps.ctx->metrics);
+    exhausted(self, e.message_id, "retry window ended while the endpoint's breaker was open");
+    self->send(st.deps.writer, update_delivery_cmd{e.update});
   }
   start_attempts(self, work.starts);
   arm_timer(self, t);
@@ -382,8 +308,8 @@ void add_jobs(endpoint_ptr self, std::vector<delivery_job>& jobs) {
     delivery::pending_delivery d{
         job.delivery_id, job.message_seq,      std::move(job.message_id),       job.created_at,
         job.attempts,    job.first_attempt_at, job.due == no_time ? t : job.due};
-    if (st.scheduler->add(std::move(d)) && job.body.loaded() && room_for_body(st, 0))
-      st.bodies.emplace(job.delivery_id, std::move(job.body));
+    if (st.scheduler->add(std::move(d)) && job.body.loaded())
+      st.bodies.offer(job.delivery_id, std::move(job.body), breaker_closed(st));
   }
 }
 

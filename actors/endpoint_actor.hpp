@@ -13,7 +13,9 @@
 // they are attempted again after a restart. A stop_atom while draining ends the drain at once.
 //
 // Memory: a delivery's body is kept only while an attempt is near; after a failure whose retry
-// is more than `body_keep` away it is dropped and fetched from the store when due again.
+// is more than `body_keep` away it is dropped and fetched from the store when due again
+// (actors/body_cache.hpp). What a result causes besides the scheduler's state (the writes, the
+// log lines, the metrics) is in actors/result_side_effects.hpp.
 #include "actors/engine_context.hpp"
 #include "actors/interfaces.hpp"
 
@@ -29,14 +31,6 @@ struct endpoint_deps {
   dispatcher_actor dispatcher;
   destination_actor destination;
 };
-
-/// Bodies of deliveries whose next attempt is further away than this are released.
-inline constexpr duration body_keep = std::chrono::seconds{30};
-/// While the endpoint's breaker is open (it keeps failing), at most this many bodies are held
-/// for it (those beyond are released when it opens): its backlog keeps only ids and due times in memory, and an attempt whose body was
-/// not kept reads it from the store, in batches, when it starts. A healthy endpoint keeps the
-/// bodies of its queue (a slow or rate-limited one too), so its attempts never wait for a read.
-inline constexpr std::size_t bodies_kept = 16;
 
 /// How long an attempt to this endpoint may take: its timeout_ms, else http.attempt_timeout.
 inline duration attempt_timeout_of(const config::config& cfg, const store::endpoint_record& ep) {

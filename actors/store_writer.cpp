@@ -231,7 +231,7 @@ caf::result<store::endpoint_record> enqueue_endpoint(writer_ptr self, std::strin
   guarded_promise<store::endpoint_record> rp{self};
   auto result = std::make_shared<std::optional<store::endpoint_record>>();
   add(self, operation{[fn = std::move(fn), result](store::store& db) { *result = fn(db); },
-                      [rp, result, endpoint_id] {
+                      [rp, result, endpoint_id = std::move(endpoint_id)] {
                         if (*result)
                           rp.deliver(std::move(**result));
                         else

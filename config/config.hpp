@@ -26,7 +26,7 @@ struct server_section {
   /// Keep-alive ends at this age (a connection cannot be kept idle forever by trickling requests).
   duration max_connection_age = std::chrono::minutes{10};
   /// Request bodies being received at once across connections; beyond, 503 with Retry-After.
-  std::size_t max_body_bytes_in_flight = 64 * 1024 * 1024;
+  std::size_t max_body_bytes_in_flight = std::size_t{64} * 1024 * 1024;
 };
 
 struct store_section {

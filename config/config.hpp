@@ -27,7 +27,17 @@ struct server_section {
   duration max_connection_age = std::chrono::minutes{10};
   /// Request bodies being received at once across connections; beyond, 503 with Retry-After.
   std::size_t max_body_bytes_in_flight = 64 * 1024 * 1024;
+  /// Body of one POST /v1/messages/batch (see batch_body_limit for the limit in force).
+  std::size_t max_batch_bytes = 16 * 1024 * 1024;
 };
+
+/// The body limit of POST /v1/messages/batch: max_batch_bytes, raised to max_payload_bytes (a
+/// batch always fits one message of the largest size) and capped by max_body_bytes_in_flight
+/// (a larger body could never be received).
+inline std::size_t batch_body_limit(const server_section& s) {
+  const std::size_t wanted = s.max_batch_bytes < s.max_payload_bytes ? s.max_payload_bytes : s.max_batch_bytes;
+  return wanted < s.max_body_bytes_in_flight ? wanted : s.max_body_bytes_in_flight;
+}
 
 struct store_section {
   std::string path = "./data/hookd.db";

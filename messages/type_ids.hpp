@@ -36,6 +36,8 @@ CAF_ADD_TYPE_ID(hookd, (hookd::expedite_deliveries))
 // ingest
 CAF_ADD_TYPE_ID(hookd, (hookd::submit_message))
 CAF_ADD_TYPE_ID(hookd, (hookd::submit_result))
+CAF_ADD_TYPE_ID(hookd, (hookd::submit_batch))
+CAF_ADD_TYPE_ID(hookd, (hookd::batch_result))
 
 // life cycle
 CAF_ADD_TYPE_ID(hookd, (hookd::endpoint_idle))
@@ -50,6 +52,8 @@ CAF_ADD_TYPE_ID(hookd, (hookd::alerts_query))
 // store
 CAF_ADD_TYPE_ID(hookd, (hookd::insert_message_cmd))
 CAF_ADD_TYPE_ID(hookd, (hookd::message_inserted))
+CAF_ADD_TYPE_ID(hookd, (hookd::insert_messages_cmd))
+CAF_ADD_TYPE_ID(hookd, (hookd::messages_inserted))
 CAF_ADD_TYPE_ID(hookd, (hookd::record_attempt_cmd))
 CAF_ADD_TYPE_ID(hookd, (hookd::update_delivery_cmd))
 CAF_ADD_TYPE_ID(hookd, (hookd::set_failing_since_cmd))

@@ -48,6 +48,7 @@ using store_reader_actor = caf::typed_actor<
   caf::replies_to<message_query>::with<message_view>,
   caf::replies_to<attempts_query>::with<std::vector<store::attempt_record>>,
   caf::replies_to<idempotency_query>::with<store::idempotency_record>,
+  caf::replies_to<idempotency_keys_query>::with<std::vector<store::idempotency_record>>,
   caf::replies_to<counts_query>::with<store::store_counts>>;
 
 /// One per endpoint with work: owns its pending deliveries, timers, breaker, rate limiter and

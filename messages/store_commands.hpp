@@ -189,6 +189,12 @@ struct idempotency_query {
   std::string key;
 };
 
+/// Many Idempotency-Keys (a batch) → std::vector<idempotency_record>, one per key in order (key
+/// empty when unknown).
+struct idempotency_keys_query {
+  std::vector<std::string> keys;
+};
+
 struct payload_entry {
   std::int64_t message_seq = 0;
   payload body;
@@ -223,6 +229,7 @@ HOOKD_INSPECT(message_query, x.message_id)
 HOOKD_INSPECT(message_view, x.message, x.deliveries)
 HOOKD_INSPECT(attempts_query, x.message_id)
 HOOKD_INSPECT(idempotency_query, x.key)
+HOOKD_INSPECT(idempotency_keys_query, x.keys)
 HOOKD_INSPECT(counts_query, x.now)
 
 } // namespace hookd

@@ -304,12 +304,14 @@ parsed<message_request> parse_message_request(std::string_view body) {
 
 parsed<std::vector<parsed<batch_item>>> parse_batch_request(std::string_view body,
                                                             std::size_t max_message_bytes) {
-  // The body, its array and each message object: 2 levels more than a message body.
-  if (nested_deeper_than(body, max_json_nesting + 3))
+  // A message nested too deep is refused alone (batch_item_of) up to twice the limit; beyond
+  // that the body is refused whole before the parser sees it (the body, its array and the
+  // message object are 3 more levels).
+  if (nested_deeper_than(body, 2 * max_json_nesting + 3))
     return api_error::too_deep("the body nests arrays/objects more than " +
-                               std::to_string(max_json_nesting + 2) +
-                               " levels below its top-level object (" +
-                               std::to_string(max_json_nesting) + " below each message)");
+                               std::to_string(2 * max_json_nesting + 2) +
+                               " levels below its top-level object (a message may nest " +
+                               std::to_string(max_json_nesting) + ")");
   const json doc = json::parse(body, nullptr, false);
   if (doc.is_discarded())
     return api_error::malformed_json("the body is not valid JSON");

@@ -70,8 +70,8 @@ struct batch_item {
 inline constexpr std::size_t max_batch_messages = 1000;
 
 /// Body of POST /v1/messages/batch: {"messages": [message, ...]}. The body as a whole is a 400
-/// when it is malformed (malformed_json: not JSON, not an object; too_deep: more than 2 levels
-/// deeper than a message may be; unknown_field; wrong_type: `messages` missing or not an
+/// when it is malformed (malformed_json: not JSON, not an object; too_deep: a message nested
+/// more than twice as deep as a message may be; unknown_field; wrong_type: `messages` missing or not an
 /// array; batch_size: not 1–max_batch_messages messages). Otherwise each message is judged
 /// alone, in order, as a POST /v1/messages body would be: its bytes within `max_message_bytes`
 /// (413 payload_too_large), its nesting (too_deep), an object (malformed_json), its fields;

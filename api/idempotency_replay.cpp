@@ -3,7 +3,7 @@
 namespace hookd::api {
 
 void replay_stored(api_actor_ptr self, const store::idempotency_record& rec, const std::string& hash,
-                   replay_fn done) {
+                   const replay_fn& done) {
   if (rec.request_hash != hash) {
     replay_outcome conflict = api_error::conflict("idempotency_conflict",
                                                   "Idempotency-Key was used with a different request");
@@ -11,18 +11,18 @@ void replay_stored(api_actor_ptr self, const store::idempotency_record& rec, con
   }
   self->request(self->state.deps.reader, caf::infinite, message_query{rec.message_id})
       .then(
-          [=](message_view& view) {
+          [done](message_view& view) {
             replay_outcome found = std::move(view);
             done(found);
           },
-          [=](caf::error& e) {
+          [done](caf::error& e) {
             replay_outcome failed = to_api_error(e);
             done(failed);
           });
 }
 
 void replay_after_conflict(api_actor_ptr self, const std::string& key, const std::string& hash,
-                           const caf::error& refusal, replay_fn done) {
+                           const caf::error& refusal, const replay_fn& done) {
   self->request(self->state.deps.reader, caf::infinite, idempotency_query{key})
       .then(
           [=](store::idempotency_record& rec) {

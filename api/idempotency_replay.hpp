@@ -17,12 +17,12 @@ using replay_fn = std::function<void(replay_outcome&)>;
 
 /// The answer for a request with hash `hash` under the stored key `rec`.
 void replay_stored(api_actor_ptr self, const store::idempotency_record& rec, const std::string& hash,
-                   replay_fn done);
+                   const replay_fn& done);
 
 /// The store refused a message because its key exists (a concurrent request with the same key,
 /// or an earlier message of the same batch, committed first): looks the key up again and
 /// answers as replay_stored; `refusal` itself when the key is not found.
 void replay_after_conflict(api_actor_ptr self, const std::string& key, const std::string& hash,
-                           const caf::error& refusal, replay_fn done);
+                           const caf::error& refusal, const replay_fn& done);
 
 } // namespace hookd::api

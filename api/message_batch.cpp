@@ -72,7 +72,7 @@ void submit(api_actor_ptr self, const answer_ptr& answer, std::vector<pending_it
     return;
   self->request(self->state.deps.dispatcher, caf::infinite, submit_batch{std::move(messages)})
       .then(
-          [=](batch_result& r) {
+          [self, answer, items = std::move(items)](batch_result& r) {
             for (std::size_t k = 0; k < r.items.size() && k < items.size(); ++k) {
               auto& result = r.items[k];
               const auto& item = items[k];

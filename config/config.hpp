@@ -28,7 +28,7 @@ struct server_section {
   /// Request bodies being received at once across connections; beyond, 503 with Retry-After.
   std::size_t max_body_bytes_in_flight = 64 * 1024 * 1024;
   /// Body of one POST /v1/messages/batch (see batch_body_limit for the limit in force).
-  std::size_t max_batch_bytes = std::size_t{16} * 1024 * 1024;
+  std::size_t max_batch_bytes = std::size_t{4} * 1024 * 1024;
 };
 
 /// The body limit of POST /v1/messages/batch: max_batch_bytes, raised to max_payload_bytes (a

@@ -219,8 +219,8 @@ TEST_CASE("parse_listen_address splits host and port", "[config][validation]") {
 TEST_CASE("the batch body limit in force: max_batch_bytes, at least max_payload_bytes, at most "
           "max_body_bytes_in_flight",
           "[config][validation]") {
-  server_section s; // 1 MiB payloads, 64 MiB in flight, 16 MiB batches
-  CHECK(batch_body_limit(s) == 16 * 1024 * 1024);
+  server_section s; // 1 MiB payloads, 64 MiB in flight, 4 MiB batches
+  CHECK(batch_body_limit(s) == std::size_t{4} * 1024 * 1024);
   s.max_batch_bytes = 2048;
   CHECK(batch_body_limit(s) == s.max_payload_bytes);
   s.max_batch_bytes = 128 * 1024 * 1024;

@@ -108,11 +108,12 @@ void replay_or_submit(api_actor_ptr self, const answer_ptr& answer, std::vector<
           [=](std::vector<store::idempotency_record>& stored) mutable {
             std::vector<pending_item> fresh_items;
             std::vector<submit_message> fresh;
-            std::size_t next_key = 0;
+            std::size_t next_key = 0; // stored[] has one record per keyed item, in order
             for (std::size_t k = 0; k < items.size(); ++k) {
               auto& item = items[k];
-              if (!item.key.empty() && next_key < stored.size() && !stored[next_key++].key.empty()) {
-                replay_stored(self, stored[next_key - 1], item.hash,
+              const auto* rec = item.key.empty() || next_key >= stored.size() ? nullptr : &stored[next_key++];
+              if (rec != nullptr && !rec->key.empty()) {
+                replay_stored(self, *rec, item.hash,
                               [=, i = item.index](replay_outcome& o) { answer->set(i, o); });
                 continue;
               }
@@ -158,10 +159,8 @@ void create_message_batch(api_actor_ptr self, const call_ptr& call) {
     items.push_back(std::move(p));
   }
   // Refusals last: the answer goes out when the last result is set, possibly right here.
-  auto pending = std::move(items);
-  auto to_submit = std::move(messages);
-  if (!pending.empty())
-    replay_or_submit(self, answer, std::move(pending), std::move(to_submit));
+  if (!items.empty())
+    replay_or_submit(self, answer, std::move(items), std::move(messages));
   for (auto& [i, e] : refused)
     answer->set(i, error_text(e));
 }

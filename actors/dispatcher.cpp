@@ -54,12 +54,8 @@ void route(dispatcher_ptr self, std::vector<store::delivery_record>& deliveries,
   }
 }
 
-namespace {
-
 // -- ingest ------------------------------------------------------------------------------------
 
-/// The registry's answer for a message sent by `endpoint_id` whose endpoint the store found
-/// deleted or disabled (by a command committed just before the insert).
 caf::error named_endpoint_error(caf::error e, const std::string& endpoint_id) {
   switch (static_cast<errc>(code_of(e))) {
     case errc::store_missing: return make_error(errc::unknown_endpoint, "no endpoint " + endpoint_id);
@@ -69,7 +65,7 @@ caf::error named_endpoint_error(caf::error e, const std::string& endpoint_id) {
   }
 }
 
-caf::result<submit_result> submit(dispatcher_ptr self, submit_message& msg) {
+caf::error refuse_ingest(dispatcher_ptr self) {
   auto& st = self->state;
   if (st.shutting_down)
     return make_error(errc::shutting_down, "hookd is shutting down");
@@ -79,6 +75,12 @@ caf::result<submit_result> submit(dispatcher_ptr self, submit_message& msg) {
   // messages piling up in memory.
   if (st.storing >= st.deps.ctx->cfg->server.max_ingest_backlog)
     return make_error(errc::overloaded, std::to_string(st.storing) + " messages are being stored; retry shortly");
+  return {};
+}
+
+std::variant<insert_message_cmd, caf::error> prepare_insert(dispatcher_ptr self, submit_message& msg,
+                                                            time_point t) {
+  auto& st = self->state;
   std::vector<std::string> targets;
   if (!msg.endpoint_id.empty()) {
     const auto* ep = st.registry.find(msg.endpoint_id);
@@ -91,7 +93,6 @@ caf::result<submit_result> submit(dispatcher_ptr self, submit_message& msg) {
     targets = st.registry.subscribers(msg.event_type);
     std::erase(targets, alert_endpoint_id); // the alert sink only gets alerts
   }
-  const time_point t = now(self);
   insert_message_cmd cmd;
   cmd.message.id = msg.message_id.empty() ? st.ids.next("msg_", t) : std::move(msg.message_id);
   cmd.message.event_type = std::move(msg.event_type);
@@ -110,21 +111,37 @@ caf::result<submit_result> submit(dispatcher_ptr self, submit_message& msg) {
     d.updated_at = t;
     cmd.deliveries.push_back(std::move(d));
   }
+  return cmd;
+}
+
+submit_result accept_inserted(dispatcher_ptr self, message_inserted& done) {
+  self->state.deps.ctx->metrics->messages_accepted.inc();
+  payload body{std::move(done.message.payload)};
+  submit_result result;
+  for (const auto& d : done.deliveries)
+    result.endpoint_ids.push_back(d.endpoint_id);
+  route(self, done.deliveries, body);
+  result.message = std::move(done.message);
+  result.body = std::move(body);
+  return result;
+}
+
+namespace {
+
+caf::result<submit_result> submit(dispatcher_ptr self, submit_message& msg) {
+  auto& st = self->state;
+  if (auto refused = refuse_ingest(self))
+    return refused;
+  auto prepared = prepare_insert(self, msg, now(self));
+  if (auto* e = std::get_if<caf::error>(&prepared))
+    return std::move(*e);
   guarded_promise<submit_result> rp{self};
   ++st.storing;
-  self->request(st.deps.writer, caf::infinite, std::move(cmd))
+  self->request(st.deps.writer, caf::infinite, std::move(std::get<insert_message_cmd>(prepared)))
       .then(
           [=](message_inserted& done) mutable {
             --self->state.storing;
-            self->state.deps.ctx->metrics->messages_accepted.inc();
-            payload body{std::move(done.message.payload)};
-            submit_result result;
-            for (const auto& d : done.deliveries)
-              result.endpoint_ids.push_back(d.endpoint_id);
-            route(self, done.deliveries, body);
-            result.message = std::move(done.message);
-            result.body = std::move(body);
-            rp.deliver(std::move(result));
+            rp.deliver(accept_inserted(self, done));
           },
           [=, named = msg.endpoint_id](caf::error& e) mutable {
             --self->state.storing;
@@ -267,6 +284,7 @@ dispatcher_actor::behavior_type dispatcher(dispatcher_ptr self, dispatcher_deps 
   });
   return {
       [=](submit_message& msg) { return submit(self, msg); },
+      [=](submit_batch& batch) { return submit_many(self, batch); },
       [=](put_endpoint_cmd& cmd) { return put_endpoint(self, cmd); },
       [=](update_endpoint_cmd& cmd) { return update_endpoint(self, cmd); },
       [=](rotate_secret_cmd& cmd) { return rotate_secret(self, cmd); },

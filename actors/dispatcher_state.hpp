@@ -10,6 +10,7 @@
 #include <caf/all.hpp>
 
 #include <unordered_map>
+#include <variant>
 
 namespace hookd::dispatch {
 
@@ -50,6 +51,28 @@ live_endpoint* actor_for(dispatcher_ptr self, const std::string& endpoint_id);
 /// actors already hold are moved to "due now" as well.
 void route(dispatcher_ptr self, std::vector<store::delivery_record>& deliveries,
            const payload& body, bool expedite = false);
+
+// Ingest (actors/dispatcher.cpp), shared by single messages and batches.
+
+/// Why the engine takes no message now (shutting_down, not_ready, overloaded: a batch counts as
+/// one message here, its size being bounded by the API); an empty error when it does.
+caf::error refuse_ingest(dispatcher_ptr self);
+
+/// The insert for one message at `t`: its deliveries, one per enabled subscriber, or only to
+/// its named endpoint (unknown_endpoint or endpoint_disabled when the registry refuses that).
+std::variant<insert_message_cmd, caf::error> prepare_insert(dispatcher_ptr self, submit_message& msg,
+                                                            time_point t);
+
+/// A refused insert of a message sent to `endpoint_id`: the store's store_missing and
+/// endpoint_disabled (a delete or disable committed just before) become the registry's errors.
+caf::error named_endpoint_error(caf::error e, const std::string& endpoint_id);
+
+/// After COMMIT: counts the message, routes its deliveries and builds the answer.
+submit_result accept_inserted(dispatcher_ptr self, message_inserted& done);
+
+/// A batch (actors/dispatcher_batch.cpp): one insert_messages_cmd for all the messages the
+/// registry accepts, answered after COMMIT with one result per message, in order.
+caf::result<batch_result> submit_many(dispatcher_ptr self, submit_batch& batch);
 
 // Operator actions (actors/dispatcher_operations.cpp).
 caf::result<store::endpoint_record> put_endpoint(dispatcher_ptr self, put_endpoint_cmd& cmd);

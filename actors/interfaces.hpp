@@ -22,6 +22,7 @@ using destination_actor = caf::typed_actor<caf::replies_to<attempt_request>::wit
 /// The single store writer: groups commands into transactions; replies after COMMIT.
 using store_writer_actor = caf::typed_actor<
   caf::replies_to<insert_message_cmd>::with<message_inserted>,
+  caf::replies_to<insert_messages_cmd>::with<messages_inserted>,  // one transaction
   caf::reacts_to<record_attempt_cmd>,
   caf::reacts_to<update_delivery_cmd>,
   caf::reacts_to<set_failing_since_cmd>,
@@ -47,6 +48,7 @@ using store_reader_actor = caf::typed_actor<
   caf::replies_to<message_query>::with<message_view>,
   caf::replies_to<attempts_query>::with<std::vector<store::attempt_record>>,
   caf::replies_to<idempotency_query>::with<store::idempotency_record>,
+  caf::replies_to<idempotency_keys_query>::with<std::vector<store::idempotency_record>>,
   caf::replies_to<counts_query>::with<store::store_counts>>;
 
 /// One per endpoint with work: owns its pending deliveries, timers, breaker, rate limiter and
@@ -65,6 +67,7 @@ using endpoint_actor = caf::typed_actor<
 /// carries out operator actions (persisted through the writer first).
 using dispatcher_actor = caf::typed_actor<
   caf::replies_to<submit_message>::with<submit_result>,
+  caf::replies_to<submit_batch>::with<batch_result>,  // committed together, refused one by one
   caf::replies_to<put_endpoint_cmd>::with<store::endpoint_record>,  // empty id: a new one
   caf::replies_to<update_endpoint_cmd>::with<store::endpoint_record>,  // PATCH
   caf::replies_to<rotate_secret_cmd>::with<store::endpoint_record>,

@@ -101,6 +101,15 @@ store_reader_actor::behavior_type reader(reader_ptr self, std::shared_ptr<store:
           return s.find_idempotency(q.key).value_or(store::idempotency_record{});
         });
       },
+      [=](const idempotency_keys_query& q) {
+        return guarded(self, [&](store::store& s) {
+          std::vector<store::idempotency_record> found;
+          found.reserve(q.keys.size());
+          for (const auto& key : q.keys)
+            found.push_back(s.find_idempotency(key).value_or(store::idempotency_record{}));
+          return found;
+        });
+      },
   };
 }
 

@@ -3,6 +3,7 @@
 #include "actors/guarded_promise.hpp"
 #include "logging/logger.hpp"
 #include "messages/errors.hpp"
+#include "store/batch_insert.hpp"
 
 #include <caf/all.hpp>
 
@@ -246,6 +247,33 @@ void enqueue_silent(writer_ptr self, std::function<void(store::store&)> apply) {
   add(self, operation{std::move(apply), nullptr, nullptr, {}});
 }
 
+/// A batch of messages as one command of the open batch, so they commit in one transaction;
+/// a refused message fails alone (store::insert_messages), without re-running the others.
+caf::result<messages_inserted> insert_many(writer_ptr self, insert_messages_cmd in) {
+  auto batch = std::make_shared<std::vector<store::batch_message>>();
+  batch->reserve(in.items.size());
+  for (auto& item : in.items)
+    batch->push_back(store::batch_message{std::move(item.message), std::move(item.deliveries),
+                                          std::move(item.idempotency), item.endpoints_named});
+  auto outcomes = std::make_shared<std::vector<store::batch_outcome>>();
+  return enqueue<messages_inserted>(
+      self, [batch, outcomes](store::store& db) { *outcomes = store::insert_messages(db, *batch); },
+      [batch, outcomes] {
+        messages_inserted reply;
+        reply.items.reserve(batch->size());
+        for (std::size_t i = 0; i < batch->size(); ++i) {
+          auto& outcome = (*outcomes)[i];
+          inserted_item item;
+          if (outcome.refusal)
+            item.refusal = to_caf_error(store::error{outcome.refusal->what, outcome.refusal->kind});
+          else
+            item.inserted = message_inserted{std::move((*batch)[i].message), std::move(outcome.deliveries)};
+          reply.items.push_back(std::move(item));
+        }
+        return reply;
+      });
+}
+
 writer_impl::behavior_type writer(writer_ptr self, std::shared_ptr<store::store> db,
                                   store_writer_options opts) {
   self->state.db = std::move(db);
@@ -263,6 +291,9 @@ writer_impl::behavior_type writer(writer_ptr self, std::shared_ptr<store::store>
             [cmd] {
               return message_inserted{std::move(cmd->message), std::move(cmd->deliveries)};
             });
+      },
+      [=](insert_messages_cmd& in) -> caf::result<messages_inserted> {
+        return insert_many(self, std::move(in));
       },
       [=](record_attempt_cmd& cmd) {
         enqueue_silent(self, [cmd = std::move(cmd)](store::store& db) mutable {

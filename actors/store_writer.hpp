@@ -12,6 +12,9 @@
 //   delivery) fails alone: the transaction is rolled back and the rest of the batch runs again
 //   without it, in the same order. Its caller gets the error after that COMMIT, in its place
 //   among the replies (so it can read what the commands before it wrote).
+//   A batch of messages (insert_messages_cmd) is one command: all its messages commit in the
+//   same transaction, and one the store refuses is left out alone, inside the command
+//   (store/batch_insert.hpp), its error in its place in the reply.
 // - The store itself failing (busy, I/O, disk full): commands whose caller waits get the error
 //   (nothing was acknowledged to them, the caller decides: the API answers 503). The engine's
 //   own writes nobody waits for (attempts, delivery updates, the failure clock) are what the

@@ -26,6 +26,8 @@ using call_ptr = std::shared_ptr<const http_call>;
 void handle_endpoint_route(api_actor_ptr self, const call_ptr& call);
 /// Routes under /v1/messages (api/message_routes.cpp).
 void handle_message_route(api_actor_ptr self, const call_ptr& call);
+/// POST /v1/messages/batch (api/message_batch.cpp).
+void create_message_batch(api_actor_ptr self, const call_ptr& call);
 /// /v1/stats, /v1/alerts and /metrics (api/monitoring_routes.cpp).
 void handle_monitoring_route(api_actor_ptr self, const call_ptr& call);
 

@@ -13,6 +13,7 @@ caf::behavior api_actor(api_actor_ptr self, api_deps deps) {
         auto shared = std::make_shared<const http_call>(std::move(call));
         switch (shared->route.id) {
           case route::create_message:
+          case route::create_message_batch:
           case route::get_message:
           case route::list_attempts:
           case route::retry_message:
@@ -45,6 +46,14 @@ std::optional<net::server_response> api_service::check_head(const net::server_re
       authorized(head.header("authorization"), deps_.ctx->cfg->server.api_token))
     return std::nullopt; // routing errors are answered by handle, with the body read
   return error_response_for(api_error::unauthorized("missing or wrong bearer token"));
+}
+
+std::size_t api_service::body_limit(const net::server_request& head) const {
+  auto matched = match_route(head.method, head.target);
+  const auto* found = std::get_if<route_match>(&matched);
+  if (found != nullptr && found->id == route::create_message_batch)
+    return config::batch_body_limit(deps_.ctx->cfg->server);
+  return 0;
 }
 
 void api_service::handle(net::server_request req, net::respond_fn respond) {

@@ -38,6 +38,10 @@ public:
   /// lacks it gets its 401 before its body is read.
   std::optional<net::server_response> check_head(const net::server_request& head) const;
 
+  /// For net::server_options::body_limit: POST /v1/messages/batch takes bodies up to
+  /// config::batch_body_limit; 0 (the server's max_payload_bytes) for every other request.
+  std::size_t body_limit(const net::server_request& head) const;
+
   /// /readyz answers 200 once set (the engine recovered).
   void set_ready(bool ready) { ready_ = ready; }
   /// From now on every request but /healthz gets 503 shutting_down.

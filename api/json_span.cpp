@@ -155,4 +155,25 @@ std::optional<std::string_view> member_span(std::string_view s, std::string_view
   }
 }
 
+std::vector<std::string_view> element_spans(std::string_view s) {
+  std::vector<std::string_view> out;
+  std::size_t i = 0;
+  skip_space(s, i);
+  if (i >= s.size() || s[i] != '[')
+    return out;
+  ++i;
+  for (;;) {
+    skip_space(s, i);
+    if (i >= s.size() || s[i] == ']')
+      return out;
+    const std::size_t start = i;
+    i = skip_value(s, i);
+    out.push_back(s.substr(start, i - start));
+    skip_space(s, i);
+    if (i >= s.size() || s[i] != ',')
+      return out;
+    ++i;
+  }
+}
+
 } // namespace hookd::api

@@ -1,5 +1,6 @@
 // /v1/messages: create (with Idempotency-Key), get, attempts, retry.
 #include "api/api_actor.hpp"
+#include "api/idempotency_replay.hpp"
 #include "api/requests.hpp"
 #include "api/resources.hpp"
 #include "messages/errors.hpp"
@@ -28,15 +29,13 @@ void answer_message(const call_ptr& call, int status, const message_view& v,
   respond_text(*call, status, message_text(v.message, v.message.payload, v.deliveries), std::move(headers));
 }
 
-/// The key was used before: the same request gets the message it created; another is a 409.
-void replay_or_conflict(api_actor_ptr self, const call_ptr& call, const store::idempotency_record& rec,
-                        const std::string& hash) {
-  if (rec.request_hash != hash)
-    return respond_error(*call, api_error::conflict("idempotency_conflict",
-                                                    "Idempotency-Key was used with a different request"));
-  with_message(self, call, rec.message_id, [=](message_view& v) {
-    answer_message(call, 202, v, {{"Idempotent-Replayed", "true"}});
-  });
+/// Answers a replay_stored / replay_after_conflict outcome.
+replay_fn answer_replay(const call_ptr& call) {
+  return [call](replay_outcome& outcome) {
+    if (auto* e = std::get_if<api_error>(&outcome))
+      return respond_error(*call, *e);
+    answer_message(call, 202, std::get<message_view>(outcome), {{"Idempotent-Replayed", "true"}});
+  };
 }
 
 void accepted(const call_ptr& call, submit_result& r) {
@@ -52,14 +51,7 @@ void submit(api_actor_ptr self, const call_ptr& call, submit_message msg) {
               if (key.empty() || code_of(e) != static_cast<std::uint8_t>(errc::store_conflict))
                 return respond_error(*call, e);
               // A concurrent request with the same key won the race: look again.
-              self->request(self->state.deps.reader, caf::infinite, idempotency_query{key})
-                  .then(
-                      [=](store::idempotency_record& rec) {
-                        if (rec.key.empty())
-                          return respond_error(*call, e);
-                        replay_or_conflict(self, call, rec, hash);
-                      },
-                      [=](caf::error& again) { respond_error(*call, again); });
+              replay_after_conflict(self, key, hash, e, answer_replay(call));
             });
 }
 
@@ -83,7 +75,7 @@ void create(api_actor_ptr self, const call_ptr& call) {
           [=, msg = std::move(msg)](store::idempotency_record& rec) mutable {
             if (rec.key.empty())
               return submit(self, call, std::move(msg));
-            replay_or_conflict(self, call, rec, msg.request_hash);
+            replay_stored(self, rec, msg.request_hash, answer_replay(call));
           },
           [=](caf::error& e) { respond_error(*call, e); });
 }
@@ -115,6 +107,7 @@ void retry(api_actor_ptr self, const call_ptr& call) {
 void handle_message_route(api_actor_ptr self, const call_ptr& call) {
   switch (call->route.id) {
     case route::create_message: return create(self, call);
+    case route::create_message_batch: return create_message_batch(self, call);
     case route::get_message:
       return with_message(self, call, call->route.param, [=](message_view& v) { answer_message(call, 200, v); });
     case route::list_attempts: return attempts(self, call);

@@ -232,13 +232,11 @@ std::optional<api_error> apply_endpoint_fields(const endpoint_fields& f, store::
   return std::nullopt;
 }
 
-parsed<message_request> parse_message_request(std::string_view body) {
-  auto doc = parse_object(body);
-  if (auto* e = std::get_if<api_error>(&doc))
-    return *e;
-  const json& d = std::get<json>(doc);
-  if (auto e = unknown_fields(d, {"event_type", "payload", "endpoint_id"}))
-    return *e;
+namespace {
+
+/// The fields of a message object `d`, whose bytes are `body` (the payload's bytes are taken
+/// from there).
+parsed<message_request> message_fields(const json& d, std::string_view body) {
   message_request m;
   auto type = d.find("event_type");
   if (type == d.end())
@@ -263,6 +261,80 @@ parsed<message_request> parse_message_request(std::string_view body) {
     m.endpoint_id = id->get<std::string>();
   }
   return m;
+}
+
+/// One message of a batch: `v` parsed, `text` its bytes.
+parsed<batch_item> batch_item_of(const json& v, std::string_view text, std::size_t max_bytes) {
+  if (text.size() > max_bytes)
+    return api_error::too_large("the message is " + std::to_string(text.size()) +
+                                " bytes; at most " + std::to_string(max_bytes) +
+                                " (server.max_payload_bytes)");
+  if (nested_deeper_than(text, max_json_nesting + 1))
+    return api_error::too_deep("the message nests arrays/objects more than " +
+                               std::to_string(max_json_nesting) + " levels below its own object");
+  if (!v.is_object())
+    return api_error::malformed_json("each message must be a JSON object");
+  if (auto e = unknown_fields(v, {"event_type", "payload", "endpoint_id", "idempotency_key"}))
+    return *e;
+  auto fields = message_fields(v, text);
+  if (auto* e = std::get_if<api_error>(&fields))
+    return *e;
+  batch_item item{std::move(std::get<message_request>(fields)), {}, std::string{text}};
+  if (auto key = v.find("idempotency_key"); key != v.end()) {
+    if (!key->is_string())
+      return wrong_type("idempotency_key", "a string");
+    item.idempotency_key = key->get<std::string>();
+    if (auto e = check_idempotency_key(item.idempotency_key))
+      return api_error::malformed("idempotency_key: 1–255 visible ASCII characters");
+  }
+  return item;
+}
+
+} // namespace
+
+parsed<message_request> parse_message_request(std::string_view body) {
+  auto doc = parse_object(body);
+  if (auto* e = std::get_if<api_error>(&doc))
+    return *e;
+  const json& d = std::get<json>(doc);
+  if (auto e = unknown_fields(d, {"event_type", "payload", "endpoint_id"}))
+    return *e;
+  return message_fields(d, body);
+}
+
+parsed<std::vector<parsed<batch_item>>> parse_batch_request(std::string_view body,
+                                                            std::size_t max_message_bytes) {
+  // A message nested too deep is refused alone (batch_item_of) up to twice the limit; beyond
+  // that the body is refused whole before the parser sees it (the body, its array and the
+  // message object are 3 more levels).
+  if (nested_deeper_than(body, 2 * max_json_nesting + 3))
+    return api_error::too_deep("the body nests arrays/objects more than " +
+                               std::to_string(2 * max_json_nesting + 2) +
+                               " levels below its top-level object (a message may nest " +
+                               std::to_string(max_json_nesting) + ")");
+  const json doc = json::parse(body, nullptr, false);
+  if (doc.is_discarded())
+    return api_error::malformed_json("the body is not valid JSON");
+  if (!doc.is_object())
+    return api_error::malformed_json("the body must be a JSON object");
+  if (auto e = unknown_fields(doc, {"messages"}))
+    return *e;
+  const auto messages = doc.find("messages");
+  if (messages == doc.end() || !messages->is_array())
+    return wrong_type("messages", "an array of 1–" + std::to_string(max_batch_messages) + " messages");
+  if (messages->empty() || messages->size() > max_batch_messages)
+    return api_error{400, "batch_size",
+                     "messages: 1–" + std::to_string(max_batch_messages) + " messages per batch, not " +
+                         std::to_string(messages->size())};
+  const auto array_text = member_span(body, "messages");
+  const auto texts = array_text ? element_spans(*array_text) : std::vector<std::string_view>{};
+  if (texts.size() != messages->size()) // cannot happen for JSON the parser accepted
+    return api_error::malformed_json("the messages could not be located in the body");
+  std::vector<parsed<batch_item>> items;
+  items.reserve(texts.size());
+  for (std::size_t i = 0; i < texts.size(); ++i)
+    items.push_back(batch_item_of((*messages)[i], texts[i], max_message_bytes));
+  return items;
 }
 
 parsed<time_point> parse_recover_request(std::string_view body) {

@@ -58,6 +58,27 @@ struct message_request {
 
 parsed<message_request> parse_message_request(std::string_view body);
 
+/// One message of POST /v1/messages/batch: what a POST /v1/messages body holds, plus the
+/// message's own Idempotency-Key, and its bytes as sent (its request under that key).
+struct batch_item {
+  message_request message;
+  std::string idempotency_key; ///< empty: none
+  std::string text;
+};
+
+/// Messages in one POST /v1/messages/batch.
+inline constexpr std::size_t max_batch_messages = 1000;
+
+/// Body of POST /v1/messages/batch: {"messages": [message, ...]}. The body as a whole is a 400
+/// when it is malformed (malformed_json: not JSON, not an object; too_deep: a message nested
+/// more than twice as deep as a message may be; unknown_field; wrong_type: `messages` missing or not an
+/// array; batch_size: not 1–max_batch_messages messages). Otherwise each message is judged
+/// alone, in order, as a POST /v1/messages body would be: its bytes within `max_message_bytes`
+/// (413 payload_too_large), its nesting (too_deep), an object (malformed_json), its fields;
+/// `idempotency_key` as the Idempotency-Key header.
+parsed<std::vector<parsed<batch_item>>> parse_batch_request(std::string_view body,
+                                                            std::size_t max_message_bytes);
+
 /// Body of POST /v1/endpoints/{id}/recover: {"since": "<RFC 3339>"}.
 parsed<time_point> parse_recover_request(std::string_view body);
 

@@ -88,6 +88,7 @@ const std::vector<route_info>& all_routes() {
     {route::rotate_secret, "POST", "/v1/endpoints/{id}/secret/rotate", true},
     {route::get_secret, "GET", "/v1/endpoints/{id}/secret", true},
     {route::create_message, "POST", "/v1/messages", true},
+    {route::create_message_batch, "POST", "/v1/messages/batch", true},
     {route::get_message, "GET", "/v1/messages/{id}", true},
     {route::list_attempts, "GET", "/v1/messages/{id}/attempts", true},
     {route::retry_message, "POST", "/v1/messages/{id}/retry", true},

@@ -23,6 +23,7 @@ enum class route {
   rotate_secret,    ///< POST   /v1/endpoints/{id}/secret/rotate
   get_secret,       ///< GET    /v1/endpoints/{id}/secret
   create_message,   ///< POST   /v1/messages
+  create_message_batch, ///< POST /v1/messages/batch
   get_message,      ///< GET    /v1/messages/{id}
   list_attempts,    ///< GET    /v1/messages/{id}/attempts
   retry_message,    ///< POST   /v1/messages/{id}/retry

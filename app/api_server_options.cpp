@@ -17,6 +17,7 @@ net::server_options api_server_options(const config::config& cfg, api::api_servi
   o.max_connection_age = cfg.server.max_connection_age;
   o.max_body_bytes_in_flight = cfg.server.max_body_bytes_in_flight;
   o.head_check = [&api](const net::server_request& head) { return api.check_head(head); };
+  o.body_limit = [&api](const net::server_request& head) { return api.body_limit(head); };
   return o;
 }
 

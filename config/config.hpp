@@ -6,6 +6,7 @@
 #include "policy/retry_schedule.hpp"
 #include "policy/time.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -27,7 +28,16 @@ struct server_section {
   duration max_connection_age = std::chrono::minutes{10};
   /// Request bodies being received at once across connections; beyond, 503 with Retry-After.
   std::size_t max_body_bytes_in_flight = std::size_t{64} * 1024 * 1024;
+  /// Body of one POST /v1/messages/batch (see batch_body_limit for the limit in force).
+  std::size_t max_batch_bytes = std::size_t{4} * 1024 * 1024;
 };
+
+/// The body limit of POST /v1/messages/batch: max_batch_bytes, raised to max_payload_bytes (a
+/// batch always fits one message of the largest size) and capped by max_body_bytes_in_flight
+/// (a larger body could never be received).
+inline std::size_t batch_body_limit(const server_section& s) {
+  return std::min(std::max(s.max_batch_bytes, s.max_payload_bytes), s.max_body_bytes_in_flight);
+}
 
 struct store_section {
   std::string path = "./data/hookd.db";

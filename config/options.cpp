@@ -304,6 +304,10 @@ std::vector<option> build_options() {
           "request body bytes being received at once across connections; beyond, 503 "
           "(>= max_payload_bytes)",
           at_least_max_payload()),
+      row("server", "max_batch_bytes", &config::server, &s::max_batch_bytes,
+          "largest body of POST /v1/messages/batch in bytes (>= 1024; in force: at least "
+          "max_payload_bytes, at most max_body_bytes_in_flight)",
+          at_least<std::size_t>(1024)),
 
       row("store", "path", &config::store, &st::path,
           "SQLite database file (WAL mode; keep it on a local disk)", not_empty()),

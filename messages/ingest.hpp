@@ -27,9 +27,32 @@ struct submit_result {
   std::vector<std::string> endpoint_ids;
 };
 
+/// Many messages committed in one transaction (POST /v1/messages/batch). Each obeys the rules
+/// of submit_message and is refused alone; the batch as a whole is refused only when the
+/// engine takes no messages at all (shutting down, recovering, overloaded).
+struct submit_batch {
+  std::vector<submit_message> messages;
+};
+
+/// One item of batch_result: accepted (`error` empty), or the error submit_message would have
+/// got.
+struct batch_item_result {
+  submit_result accepted;
+  caf::error error;
+};
+
+/// Reply to submit_batch, sent only after the accepted messages are committed and routed: one
+/// result per message, in order.
+struct batch_result {
+  std::vector<batch_item_result> items;
+};
+
 HOOKD_INSPECT(submit_message, x.event_type, x.payload, x.endpoint_id, x.message_id,
               x.idempotency_key, x.request_hash)
 
 HOOKD_INSPECT(submit_result, x.message, x.body, x.endpoint_ids)
+HOOKD_INSPECT(submit_batch, x.messages)
+HOOKD_INSPECT(batch_item_result, x.accepted, x.error)
+HOOKD_INSPECT(batch_result, x.items)
 
 } // namespace hookd

@@ -29,6 +29,22 @@ struct message_inserted {
   std::vector<store::delivery_record> deliveries;
 };
 
+/// Many messages in one transaction (POST /v1/messages/batch): each item as insert_message_cmd,
+/// refused alone (store/batch_insert.hpp) while the others are stored.
+struct insert_messages_cmd {
+  std::vector<insert_message_cmd> items;
+};
+/// One item of the reply to insert_messages_cmd: stored (`refusal` empty), or refused with the
+/// error insert_message_cmd would have got (errc::store_missing, endpoint_disabled, store_conflict).
+struct inserted_item {
+  message_inserted inserted;
+  caf::error refusal;
+};
+/// Reply to insert_messages_cmd after COMMIT: one per item, in order.
+struct messages_inserted {
+  std::vector<inserted_item> items;
+};
+
 struct record_attempt_cmd {
   store::attempt_record attempt;
   store::delivery_update update;
@@ -173,6 +189,12 @@ struct idempotency_query {
   std::string key;
 };
 
+/// Many Idempotency-Keys (a batch) → std::vector<idempotency_record>, one per key in order (key
+/// empty when unknown).
+struct idempotency_keys_query {
+  std::vector<std::string> keys;
+};
+
 struct payload_entry {
   std::int64_t message_seq = 0;
   payload body;
@@ -180,6 +202,9 @@ struct payload_entry {
 
 HOOKD_INSPECT(insert_message_cmd, x.message, x.deliveries, x.idempotency, x.endpoints_named)
 HOOKD_INSPECT(message_inserted, x.message, x.deliveries)
+HOOKD_INSPECT(insert_messages_cmd, x.items)
+HOOKD_INSPECT(inserted_item, x.inserted, x.refusal)
+HOOKD_INSPECT(messages_inserted, x.items)
 HOOKD_INSPECT(record_attempt_cmd, x.attempt, x.update)
 HOOKD_INSPECT(update_delivery_cmd, x.update)
 HOOKD_INSPECT(set_failing_since_cmd, x.endpoint_id, x.since)
@@ -204,6 +229,7 @@ HOOKD_INSPECT(message_query, x.message_id)
 HOOKD_INSPECT(message_view, x.message, x.deliveries)
 HOOKD_INSPECT(attempts_query, x.message_id)
 HOOKD_INSPECT(idempotency_query, x.key)
+HOOKD_INSPECT(idempotency_keys_query, x.keys)
 HOOKD_INSPECT(counts_query, x.now)
 
 } // namespace hookd

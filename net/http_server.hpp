@@ -12,7 +12,8 @@
 // - Before a body is read, `head_check` may refuse the request (answered, body unread, then
 //   closed), and the body must fit in `max_body_bytes_in_flight` with the bodies being read on
 //   other connections (else 503 service_unavailable with "Retry-After: 1", then closed).
-// - Request bodies are limited while they are read: a Content-Length over `max_body_bytes` is
+// - Request bodies are limited while they are read (to `max_body_bytes`, or the route's own
+//   `body_limit`): a Content-Length over the limit is
 //   answered 413 straight after the header (no body read, no "100 Continue"); a chunked body
 //   that grows past it is answered 413 as soon as the chunk that crosses it is announced.
 //   "Expect: 100-continue" is honoured otherwise.
@@ -106,6 +107,10 @@ struct server_options {
   /// counts as max_body_bytes (its size is unknown) until it is complete.
   std::size_t max_body_bytes_in_flight = std::size_t{64} * 1024 * 1024;
   head_check_fn head_check; ///< null: every head is accepted
+  /// The body limit of one request, judged on its head (e.g. a batch route takes larger
+  /// bodies): it replaces max_body_bytes for that request (413, in-flight reservation of a
+  /// chunked body). Null, or 0 returned: max_body_bytes. Runs on an io thread; must not block.
+  std::function<std::size_t(const server_request& head)> body_limit;
 };
 
 class http_server {

@@ -14,6 +14,7 @@
 #include <array>
 #include <atomic>
 #include <iterator>
+#include <limits>
 #include <string>
 #include <utility>
 
@@ -240,10 +241,12 @@ void server_session::read_header() {
   parser_.emplace();
   parser_->header_limit(header_limit);
   // Always a value: Beast 1.74 compares `len_ > body_limit_` on the optional, so boost::none
-  // would reject every request carrying a Content-Length, even 0. With a value the parser
-  // refuses a larger Content-Length as soon as the header is complete (error::body_limit from
-  // the header read, no body byte consumed) and counts chunk sizes against it as they come.
-  parser_->body_limit(static_cast<std::uint64_t>(unit_->shared->opts.max_body_bytes));
+  // would reject every request carrying a Content-Length, even 0. The limit depends on the
+  // route (server_options::body_limit), known only with the header: the header is read with
+  // no limit, then on_header refuses a larger Content-Length (no body byte consumed) and sets
+  // the request's limit, against which the parser counts chunk sizes as they come.
+  parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
+  body_limit_ = unit_->shared->opts.max_body_bytes;
   http::async_read_header(
       socket_, buffer_, *parser_,
       beast::bind_front_handler(&server_session::on_header, shared_from_this()));
@@ -267,6 +270,12 @@ void server_session::on_header(error_code ec, std::size_t) {
   request_.remote = remote_;
   if (parser_->is_done())
     return dispatch();
+  if (const auto& limit_of = unit_->shared->opts.body_limit)
+    if (const auto limit = limit_of(request_); limit > 0)
+      body_limit_ = limit;
+  if (const auto length = parser_->content_length(); length && *length > body_limit_)
+    return on_read_error(http::error::body_limit);
+  parser_->body_limit(static_cast<std::uint64_t>(body_limit_));
   if (!admit_body())
     return;
   set_deadline(clock::now() + unit_->shared->opts.body_timeout);
@@ -312,7 +321,7 @@ void server_session::on_read_error(const error_code& ec) {
                                         : "the request body did not arrive in time");
   if (ec == http::error::body_limit)
     return fail(413, "payload_too_large",
-                "the request body exceeds " + std::to_string(unit_->shared->opts.max_body_bytes) +
+                "the request body exceeds " + std::to_string(body_limit_) +
                     " bytes");
   if (ec == http::error::header_limit)
     return fail(400, "malformed_request",
@@ -340,7 +349,7 @@ bool server_session::admit_body() {
     request_.head_checked = true;
   }
   const auto length = parser_->content_length();
-  const std::size_t wanted = length ? static_cast<std::size_t>(*length) : opts.max_body_bytes;
+  const std::size_t wanted = length ? static_cast<std::size_t>(*length) : body_limit_;
   auto& in_flight = unit_->shared->body_bytes;
   if (in_flight.fetch_add(wanted, std::memory_order_relaxed) + wanted >
       opts.max_body_bytes_in_flight) {

@@ -130,6 +130,7 @@ private:
   std::optional<request_parser> parser_;
   server_request request_;        ///< the current request's head (body added at dispatch)
   std::size_t body_reserved_ = 0; ///< bytes of max_body_bytes_in_flight held for its body
+  std::size_t body_limit_ = 0;    ///< the current request's body limit (server_options::body_limit)
   std::string remote_;
   std::string head_; ///< response head being written
   std::string body_; ///< response body being written

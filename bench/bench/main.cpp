@@ -40,6 +40,9 @@ int main(int argc, char** argv) {
   app.add_option("--messages-scale", scale, "multiply every phase's message count (trial runs)")
       ->capture_default_str();
   app.add_option("--connections", connections, "override load.connections (producers)");
+  std::size_t batch = 0;
+  app.add_option("--batch", batch, "override load.batch: post N messages per POST /v1/messages/batch")
+      ->check(CLI::Range(1, 1000));
   CLI11_PARSE(app, argc, argv);
   o.wrk = !no_wrk;
   std::signal(SIGPIPE, SIG_IGN);
@@ -50,6 +53,8 @@ int main(int argc, char** argv) {
       scale_messages(s, scale);
     if (connections > 0)
       s.connections = connections;
+    if (batch > 0)
+      s.batch = batch;
     if (work_dir.empty()) {
       const auto stamp = std::chrono::duration_cast<std::chrono::seconds>(
                              std::chrono::system_clock::now().time_since_epoch())

@@ -1,7 +1,8 @@
 #pragma once
 // The producers: `connections` keep-alive connections posting a phase's messages
-// (POST /v1/messages with endpoint_id, so each message is one delivery) at a fixed rate or as
-// fast as hookd answers. Daemon down (refused), 429 and 503 are retried; a request that was
+// (POST /v1/messages with endpoint_id, so each message is one delivery; with load.batch > 1,
+// that many per POST /v1/messages/batch, each message counted from its own result) at a fixed
+// rate or as fast as hookd answers. Daemon down (refused), 429 and 503 are retried; a request that was
 // sent but got no answer is retried with the same Idempotency-Key when the scenario uses keys,
 // otherwise it is counted "in doubt" (it may exist; it is never counted as accepted).
 #include "bench/bench/registry.hpp"
@@ -16,7 +17,7 @@ namespace hookd::bench {
 
 struct producer_counters {
   std::atomic<std::uint64_t> posted{0};     ///< requests written (retries included)
-  std::atomic<std::uint64_t> accepted{0};   ///< 202
+  std::atomic<std::uint64_t> accepted{0};   ///< messages accepted (202; in a batch, each one's result)
   std::atomic<std::uint64_t> throttled{0};  ///< 429 (retried)
   std::atomic<std::uint64_t> unavailable{0};///< 503 (retried)
   std::atomic<std::uint64_t> refused{0};    ///< could not connect (daemon down; retried)

@@ -129,12 +129,15 @@ scenario load_scenario(const std::string& path) {
   if (auto* l = r.subtable("load")) {
     toml_reader x{*l, "load"};
     x.only({"connections", "setup_connections", "payload_bytes", "idempotency_keys",
-            "verify_limit"});
+            "verify_limit", "batch"});
     s.connections = static_cast<std::size_t>(x.integer("connections").value_or(16));
     s.setup_connections = static_cast<std::size_t>(x.integer("setup_connections").value_or(8));
     s.payload_bytes = static_cast<std::size_t>(x.integer("payload_bytes").value_or(512));
     s.idempotency_keys = x.boolean("idempotency_keys").value_or(false);
     s.verify_limit = static_cast<std::size_t>(x.integer("verify_limit").value_or(200000));
+    s.batch = static_cast<std::size_t>(x.integer("batch").value_or(1));
+    if (s.batch < 1 || s.batch > 1000)
+      x.fail("batch", "must be 1–1000");
     if (s.connections < 1 || s.setup_connections < 1)
       x.fail("connections", "must be >= 1");
   }

@@ -52,6 +52,7 @@ struct scenario {
   std::size_t setup_connections = 8;  ///< for creating endpoints and the final GETs
   std::size_t payload_bytes = 512;
   bool idempotency_keys = false;
+  std::size_t batch = 1;              ///< messages per post; > 1: POST /v1/messages/batch
   std::size_t verify_limit = 200000;  ///< message GETs at the end, at most (then a sample)
   std::vector<endpoint_group> groups;
   std::vector<phase_spec> phases;

@@ -219,3 +219,43 @@ TEST_CASE("writes queued while a failed batch waits commit at most max_batch at 
   f.run();
   CHECK(*f.commits == 3); // 4 + 4 + 2, never one transaction of 10
 }
+
+TEST_CASE("a batch of messages is one command: one transaction, each message refused alone",
+          "[store_writer][batch]") {
+  writer_fixture f;
+  caf::scoped_actor self{*f.sys};
+  insert_messages_cmd batch;
+  batch.items.push_back(message("msg_b"));
+  batch.items.push_back(message("msg_a")); // refused: the single insert before it took the id
+  auto named = message("msg_c");
+  named.endpoints_named = true; // refused: its endpoint ep_1 does not exist
+  batch.items.push_back(named);
+  batch.items.push_back(message("msg_d"));
+  self->send(f.writer, message("msg_a"));
+  self->send(f.writer, std::move(batch));
+  // A refused command after the batch in the same group commit: the transaction runs again
+  // without it, the batch included, which must give the same outcome.
+  self->send(f.writer, message("msg_a"));
+  f.run();
+
+  CHECK(*f.commits == 1);
+  self->receive([](message_inserted& m) { CHECK(m.message.id == "msg_a"); },
+                caf::after(std::chrono::seconds{0}) >> [] { FAIL("no reply to the first insert"); });
+  self->receive(
+      [](messages_inserted& r) {
+        REQUIRE(r.items.size() == 4);
+        CHECK_FALSE(r.items[0].refusal);
+        CHECK(r.items[0].inserted.message.id == "msg_b");
+        CHECK(r.items[0].inserted.message.seq > 0);
+        CHECK(code_of(r.items[1].refusal) == static_cast<std::uint8_t>(errc::store_conflict));
+        CHECK(code_of(r.items[2].refusal) == static_cast<std::uint8_t>(errc::store_missing));
+        CHECK_FALSE(r.items[3].refusal);
+        CHECK(r.items[3].inserted.message.seq == r.items[0].inserted.message.seq + 1);
+      },
+      caf::after(std::chrono::seconds{0}) >> [] { FAIL("no reply to the batch"); });
+  self->receive([](caf::error& e) { CHECK(code_of(e) == static_cast<std::uint8_t>(errc::store_conflict)); },
+                caf::after(std::chrono::seconds{0}) >> [] { FAIL("no reply to the second insert"); });
+  for (const auto* id : {"msg_a", "msg_b", "msg_d"})
+    CHECK(f.db->find_message(id));
+  CHECK_FALSE(f.db->find_message("msg_c"));
+}

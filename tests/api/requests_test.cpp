@@ -366,3 +366,57 @@ TEST_CASE("every parsed body is depth-checked before parsing", "[api][requests][
   CHECK(code_of(parse_endpoint_fields(R"({"description": )" + nested_arrays(64) + "}", false,
                                       permissive)) == "wrong_type");
 }
+
+TEST_CASE("batch bodies: each message keeps its bytes and is judged alone",
+          "[api][requests][batch]") {
+  const std::string body = "{ \"messages\" : [ {\"event_type\":\"a\", \"payload\": {\"x\" : [1, 2.50]}},"
+                           " 7 , {\"event_type\":\"b\",\"payload\":\"s]\",\"endpoint_id\":\"ep_1\","
+                           "\"idempotency_key\":\"k-1\"} ,\n" +
+                           message_with_payload(nested_arrays(max_json_nesting)) + "," +
+                           message_with_payload(nested_arrays(max_json_nesting + 1)) + "," +
+                           message_with_payload("\"" + std::string(300, 'z') + "\"") + "]}";
+  auto parsed_body = parse_batch_request(body, 250);
+  REQUIRE(status_of(parsed_body) == 0);
+  const auto& items = std::get<std::vector<parsed<batch_item>>>(parsed_body);
+  REQUIRE(items.size() == 6);
+  REQUIRE(status_of(items[0]) == 0);
+  const auto& first = std::get<batch_item>(items[0]);
+  CHECK(first.message.payload == "{\"x\" : [1, 2.50]}");
+  CHECK(first.text == "{\"event_type\":\"a\", \"payload\": {\"x\" : [1, 2.50]}}");
+  CHECK(first.idempotency_key.empty());
+  CHECK(code_of(items[1]) == "malformed_json");
+  REQUIRE(status_of(items[2]) == 0);
+  const auto& third = std::get<batch_item>(items[2]);
+  CHECK(third.message.payload == "\"s]\"");
+  CHECK(third.message.endpoint_id == "ep_1");
+  CHECK(third.idempotency_key == "k-1");
+  CHECK(status_of(items[3]) == 0); // 64 levels, as in a single message
+  CHECK(code_of(items[4]) == "too_deep");
+  CHECK(status_of(items[5]) == 413);
+}
+
+TEST_CASE("batch bodies: errors of the body as a whole", "[api][requests][batch]") {
+  const std::string ok = message_with_payload("{}");
+  auto many = [&](std::size_t n) {
+    std::string s = "{\"messages\":[";
+    for (std::size_t i = 0; i < n; ++i)
+      s += (i > 0 ? "," : "") + ok;
+    return s + "]}";
+  };
+  CHECK(status_of(parse_batch_request(many(1), 4096)) == 0);
+  CHECK(status_of(parse_batch_request(many(max_batch_messages), 4096)) == 0);
+  CHECK(code_of(parse_batch_request(many(0), 4096)) == "batch_size");
+  CHECK(code_of(parse_batch_request(many(max_batch_messages + 1), 4096)) == "batch_size");
+  CHECK(code_of(parse_batch_request("{", 4096)) == "malformed_json");
+  CHECK(code_of(parse_batch_request("[]", 4096)) == "malformed_json");
+  CHECK(code_of(parse_batch_request("{}", 4096)) == "wrong_type");
+  CHECK(code_of(parse_batch_request(R"({"messages":{}})", 4096)) == "wrong_type");
+  CHECK(code_of(parse_batch_request(R"({"messages":[],"x":1})", 4096)) == "unknown_field");
+  // A message may nest 64 levels; one nested up to twice that is refused alone, deeper the body.
+  const auto deep = [&](std::size_t levels) {
+    return "{\"messages\":[" + message_with_payload(nested_arrays(levels)) + "]}";
+  };
+  CHECK(status_of(parse_batch_request(deep(2 * max_json_nesting), 1 << 20)) == 0);
+  CHECK(code_of(parse_batch_request(deep(2 * max_json_nesting + 1), 1 << 20)) == "too_deep");
+  CHECK(code_of(parse_batch_request(deep(100'000), 1 << 20)) == "too_deep");
+}

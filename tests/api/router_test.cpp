@@ -39,6 +39,7 @@ TEST_CASE("every documented route matches, with its parameter", "[api][router]")
       {"POST", "/v1/endpoints/ep_1/secret/rotate", route::rotate_secret, "ep_1"},
       {"GET", "/v1/endpoints/ep_1/secret", route::get_secret, "ep_1"},
       {"POST", "/v1/messages", route::create_message, ""},
+      {"POST", "/v1/messages/batch", route::create_message_batch, ""},
       {"GET", "/v1/messages/msg_1", route::get_message, "msg_1"},
       {"GET", "/v1/messages/msg_1/attempts", route::list_attempts, "msg_1"},
       {"POST", "/v1/messages/msg_1/retry", route::retry_message, "msg_1"},

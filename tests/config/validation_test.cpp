@@ -34,6 +34,7 @@ const refused refused_values[] = {
     {"server.idle_timeout", "0s", "must be > 0"},
     {"server.max_connection_age", "0s", "must be > 0"},
     {"server.max_body_bytes_in_flight", "1048575", "must be >= server.max_payload_bytes (1048576)"},
+    {"server.max_batch_bytes", "1023", "must be >= 1024"},
     {"store.path", "", "must not be empty"},
     {"store.retention", "0s", "must be > 0"},
     {"retry.initial_interval", "0ms", "must be > 0"},
@@ -213,4 +214,15 @@ TEST_CASE("parse_listen_address splits host and port", "[config][validation]") {
   CHECK_FALSE(is_loopback_host("128.0.0.1"));
   CHECK_FALSE(is_loopback_host("::"));
   CHECK_FALSE(is_loopback_host("localhost.example.com"));
+}
+
+TEST_CASE("the batch body limit in force: max_batch_bytes, at least max_payload_bytes, at most "
+          "max_body_bytes_in_flight",
+          "[config][validation]") {
+  server_section s; // 1 MiB payloads, 64 MiB in flight, 4 MiB batches
+  CHECK(batch_body_limit(s) == std::size_t{4} * 1024 * 1024);
+  s.max_batch_bytes = 2048;
+  CHECK(batch_body_limit(s) == s.max_payload_bytes);
+  s.max_batch_bytes = 128 * 1024 * 1024;
+  CHECK(batch_body_limit(s) == s.max_body_bytes_in_flight);
 }

@@ -677,6 +677,53 @@ TEST_CASE("a body of exactly the limit is accepted", "[server]") {
   CHECK(c.request("POST", "/empty", "").body == "0"); // Content-Length: 0 (the 1.74 quirk)
 }
 
+TEST_CASE("a route's own body limit (body_limit) replaces max_body_bytes for its requests",
+          "[server][limits]") {
+  auto opts = test_options(); // max_body_bytes 1024
+  opts.body_limit = [](const server_request& head) -> std::size_t {
+    return head.target == "/big" ? 4096 : 0; // 0: max_body_bytes
+  };
+  request_box box;
+  running_server s(opts, [&](server_request r, respond_fn respond) {
+    auto n = r.body.size();
+    box.put(std::move(r));
+    respond(text(200, std::to_string(n)));
+  });
+  blocking_client c(s.server.port());
+  CHECK(c.request("POST", "/big", std::string(4096, 'x')).body == "4096");
+  REQUIRE(c.send("POST /big HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" +
+                 chunked({2000, 2000, 96})));
+  auto big_chunked = c.read_reply(3s);
+  REQUIRE(big_chunked);
+  CHECK(big_chunked->body == "4096");
+
+  SECTION("a Content-Length over the route's limit: 413 naming it, from the header alone") {
+    blocking_client over(s.server.port());
+    REQUIRE(over.send("POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: 4097\r\n\r\n"));
+    auto reply = over.read_reply(3s);
+    REQUIRE(reply);
+    check_error(*reply, 413, "payload_too_large");
+    CHECK_THAT(reply->body, Catch::Contains("4096"));
+  }
+  SECTION("a chunked body crossing the route's limit: 413") {
+    blocking_client over(s.server.port());
+    REQUIRE(over.send("POST /big HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" +
+                      chunked({3000, 3000})));
+    auto reply = over.read_reply(3s);
+    REQUIRE(reply);
+    check_error(*reply, 413, "payload_too_large");
+  }
+  SECTION("other routes keep max_body_bytes") {
+    blocking_client other(s.server.port());
+    REQUIRE(other.send("POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: 1025\r\n\r\n"));
+    auto reply = other.read_reply(3s);
+    REQUIRE(reply);
+    check_error(*reply, 413, "payload_too_large");
+    CHECK_THAT(reply->body, Catch::Contains("1024"));
+  }
+  CHECK(box.size() == 2);
+}
+
 TEST_CASE("Expect: 100-continue within the limit gets 100, then the answer", "[server]") {
   running_server s(test_options(), echo);
   blocking_client c(s.server.port());

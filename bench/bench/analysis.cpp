@@ -124,7 +124,8 @@ void tally_up(const scenario& s, const registry& reg, const observations& obs,
         if (after_202 < 0)
           ++t.before_202;
         t.latency_ms.push_back(std::max(0.0, after_202));
-        t.posted_latency_ms.push_back(static_cast<double>(o.first_ok_ns - m.sent_ns) / 1e6);
+        if (m.sent_ns != 0) // 0: posted by wrk, which cannot tell when (wrk_producer.hpp)
+          t.posted_latency_ms.push_back(static_cast<double>(o.first_ok_ns - m.sent_ns) / 1e6);
       }
       continue;
     }

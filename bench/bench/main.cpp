@@ -2,7 +2,7 @@
 //
 //   hookd-bench bench/scenarios/throughput [--json FILE] [--work-dir DIR] [--hookd PATH]
 //               [--receiver PATH] [--target PORT [--target-pid PID]] [--no-wrk]
-//               [--messages-scale F]
+//               [--messages-scale F] [--producer builtin|wrk|both]
 //
 // Exit status: 0 when every check passed, 1 when one failed, 2 on an error.
 #include "bench/bench/report.hpp"
@@ -43,6 +43,10 @@ int main(int argc, char** argv) {
   std::size_t batch = 0;
   app.add_option("--batch", batch, "override load.batch: post N messages per POST /v1/messages/batch")
       ->check(CLI::Range(1, 1000));
+  std::string producer;
+  app.add_option("--producer", producer,
+                 "override load.producer: who posts the main phase (builtin, wrk, or both in turn)")
+      ->check(CLI::IsMember({"builtin", "wrk", "both"}));
   CLI11_PARSE(app, argc, argv);
   o.wrk = !no_wrk;
   std::signal(SIGPIPE, SIG_IGN);
@@ -55,6 +59,9 @@ int main(int argc, char** argv) {
       s.connections = connections;
     if (batch > 0)
       s.batch = batch;
+    if (!producer.empty())
+      s.producer = producer;
+    apply_producer(s);
     if (work_dir.empty()) {
       const auto stamp = std::chrono::duration_cast<std::chrono::seconds>(
                              std::chrono::system_clock::now().time_since_epoch())

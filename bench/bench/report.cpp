@@ -176,6 +176,32 @@ void print_report(const run_result& r, std::ostream& out) {
     out << "wrk reference at -c64: " << fmt("%.0f", r.wrk_c64.requests_per_s)
         << " req/s → hookd delivered/s = "
         << fmt("%.3f", r.delivered_per_s / r.wrk_c64.requests_per_s) << " × wrk -c64\n";
+  if (r.producer != "builtin") {
+    out << "Throughput by producer (main phase; ratio: delivered/s ÷ wrk's req/s at the receiver)\n";
+    for (const auto& f : r.by_producer) {
+      out << "  " << left(f.producer == "wrk" ? "wrk-produced" : "hookd-bench-produced", 21)
+          << "phase " << left(f.phase, 12) << "accepted " << fmt("%.0f", f.accepted_per_s)
+          << "/s, delivered " << fmt("%.0f", f.delivered_per_s) << "/s";
+      if (r.wrk.ran)
+        out << ", " << fmt("%.3f", f.delivered_per_s / r.wrk.requests_per_s) << " × wrk";
+      if (r.wrk_c64.ran)
+        out << ", " << fmt("%.3f", f.delivered_per_s / r.wrk_c64.requests_per_s) << " × wrk -c64";
+      if (f.producer_cpu_s >= 0)
+        out << "; wrk's CPU " << fmt("%.1f", f.producer_cpu_s) << " s";
+      out << "\n";
+    }
+    const auto& w = r.wrk_producer;
+    if (w.ran) {
+      out << "  wrk producer (" << w.command << "): posted " << count(w.issued) << ", 202 "
+          << count(w.accepted) << ", re-posted after 429/503 " << count(w.retried_429 + w.retried_503)
+          << ", other final statuses";
+      for (const auto& [status, n] : w.rejected)
+        out << " " << status << "×" << count(n);
+      out << (w.rejected.empty() ? " none" : "") << ", socket errors "
+          << count(w.errors_connect + w.errors_read + w.errors_write) << ", time-outs "
+          << count(w.errors_timeout) << "\n";
+    }
+  }
   out << "Latency accepted→delivered (first-attempt successes, n=" << count(t.latency.n)
       << "): p50 " << fmt("%.2f", t.latency.p50) << " ms, p90 " << fmt("%.2f", t.latency.p90)
       << " ms, p99 " << fmt("%.2f", t.latency.p99) << " ms, p99.9 " << fmt("%.2f", t.latency.p999)
@@ -244,6 +270,42 @@ nlohmann::json to_json(const run_result& r) {
   nlohmann::json rejected = nlohmann::json::object();
   for (const auto& [s, n] : r.rejected_by_status)
     rejected[std::to_string(s)] = n;
+  auto ratio = [](double v, const wrk_result& w) {
+    return w.ran && w.requests_per_s > 0 ? nlohmann::json(v / w.requests_per_s) : nlohmann::json();
+  };
+  nlohmann::json by_producer = nlohmann::json::array();
+  for (const auto& f : r.by_producer)
+    by_producer.push_back({{"producer", f.producer},
+                           {"phase", f.phase},
+                           {"accepted_per_s", f.accepted_per_s},
+                           {"delivered_per_s", f.delivered_per_s},
+                           {"ratio_wrk", ratio(f.delivered_per_s, r.wrk)},
+                           {"ratio_wrk_c64", ratio(f.delivered_per_s, r.wrk_c64)},
+                           {"producer_cpu_s", f.producer_cpu_s >= 0 ? nlohmann::json(f.producer_cpu_s)
+                                                                    : nlohmann::json()}});
+  nlohmann::json wrk_producer; // null unless wrk posted a phase
+  if (const auto& w = r.wrk_producer; w.ran) {
+    nlohmann::json rejected_statuses = nlohmann::json::object();
+    for (const auto& [status, n] : w.rejected)
+      rejected_statuses[std::to_string(status)] = n;
+    wrk_producer = {{"command", w.command},
+                    {"phase", w.phase},
+                    {"connections", w.connections},
+                    {"issued", w.issued},
+                    {"accepted", w.accepted},
+                    {"ids_read", w.ids_read},
+                    {"unmatched", w.unmatched},
+                    {"retried_429", w.retried_429},
+                    {"retried_503", w.retried_503},
+                    {"rejected_by_status", rejected_statuses},
+                    {"unanswered", w.unanswered()},
+                    {"errors", {{"connect", w.errors_connect},
+                                {"read", w.errors_read},
+                                {"write", w.errors_write},
+                                {"timeout", w.errors_timeout}}},
+                    {"stopped_after_last_answer", w.stopped_itself},
+                    {"cpu_s", w.cpu_s}};
+  }
   return nlohmann::json{
       {"scenario", r.scenario},
       {"description", r.description},
@@ -255,6 +317,9 @@ nlohmann::json to_json(const run_result& r) {
       {"groups", groups},
       {"total", tally_json(r.total)},
       {"throughput", {{"accepted_per_s", r.accepted_per_s}, {"delivered_per_s", r.delivered_per_s}}},
+      {"producer", r.producer},
+      {"by_producer", by_producer},
+      {"wrk_producer", wrk_producer},
       {"wrk",
        {{"ran", r.wrk.ran},
         {"skipped", r.wrk.skipped},

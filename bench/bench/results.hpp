@@ -86,6 +86,36 @@ struct wrk_result {
   std::string command;
 };
 
+/// The wrk producer's own account of the phase it posted (`load.producer`, wrk_producer.hpp).
+struct wrk_producer_result {
+  bool ran = false;
+  std::string command;
+  std::string phase;
+  std::size_t connections = 0;
+  std::uint64_t issued = 0;      ///< message posts written (429/503 re-posts included)
+  std::uint64_t accepted = 0;    ///< 202s counted by the script
+  std::uint64_t ids_read = 0;    ///< 202s with their message id in the output file
+  std::uint64_t unmatched = 0;   ///< … whose endpoint_id is none of the run's endpoints
+  std::uint64_t retried_429 = 0, retried_503 = 0;
+  std::uint64_t final_answers = 0; ///< 202 and other final statuses (not 429/503)
+  std::map<int, std::uint64_t> rejected; ///< final statuses other than 202
+  std::uint64_t errors_connect = 0, errors_read = 0, errors_write = 0, errors_timeout = 0;
+  bool stopped_itself = false; ///< the script saw every final answer (else: time-out)
+  double cpu_s = 0;            ///< wrk's user + system CPU
+  std::uint64_t unanswered() const {
+    const auto answered = final_answers + retried_429 + retried_503;
+    return issued > answered ? issued - answered : 0;
+  }
+};
+
+/// Main-phase throughput by the producer that posted it (both with load.producer = "both").
+struct producer_figure {
+  std::string producer; ///< "builtin" (hookd-bench's client) or "wrk"
+  std::string phase;
+  double accepted_per_s = 0, delivered_per_s = 0;
+  double producer_cpu_s = -1; ///< wrk's CPU for "wrk"; -1: not measured apart
+};
+
 struct run_result {
   std::string scenario, description, scenario_path, hookd_command, work_dir, started_at;
   std::vector<std::string> group_names;
@@ -107,6 +137,9 @@ struct run_result {
   wrk_result wrk_c64; ///< -c64, the reference configuration of limits.md
   double delivered_per_s = 0;      ///< of the main message phase
   double accepted_per_s = 0;
+  std::string producer = "builtin"; ///< load.producer
+  std::vector<producer_figure> by_producer;
+  wrk_producer_result wrk_producer;
   std::vector<check> checks;
   bool passed() const {
     for (const auto& c : checks)

@@ -8,6 +8,7 @@
 #include "bench/bench/receiver_process.hpp"
 #include "bench/bench/setup.hpp"
 #include "bench/bench/wrk_baseline.hpp"
+#include "bench/bench/wrk_producer.hpp"
 #include "bench/common/clock.hpp"
 #include "policy/time_format.hpp"
 
@@ -114,10 +115,8 @@ run_result run_scenario(const scenario& s, const run_options& o) {
   live.set_hookd_port(hookd.port());
 
   // The phase with the most messages is the "main" one (throughput and the wrk connections).
-  std::size_t main_phase = 0;
-  for (std::size_t i = 0; i < s.phases.size(); ++i)
-    if (s.phases[i].messages > s.phases[main_phase].messages)
-      main_phase = i;
+  const std::size_t main_phase = main_phase_index(s);
+  out.producer = s.producer;
   std::size_t wrk_connections = s.wrk.connections;
   bool started = false;
   std::thread crasher;
@@ -164,7 +163,20 @@ run_result run_scenario(const scenario& s, const run_options& o) {
       }
       const auto plan = message_plan(s, spec, reg);
       const auto before = counters.accepted.load();
-      auto r = produce(s, static_cast<std::uint16_t>(pi), plan, spec.rate, reg, hookd.port(), counters);
+      const auto phase_no = static_cast<std::uint16_t>(pi);
+      if (spec.by_wrk) {
+        live.set_phase(spec.name + " (wrk)");
+        live.pause(); // its counters are wrk's until it ends
+      }
+      auto r = spec.by_wrk ? produce_with_wrk(s, phase_no, plan, reg, hookd.port(), spec.timeout_s,
+                                              o.work_dir, counters, out.wrk_producer)
+                           : produce(s, phase_no, plan, spec.rate, reg, hookd.port(), counters);
+      if (spec.by_wrk) {
+        out.wrk_producer.phase = spec.name;
+        live.resume();
+        note(live, "phase " + spec.name + ": wrk posted " + std::to_string(out.wrk_producer.issued) +
+                       " messages, " + std::to_string(out.wrk_producer.accepted) + " accepted");
+      }
       ph.messages = plan.size();
       ph.accepted = counters.accepted.load() - before;
       ph.first_sent_ns = r.first_sent_ns;
@@ -245,6 +257,11 @@ run_result run_scenario(const scenario& s, const run_options& o) {
   }
   out.accepted_per_s = out.phases[main_phase].accepted_per_s;
   out.delivered_per_s = out.phases[main_phase].delivered_per_s;
+  for (std::size_t pi = 0; pi < out.phases.size(); ++pi)
+    if (pi == main_phase || s.phases[pi].by_wrk)
+      out.by_producer.push_back({s.phases[pi].by_wrk ? "wrk" : "builtin", out.phases[pi].name,
+                                 out.phases[pi].accepted_per_s, out.phases[pi].delivered_per_s,
+                                 s.phases[pi].by_wrk ? out.wrk_producer.cpu_s : -1.0});
 
   out.producer = {{"posted", counters.posted.load()},       {"accepted", counters.accepted.load()},
                   {"429", counters.throttled.load()},       {"503", counters.unavailable.load()},
@@ -277,6 +294,15 @@ run_result run_scenario(const scenario& s, const run_options& o) {
   }
   receiver.quit();
   check_expectations(s, out);
+  if (out.wrk_producer.ran) {
+    const auto& w = out.wrk_producer;
+    out.checks.push_back({"wrk producer: a final answer for every message", w.stopped_itself && w.unanswered() == 0,
+                          std::to_string(w.unanswered()) + " posts without an answer (in doubt)"});
+    out.checks.push_back({"wrk producer: every 202 read with its message id and endpoint",
+                          w.ids_read == w.accepted && w.unmatched == 0,
+                          std::to_string(w.ids_read) + " ids for " + std::to_string(w.accepted) +
+                              " 202s, " + std::to_string(w.unmatched) + " unmatched"});
+  }
   return out;
 }
 

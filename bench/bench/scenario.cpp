@@ -129,7 +129,7 @@ scenario load_scenario(const std::string& path) {
   if (auto* l = r.subtable("load")) {
     toml_reader x{*l, "load"};
     x.only({"connections", "setup_connections", "payload_bytes", "idempotency_keys",
-            "verify_limit", "batch"});
+            "verify_limit", "batch", "producer"});
     s.connections = static_cast<std::size_t>(x.integer("connections").value_or(16));
     s.setup_connections = static_cast<std::size_t>(x.integer("setup_connections").value_or(8));
     s.payload_bytes = static_cast<std::size_t>(x.integer("payload_bytes").value_or(512));
@@ -138,6 +138,7 @@ scenario load_scenario(const std::string& path) {
     s.batch = static_cast<std::size_t>(x.integer("batch").value_or(1));
     if (s.batch < 1 || s.batch > 1000)
       x.fail("batch", "must be 1–1000");
+    s.producer = x.string("producer").value_or("builtin");
     if (s.connections < 1 || s.setup_connections < 1)
       x.fail("connections", "must be >= 1");
   }
@@ -198,6 +199,46 @@ scenario load_scenario(const std::string& path) {
 void scale_messages(scenario& s, double factor) {
   for (auto& p : s.phases)
     p.messages = static_cast<std::size_t>(std::llround(static_cast<double>(p.messages) * factor));
+}
+
+std::size_t main_phase_index(const scenario& s) {
+  std::size_t main = 0;
+  for (std::size_t i = 0; i < s.phases.size(); ++i)
+    if (s.phases[i].messages > s.phases[main].messages)
+      main = i;
+  return main;
+}
+
+void apply_producer(scenario& s) {
+  if (s.producer == "builtin")
+    return;
+  if (s.producer != "wrk" && s.producer != "both")
+    throw std::runtime_error("load.producer must be \"builtin\", \"wrk\" or \"both\", not \"" +
+                             s.producer + "\"");
+  const auto main = main_phase_index(s);
+  const auto& p = s.phases[main];
+  auto refuse = [&](const std::string& why) {
+    throw std::runtime_error("load.producer = \"" + s.producer + "\": the wrk producer " + why);
+  };
+  if (s.crash)
+    refuse("cannot survive hookd's restarts ([crash])");
+  if (s.batch > 1)
+    refuse("posts single messages (load.batch must be 1)");
+  if (s.idempotency_keys)
+    refuse("sends no Idempotency-Key (load.idempotency_keys must be false)");
+  if (p.rate > 0)
+    refuse("posts as fast as hookd answers (phase " + p.name + " has a rate)");
+  if (p.messages == 0)
+    refuse("needs a phase with messages");
+  if (s.producer == "wrk") {
+    s.phases[main].by_wrk = true;
+    return;
+  }
+  phase_spec copy = p;
+  copy.name += "-wrk";
+  copy.create.clear();
+  copy.by_wrk = true;
+  s.phases.insert(s.phases.begin() + static_cast<std::ptrdiff_t>(main) + 1, copy);
 }
 
 } // namespace hookd::bench

@@ -21,6 +21,7 @@ struct phase_spec {
   bool wait_final = true;           ///< wait until /v1/stats has pending = 0 and in_flight = 0
   double timeout_s = 180;           ///< bound on that wait
   double sleep_after_s = 0;         ///< then wait this long (before the memory snapshot)
+  bool by_wrk = false;              ///< posted by wrk (load.producer), not the bench's client
 };
 
 struct crash_spec {
@@ -53,6 +54,7 @@ struct scenario {
   std::size_t payload_bytes = 512;
   bool idempotency_keys = false;
   std::size_t batch = 1;              ///< messages per post; > 1: POST /v1/messages/batch
+  std::string producer = "builtin";   ///< main phase posted by "builtin", "wrk" or "both" in turn
   std::size_t verify_limit = 200000;  ///< message GETs at the end, at most (then a sample)
   std::vector<endpoint_group> groups;
   std::vector<phase_spec> phases;
@@ -69,5 +71,13 @@ scenario load_scenario(const std::string& path);
 
 /// Scales every phase's message count by `factor` (quick trial runs).
 void scale_messages(scenario& s, double factor);
+
+/// The phase with the most messages (the first of equals): throughput and wrk connections.
+std::size_t main_phase_index(const scenario& s);
+
+/// Applies s.producer: "wrk" has wrk post the main phase; "both" adds a copy of the main phase
+/// right after it ("<name>-wrk", no endpoints created) that wrk posts. Throws when the scenario
+/// needs what the wrk producer cannot do (crashes, batches, a rate, idempotency keys).
+void apply_producer(scenario& s);
 
 } // namespace hookd::bench

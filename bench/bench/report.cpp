@@ -176,7 +176,7 @@ void print_report(const run_result& r, std::ostream& out) {
     out << "wrk reference at -c64: " << fmt("%.0f", r.wrk_c64.requests_per_s)
         << " req/s → hookd delivered/s = "
         << fmt("%.3f", r.delivered_per_s / r.wrk_c64.requests_per_s) << " × wrk -c64\n";
-  if (r.producer != "builtin") {
+  if (r.producer_mode != "builtin") {
     out << "Throughput by producer (main phase; ratio: delivered/s ÷ wrk's req/s at the receiver)\n";
     for (const auto& f : r.by_producer) {
       out << "  " << left(f.producer == "wrk" ? "wrk-produced" : "hookd-bench-produced", 21)
@@ -207,8 +207,13 @@ void print_report(const run_result& r, std::ostream& out) {
       << " ms, p99 " << fmt("%.2f", t.latency.p99) << " ms, p99.9 " << fmt("%.2f", t.latency.p999)
       << " ms, max " << fmt("%.2f", t.latency.max) << " ms; " << count(t.before_202)
       << " arrived before the producer read the 202 (counted as 0)\n";
-  out << "Latency posted→delivered (POST written → receiver): p50 "
-      << fmt("%.2f", t.posted_latency.p50) << " ms, p90 " << fmt("%.2f", t.posted_latency.p90)
+  if (t.posted_latency.n == 0)
+    out << "Latency posted→delivered: not measured (wrk-produced messages have no posted time)\n";
+  else
+    out << "Latency posted→delivered (POST written → receiver"
+        << (r.producer_mode == "builtin" ? "" : "; hookd-bench-produced messages only")
+        << ", n=" << count(t.posted_latency.n) << "): p50 "
+        << fmt("%.2f", t.posted_latency.p50) << " ms, p90 " << fmt("%.2f", t.posted_latency.p90)
       << " ms, p99 " << fmt("%.2f", t.posted_latency.p99) << " ms, p99.9 "
       << fmt("%.2f", t.posted_latency.p999) << " ms, max " << fmt("%.2f", t.posted_latency.max)
       << " ms\n";
@@ -317,7 +322,7 @@ nlohmann::json to_json(const run_result& r) {
       {"groups", groups},
       {"total", tally_json(r.total)},
       {"throughput", {{"accepted_per_s", r.accepted_per_s}, {"delivered_per_s", r.delivered_per_s}}},
-      {"producer", r.producer},
+      {"producer", r.producer_mode},
       {"by_producer", by_producer},
       {"wrk_producer", wrk_producer},
       {"wrk",

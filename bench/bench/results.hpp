@@ -137,7 +137,7 @@ struct run_result {
   wrk_result wrk_c64; ///< -c64, the reference configuration of limits.md
   double delivered_per_s = 0;      ///< of the main message phase
   double accepted_per_s = 0;
-  std::string producer = "builtin"; ///< load.producer
+  std::string producer_mode = "builtin"; ///< load.producer
   std::vector<producer_figure> by_producer;
   wrk_producer_result wrk_producer;
   std::vector<check> checks;

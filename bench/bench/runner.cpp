@@ -116,7 +116,7 @@ run_result run_scenario(const scenario& s, const run_options& o) {
 
   // The phase with the most messages is the "main" one (throughput and the wrk connections).
   const std::size_t main_phase = main_phase_index(s);
-  out.producer = s.producer;
+  out.producer_mode = s.producer;
   std::size_t wrk_connections = s.wrk.connections;
   bool started = false;
   std::thread crasher;

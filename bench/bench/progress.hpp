@@ -1,7 +1,8 @@
 #pragma once
 // The live progress line (stderr, about once a second; rewritten in place on a terminal, a new
 // line every 5 s otherwise): phase, elapsed, accepted and its rate, receiver 2xx and its rate,
-// hookd's pending/in-flight (from /v1/stats), RSS and CPU.
+// hookd's pending/in-flight (from /v1/stats), RSS and CPU. A phase wrk posts adds its accepted
+// count only when wrk ends (wrk_producer.hpp); the receiver's 2xx move all along.
 #include "bench/bench/producer.hpp"
 #include "bench/bench/proc_sampler.hpp"
 

@@ -164,16 +164,13 @@ run_result run_scenario(const scenario& s, const run_options& o) {
       const auto plan = message_plan(s, spec, reg);
       const auto before = counters.accepted.load();
       const auto phase_no = static_cast<std::uint16_t>(pi);
-      if (spec.by_wrk) {
+      if (spec.by_wrk)
         live.set_phase(spec.name + " (wrk)");
-        live.pause(); // its counters are wrk's until it ends
-      }
       auto r = spec.by_wrk ? produce_with_wrk(s, phase_no, plan, reg, hookd.port(), spec.timeout_s,
                                               o.work_dir, counters, out.wrk_producer)
                            : produce(s, phase_no, plan, spec.rate, reg, hookd.port(), counters);
       if (spec.by_wrk) {
         out.wrk_producer.phase = spec.name;
-        live.resume();
         note(live, "phase " + spec.name + ": wrk posted " + std::to_string(out.wrk_producer.issued) +
                        " messages, " + std::to_string(out.wrk_producer.accepted) + " accepted");
       }

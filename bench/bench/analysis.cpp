@@ -243,6 +243,14 @@ void check_expectations(const scenario& s, run_result& out) {
   if (t.unverified > 0) // load.verify_limit: only a sample of the undelivered was looked up
     add("undelivered messages looked up (a sample: load.verify_limit)", true,
         std::to_string(t.unverified) + " not looked up; lost counts the sample only");
+  if (const auto& w = out.wrk_producer; w.ran) { // load.producer: what wrk's script saw
+    add("wrk producer: a final answer for every message", w.stopped_itself && w.unanswered() == 0,
+        std::to_string(w.unanswered()) + " posts without an answer (in doubt)");
+    add("wrk producer: every 202 read with its message id and endpoint",
+        w.ids_read == w.accepted && w.unmatched == 0,
+        std::to_string(w.ids_read) + " ids for " + std::to_string(w.accepted) + " 202s, " +
+            std::to_string(w.unmatched) + " unmatched");
+  }
   for (std::size_t g = 0; g < s.groups.size(); ++g) {
     const auto& spec = s.groups[g];
     const auto& r = out.groups[g];

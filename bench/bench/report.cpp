@@ -177,7 +177,8 @@ void print_report(const run_result& r, std::ostream& out) {
         << " req/s → hookd delivered/s = "
         << fmt("%.3f", r.delivered_per_s / r.wrk_c64.requests_per_s) << " × wrk -c64\n";
   if (r.producer_mode != "builtin") {
-    out << "Throughput by producer (main phase; ratio: delivered/s ÷ wrk's req/s at the receiver)\n";
+    out << "Throughput by producer (main phase; ratio: delivered/s ÷ wrk's req/s at the "
+           "receiver)\n";
     for (const auto& f : r.by_producer) {
       out << "  " << left(f.producer == "wrk" ? "wrk-produced" : "hookd-bench-produced", 21)
           << "phase " << left(f.phase, 12) << "accepted " << fmt("%.0f", f.accepted_per_s)
@@ -193,7 +194,8 @@ void print_report(const run_result& r, std::ostream& out) {
     const auto& w = r.wrk_producer;
     if (w.ran) {
       out << "  wrk producer (" << w.command << "): posted " << count(w.issued) << ", 202 "
-          << count(w.accepted) << ", re-posted after 429/503 " << count(w.retried_429 + w.retried_503)
+          << count(w.accepted) << ", re-posted after 429/503 "
+          << count(w.retried_429 + w.retried_503)
           << ", other final statuses";
       for (const auto& [status, n] : w.rejected)
         out << " " << status << "×" << count(n);
@@ -286,8 +288,9 @@ nlohmann::json to_json(const run_result& r) {
                            {"delivered_per_s", f.delivered_per_s},
                            {"ratio_wrk", ratio(f.delivered_per_s, r.wrk)},
                            {"ratio_wrk_c64", ratio(f.delivered_per_s, r.wrk_c64)},
-                           {"producer_cpu_s", f.producer_cpu_s >= 0 ? nlohmann::json(f.producer_cpu_s)
-                                                                    : nlohmann::json()}});
+                           {"producer_cpu_s", f.producer_cpu_s >= 0
+                                                  ? nlohmann::json(f.producer_cpu_s)
+                                                  : nlohmann::json()}});
   nlohmann::json wrk_producer; // null unless wrk posted a phase
   if (const auto& w = r.wrk_producer; w.ran) {
     nlohmann::json rejected_statuses = nlohmann::json::object();

@@ -1,7 +1,7 @@
 #include "bench/bench/wrk_producer.hpp"
 
-#include "bench/bench/process.hpp"
 #include "bench/bench/proc_sampler.hpp"
+#include "bench/bench/process.hpp"
 
 #include <signal.h>
 
@@ -32,7 +32,8 @@ std::uint64_t field(const std::string& line, const std::string& name) {
 }
 
 /// The script's counters line (see bench/wrk/ingest.lua); false when wrk printed none.
-bool read_counters(const std::string& stdout_path, wrk_producer_result& out, std::int64_t& first_ns) {
+bool read_counters(const std::string& stdout_path, wrk_producer_result& out,
+                   std::int64_t& first_ns) {
   std::ifstream in{stdout_path};
   std::string line;
   while (std::getline(in, line)) {
@@ -94,10 +95,19 @@ produce_result produce_with_wrk(const scenario& s, std::uint16_t phase_no,
 
   const auto seconds = std::max<long>(1, std::lround(std::ceil(timeout_s)));
   out.connections = s.connections;
-  const std::vector<std::string> argv{
-      "wrk", "-t1", "-c" + std::to_string(s.connections), "-d" + std::to_string(seconds) + "s",
-      "--timeout", std::to_string(seconds) + "s", "-s", script,
-      "http://127.0.0.1:" + std::to_string(hookd_port) + "/v1/messages", "--", plan_path, ids_path};
+  const std::vector<std::string> argv{"wrk",
+                                      "-t1",
+                                      "-c" + std::to_string(s.connections),
+                                      "-d" + std::to_string(seconds) + "s",
+                                      "--timeout",
+                                      std::to_string(seconds) + "s",
+                                      "-s",
+                                      script,
+                                      "http://127.0.0.1:" + std::to_string(hookd_port) +
+                                          "/v1/messages",
+                                      "--",
+                                      plan_path,
+                                      ids_path};
   out.command.clear();
   for (const auto& a : argv)
     out.command += (out.command.empty() ? "" : " ") + a;

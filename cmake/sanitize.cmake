@@ -13,6 +13,13 @@ if(HOOKD_SANITIZE AND HOOKD_FUZZ)
   message(FATAL_ERROR "HOOKD_FUZZ brings its own sanitizers; leave HOOKD_SANITIZE empty")
 endif()
 
+# These builds carry debug info (-g1), and ccache puts the working directory into the key of
+# every such compile unless the build directory is mapped away: without the map, a clone at
+# another path (CI's checkout) could not reuse a single object of this machine's cache.
+if(HOOKD_SANITIZE OR HOOKD_FUZZ)
+  add_compile_options(-fdebug-prefix-map=${CMAKE_BINARY_DIR}=.)
+endif()
+
 if(HOOKD_SANITIZE)
   add_compile_options(-fsanitize=${HOOKD_SANITIZE} -fno-omit-frame-pointer -O1 -g1)
   add_link_options(-fsanitize=${HOOKD_SANITIZE})

@@ -9,13 +9,14 @@ namespace dispatch {
 
 // -- endpoint actors ---------------------------------------------------------------------------
 
-live_endpoint& spawn_for(dispatcher_ptr self, const store::endpoint_record& ep, bool recover) {
+live_endpoint& spawn_for(dispatcher_ptr self, const store::endpoint_record& ep, bool recover,
+                         std::optional<delivery::endpoint_memento> resume) {
   auto& st = self->state;
   const auto& dests = st.deps.destinations;
   endpoint_deps deps{st.deps.ctx,    st.deps.writer,
                      st.deps.reader, st.deps.supervisor,
                      self,           dests[std::hash<std::string>{}(ep.id) % dests.size()]};
-  auto actor = spawn_endpoint(self->home_system(), std::move(deps), ep, recover);
+  auto actor = spawn_endpoint(self->home_system(), std::move(deps), ep, recover, resume);
   self->send(st.deps.supervisor, watch_endpoint{ep.id, caf::actor_cast<caf::actor>(actor)});
   auto& entry = st.live[ep.id];
   entry = live_endpoint{std::move(actor), 0};
@@ -31,7 +32,11 @@ live_endpoint* actor_for(dispatcher_ptr self, const std::string& endpoint_id) {
   if (st.shutting_down)
     return nullptr;
   const auto* ep = st.registry.find(endpoint_id);
-  return ep == nullptr ? nullptr : &spawn_for(self, *ep, false);
+  if (ep == nullptr)
+    return nullptr;
+  // A parked endpoint has pending deliveries in the store: its new actor recovers them too.
+  auto memento = st.parked.unpark(endpoint_id);
+  return &spawn_for(self, *ep, memento.has_value(), memento);
 }
 
 void route(dispatcher_ptr self, std::vector<store::delivery_record>& deliveries,
@@ -303,7 +308,10 @@ dispatcher_actor::behavior_type dispatcher(dispatcher_ptr self, dispatcher_deps 
           return; // work is on its way to it: it stays
         self->send(it->second.actor, stop_atom_v);
         st.live.erase(it);
+        if (idle.wake_at != no_time)
+          park(self, idle);
       },
+      [=](tick_atom, time_point armed_for) { wake_parked(self, armed_for); },
       [=](endpoint_crashed& crash) {
         auto& st = self->state;
         auto it = st.live.find(crash.endpoint_id);

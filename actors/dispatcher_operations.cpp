@@ -146,6 +146,7 @@ caf::result<bool> delete_endpoint(dispatcher_ptr self, delete_endpoint_cmd& cmd)
             auto& st = self->state;
             st.deps.ctx->metrics->deliveries_failed[static_cast<std::size_t>(failure_reason::endpoint_deleted)].inc(failed);
             st.registry.remove(id);
+            st.parked.unpark(id);
             st.deps.ctx->failures->forget(id);
             if (auto it = st.live.find(id); it != st.live.end()) {
               // Its pending deliveries are failed/endpoint_deleted in the store already.
@@ -197,6 +198,8 @@ void status_changed(dispatcher_ptr self, endpoint_status_changed& change) {
   st.registry.set_status(change.endpoint_id, change.status, change.reason);
   if (change.status == endpoint_status::enabled) // the store cleared it in the same transaction
     st.registry.set_failing_since(change.endpoint_id, no_time);
+  else // the store failed its pending deliveries: nothing to wake for
+    st.parked.unpark(change.endpoint_id);
   if (auto it = st.live.find(change.endpoint_id); it != st.live.end())
     self->send(it->second.actor, std::move(change));
 }

@@ -4,6 +4,7 @@
 #include "actors/endpoint_actor.hpp"
 #include "actors/guarded_promise.hpp"
 #include "delivery/endpoint_registry.hpp"
+#include "delivery/parked_endpoints.hpp"
 #include "logging/logger.hpp"
 #include "policy/ids.hpp"
 
@@ -24,6 +25,9 @@ struct dispatcher_state {
   dispatcher_deps deps;
   delivery::endpoint_registry registry;
   std::unordered_map<std::string, live_endpoint> live;
+  /// Endpoints with pending work but no actor until their wake time (delivery/parked_endpoints).
+  delivery::parked_endpoints parked;
+  time_point wake_timer_at = no_time; ///< the earliest armed wake timer
   /// Shutdown: endpoint actors asked to drain that have not answered yet (kept so that an exit
   /// reaches them too), and the shutdown requests answered once none is left.
   std::unordered_map<std::string, endpoint_actor> draining;
@@ -40,7 +44,14 @@ using dispatcher_ptr = dispatcher_actor::stateful_pointer<dispatcher_state>;
 inline time_point now(dispatcher_ptr self) { return self->state.deps.ctx->clock.now(self->clock()); }
 
 /// Spawns the endpoint's actor (loading its backlog first with `recover`) and has it watched.
-live_endpoint& spawn_for(dispatcher_ptr self, const store::endpoint_record& ep, bool recover);
+/// A parked endpoint's actor (`resume`) recovers and takes back its memento.
+live_endpoint& spawn_for(dispatcher_ptr self, const store::endpoint_record& ep, bool recover,
+                         std::optional<delivery::endpoint_memento> resume = std::nullopt);
+
+/// Parking (actors/dispatcher_parking.cpp). An idle actor whose work is far away quits and
+/// leaves its memento here; `wake_parked` spawns the actors whose time has come.
+void park(dispatcher_ptr self, const endpoint_idle& idle);
+void wake_parked(dispatcher_ptr self, time_point armed_for);
 
 /// The live actor of an endpoint, spawning it when needed; nullptr for unknown endpoints and,
 /// during shutdown, for endpoints without a live actor.

@@ -32,7 +32,9 @@ struct endpoint_state {
   bool exhausted_episode = false; ///< a delivery_exhausted alert was raised; reset by a success
   /// Shutdown: answered when nothing is in flight, or at the drain deadline.
   std::optional<guarded_promise<caf::ok_atom>> draining;
-  std::mt19937_64 rng{std::random_device{}()};
+  /// Jitter for retry delays. A small engine on purpose: this state exists once per endpoint
+  /// with work, and std::mt19937_64 alone would be 2.5 KiB of it.
+  std::minstd_rand rng{std::random_device{}()};
   std::shared_ptr<spdlog::logger> log = logging::get("engine");
 };
 
@@ -238,12 +240,46 @@ void arm_timer(endpoint_ptr self, time_point t) {
   self->delayed_send(self, std::max(*wake - t, duration{0}), tick_atom_v, *wake);
 }
 
+/// When the endpoint may park (delivery/parked_endpoints.hpp): nothing in flight or being read,
+/// work pending, and none of it due within `margin` of `t`. Returns when the next work is due.
+std::optional<time_point> park_until(const endpoint_state& st, time_point t, duration margin) {
+  if (st.draining || st.body_request_open || !st.awaiting_body.empty() ||
+      st.scheduler->in_flight() > 0 || st.scheduler->size() == 0)
+    return std::nullopt;
+  auto wake = st.scheduler->next_wakeup(t);
+  if (!wake || *wake - t < margin)
+    return std::nullopt;
+  return wake;
+}
+
+/// Arms the idle timer when the actor has nothing to do, or nothing before twice the idle
+/// timeout (so that, once parked, it sleeps at least one idle timeout).
 void consider_idle(endpoint_ptr self) {
   auto& st = self->state;
-  if (!st.scheduler->idle() || st.idle_timer_armed || st.draining)
+  if (st.idle_timer_armed || st.draining)
+    return;
+  const auto idle_timeout = cfg(self).endpoints.idle_timeout;
+  if (!st.scheduler->idle() && !park_until(st, now(self), 2 * idle_timeout))
     return;
   st.idle_timer_armed = true;
-  self->delayed_send(self, cfg(self).endpoints.idle_timeout, idle_atom_v);
+  self->delayed_send(self, idle_timeout, idle_atom_v);
+}
+
+/// The idle timer fired: ask the dispatcher to let this actor quit (nothing pending) or park
+/// (its next work at least an idle timeout away), or wait for the next chance.
+void ask_to_idle(endpoint_ptr self) {
+  auto& st = self->state;
+  st.idle_timer_armed = false;
+  if (st.draining)
+    return;
+  if (st.scheduler->idle()) {
+    self->send(st.deps.dispatcher, endpoint_idle{st.settings.id, st.received, no_time, {}});
+    return;
+  }
+  if (auto wake = park_until(st, now(self), cfg(self).endpoints.idle_timeout)) {
+    delivery::endpoint_memento memento{st.scheduler->breaker().save(), st.exhausted_episode};
+    self->send(st.deps.dispatcher, endpoint_idle{st.settings.id, st.received, *wake, memento});
+  }
 }
 
 void finish_drain_if_done(endpoint_ptr self) {
@@ -337,7 +373,8 @@ void recover(endpoint_ptr self) {
 
 endpoint_actor::behavior_type endpoint_behavior(endpoint_ptr self, endpoint_deps deps,
                                                 store::endpoint_record settings,
-                                                bool recover_first) {
+                                                bool recover_first,
+                                                std::optional<delivery::endpoint_memento> resume) {
   auto& st = self->state;
   st.deps = std::move(deps);
   st.settings = std::move(settings);
@@ -348,6 +385,10 @@ endpoint_actor::behavior_type endpoint_behavior(endpoint_ptr self, endpoint_deps
                        });
   if (st.settings.status == endpoint_status::disabled)
     st.scheduler->disable();
+  if (resume) { // spawned again after parking
+    st.scheduler->restore_breaker(resume->breaker);
+    st.exhausted_episode = resume->exhausted_episode;
+  }
   if (recover_first)
     recover(self);
   else
@@ -389,12 +430,7 @@ endpoint_actor::behavior_type endpoint_behavior(endpoint_ptr self, endpoint_deps
           st.timer_at = no_time;
         pump(self);
       },
-      [=](idle_atom) {
-        auto& st = self->state;
-        st.idle_timer_armed = false;
-        if (st.scheduler->idle() && !st.draining)
-          self->send(st.deps.dispatcher, endpoint_idle{st.settings.id, st.received});
-      },
+      [=](idle_atom) { ask_to_idle(self); },
       [=](stop_atom) {
         if (self->state.draining)
           abandon_drain(self);
@@ -420,8 +456,9 @@ endpoint_actor::behavior_type endpoint_behavior(endpoint_ptr self, endpoint_deps
 } // namespace
 
 endpoint_actor spawn_endpoint(caf::actor_system& sys, endpoint_deps deps,
-                              store::endpoint_record settings, bool recover) {
-  return sys.spawn(endpoint_behavior, std::move(deps), std::move(settings), recover);
+                              store::endpoint_record settings, bool recover,
+                              std::optional<delivery::endpoint_memento> resume) {
+  return sys.spawn(endpoint_behavior, std::move(deps), std::move(settings), recover, resume);
 }
 
 } // namespace hookd

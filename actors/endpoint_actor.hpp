@@ -6,7 +6,8 @@
 //
 // Life cycle: spawned lazily by the dispatcher when work arrives (or at start-up/after a crash
 // with `recover`, loading its pending deliveries from the store); asks the dispatcher for
-// permission to quit after `endpoints.idle_timeout` without work; on shutdown_atom it stops
+// permission to quit after `endpoints.idle_timeout` without work — or to park when its only
+// work is due more than two idle timeouts away (delivery/parked_endpoints.hpp); on shutdown_atom it stops
 // starting attempts and answers once the attempts in flight have come back — or, at the
 // latest, after its attempt timeout plus `drain_margin`: then it stops waiting, and the
 // deliveries of the unfinished attempts stay pending in the store with their due times, so
@@ -18,6 +19,7 @@
 // log lines, the metrics) is in actors/result_side_effects.hpp.
 #include "actors/engine_context.hpp"
 #include "actors/interfaces.hpp"
+#include "delivery/parked_endpoints.hpp"
 
 #include <caf/actor_system.hpp>
 
@@ -41,7 +43,10 @@ inline duration attempt_timeout_of(const config::config& cfg, const store::endpo
 /// in flight (the result's way back, a body still being read).
 inline constexpr duration drain_margin = std::chrono::seconds{2};
 
+/// `resume`: the actor is spawned again after parking (delivery/parked_endpoints.hpp), with
+/// `recover` set; it takes back what the store does not hold.
 endpoint_actor spawn_endpoint(caf::actor_system& sys, endpoint_deps deps,
-                              store::endpoint_record settings, bool recover);
+                              store::endpoint_record settings, bool recover,
+                              std::optional<delivery::endpoint_memento> resume = std::nullopt);
 
 } // namespace hookd

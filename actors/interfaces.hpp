@@ -77,6 +77,7 @@ using dispatcher_actor = caf::typed_actor<
   caf::replies_to<retry_message_cmd>::with<std::size_t>,        // deliveries (re)started
   caf::reacts_to<set_failing_since_cmd>,  // the 24-hour clock moved: registry, then store
   caf::reacts_to<endpoint_idle>,
+  caf::reacts_to<tick_atom, time_point>,   // the earliest parked endpoint's wake time
   caf::reacts_to<endpoint_crashed>,
   caf::replies_to<caf::get_atom, std::string>::with<caf::actor>,  // live actor of an endpoint
   caf::replies_to<recover_atom>::with<std::size_t>,               // endpoints with pending work

@@ -134,6 +134,8 @@ public:
   /// Nothing queued and no result awaited.
   bool idle() const { return deliveries_.empty() && orphans_.empty(); }
   const policy::circuit_breaker& breaker() const { return breaker_; }
+  /// An endpoint spawned again after parking takes back its breaker (delivery/parked_endpoints).
+  void restore_breaker(const policy::circuit_breaker::snapshot& s) { breaker_.restore(s); }
   time_point failing_since() const { return failure_clock_.failing_since(); }
 
 private:

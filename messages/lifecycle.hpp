@@ -1,5 +1,6 @@
 #pragma once
 // Messages about endpoints' and actors' life cycles: idling, crashing, being disabled, alerts.
+#include "delivery/parked_endpoints.hpp"
 #include "messages/inspect.hpp"
 #include "policy/outcome.hpp"
 #include "policy/time.hpp"
@@ -7,14 +8,25 @@
 #include <cstdint>
 #include <string>
 
+namespace hookd::policy {
+HOOKD_INSPECT(circuit_breaker::snapshot, x.failures, x.open, x.next_probe_at)
+}
+namespace hookd::delivery {
+HOOKD_INSPECT(endpoint_memento, x.breaker, x.exhausted_episode)
+}
+
 namespace hookd {
 
 /// Endpoint actor → dispatcher: "I have had no work for a while; may I quit?" `received` is
 /// how many deliver_jobs messages it has processed; the dispatcher agrees (stop_atom) only if
 /// it has sent no more than that, so no delivery is ever sent to an actor that is quitting.
+/// With `wake_at` set the actor still has pending work, none of it due before then: it asks to
+/// park (delivery/parked_endpoints.hpp), handing over `memento`.
 struct endpoint_idle {
   std::string endpoint_id;
   std::uint64_t received = 0;
+  time_point wake_at = no_time;
+  delivery::endpoint_memento memento;
 };
 
 /// Dispatcher → supervisor: monitor this endpoint actor and re-create it if it crashes.
@@ -60,7 +72,7 @@ struct alerts_query {
 
 HOOKD_INSPECT(alerts_query, x.limit)
 
-HOOKD_INSPECT(endpoint_idle, x.endpoint_id, x.received)
+HOOKD_INSPECT(endpoint_idle, x.endpoint_id, x.received, x.wake_at, x.memento)
 
 HOOKD_INSPECT(watch_endpoint, x.endpoint_id, x.actor)
 

@@ -40,6 +40,20 @@ public:
            (state_ == state::probing && was_probe);
   }
 
+  /// What a parked endpoint keeps of its breaker (delivery/endpoint_memento.hpp). A probe is
+  /// never in flight then, so `probing` is not a state that needs keeping.
+  struct snapshot {
+    int failures = 0;
+    bool open = false;
+    time_point next_probe_at = no_time;
+  };
+  snapshot save() const { return {failures_, state_ != state::closed, next_probe_at_}; }
+  void restore(const snapshot& s) {
+    failures_ = s.failures;
+    state_ = s.open ? state::open : state::closed;
+    next_probe_at_ = s.next_probe_at;
+  }
+
   transition on_success() {
     failures_ = 0;
     if (state_ == state::closed)

@@ -231,13 +231,20 @@ void on_result(endpoint_ptr self, std::int64_t delivery_id, const attempt_result
 
 // -- timers and idling -------------------------------------------------------------------------
 
+/// Arms the actor's one timer for its next wakeup, but never more than one idle timeout ahead:
+/// a pending CAF timer holds a strong reference to its actor, so a timer an hour out would keep
+/// a parked actor's memory for that hour. A timer that fires early finds nothing due and arms
+/// the next one.
 void arm_timer(endpoint_ptr self, time_point t) {
   auto& st = self->state;
   auto wake = st.scheduler->next_wakeup(t);
-  if (!wake || (st.timer_at != no_time && st.timer_at <= *wake))
+  if (!wake)
     return;
-  st.timer_at = *wake;
-  self->delayed_send(self, std::max(*wake - t, duration{0}), tick_atom_v, *wake);
+  const time_point fire_at = std::min(*wake, t + cfg(self).endpoints.idle_timeout);
+  if (st.timer_at != no_time && st.timer_at <= fire_at)
+    return;
+  st.timer_at = fire_at;
+  self->delayed_send(self, std::max(fire_at - t, duration{0}), tick_atom_v, fire_at);
 }
 
 /// When the endpoint may park (delivery/parked_endpoints.hpp): nothing in flight or being read,

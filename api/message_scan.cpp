@@ -13,7 +13,8 @@ namespace {
 using json = nlohmann::json;
 
 /// A char iterator over the body that records, in `*read_to`, how far it has been advanced:
-/// nlohmann's iterator input adapter advances it once per byte the lexer pulls.
+/// nlohmann's iterator input adapter advances it once per byte the lexer pulls. It has only what
+/// that adapter uses: *, prefix ++ (std::advance) and ==.
 class reading_iterator {
  public:
   using iterator_category = std::forward_iterator_tag;
@@ -29,11 +30,6 @@ class reading_iterator {
   reading_iterator& operator++() {
     *read_to_ = ++at_;
     return *this;
-  }
-  reading_iterator operator++(int) {
-    auto before = *this;
-    ++*this;
-    return before;
   }
   bool operator==(const reading_iterator& other) const { return at_ == other.at_; }
 

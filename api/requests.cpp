@@ -2,6 +2,7 @@
 
 #include "api/json_depth.hpp"
 #include "api/json_span.hpp"
+#include "api/message_scan.hpp"
 #include "policy/time_format.hpp"
 #include "net/url.hpp"
 #include "policy/signing.hpp"
@@ -16,26 +17,37 @@ namespace {
 
 using json = nlohmann::json;
 
-/// Every body goes through here: the depth guard first, so neither the parser nor the
-/// recursive operations on the parsed value (copy, dump, compare, destroy) nor a receiver's
-/// parser (which gets the payload's bytes) ever sees more than max_json_nesting + 1 levels.
+api_error body_too_deep() {
+  return api_error::too_deep("the body nests arrays/objects more than " +
+                             std::to_string(max_json_nesting) +
+                             " levels below its top-level object");
+}
+api_error body_not_json() { return api_error::malformed_json("the body is not valid JSON"); }
+api_error body_not_object() { return api_error::malformed_json("the body must be a JSON object"); }
+
+/// Every body but POST /v1/messages (api/message_scan.hpp, one pass with the same answers) goes
+/// through here: the depth guard first, so neither the parser nor the recursive operations on
+/// the parsed value (copy, dump, compare, destroy) nor a receiver's parser (which gets the
+/// payload's bytes) ever sees more than max_json_nesting + 1 levels.
 parsed<json> parse_object(std::string_view body) {
   if (nested_deeper_than(body, max_json_nesting + 1))
-    return api_error::too_deep("the body nests arrays/objects more than " +
-                               std::to_string(max_json_nesting) +
-                               " levels below its top-level object");
+    return body_too_deep();
   json doc = json::parse(body, nullptr, false);
   if (doc.is_discarded())
-    return api_error::malformed_json("the body is not valid JSON");
+    return body_not_json();
   if (!doc.is_object())
-    return api_error::malformed_json("the body must be a JSON object");
+    return body_not_object();
   return doc;
+}
+
+api_error unknown_field(const std::string& name) {
+  return api_error{400, "unknown_field", "unknown field '" + name + "'"};
 }
 
 std::optional<api_error> unknown_fields(const json& doc, std::initializer_list<std::string_view> known) {
   for (const auto& [key, value] : doc.items())
     if (std::find(known.begin(), known.end(), key) == known.end())
-      return api_error{400, "unknown_field", "unknown field '" + key + "'"};
+      return unknown_field(key);
   return std::nullopt;
 }
 
@@ -234,31 +246,52 @@ std::optional<api_error> apply_endpoint_fields(const endpoint_fields& f, store::
 
 namespace {
 
-/// The fields of a message object `d`, whose bytes are `body` (the payload's bytes are taken
-/// from there).
-parsed<message_request> message_fields(const json& d, std::string_view body) {
+/// The fields of a message from its members as read (by scan_message for POST /v1/messages,
+/// from the parsed element for a batch), checked in this order.
+parsed<message_request> message_fields(message_members d) {
   message_request m;
-  auto type = d.find("event_type");
-  if (type == d.end())
+  if (d.event_type.seen == string_member::state::absent)
     return api_error::invalid("event_type: required");
-  if (!type->is_string())
+  if (d.event_type.seen == string_member::state::other)
     return wrong_type("event_type", "a string");
-  m.event_type = type->get<std::string>();
+  m.event_type = std::move(d.event_type.text);
   if (m.event_type.empty() || m.event_type.size() > max_event_type_length || !printable(m.event_type))
     return api_error::invalid("event_type: must be 1–" + std::to_string(max_event_type_length) +
                               " printable characters");
-  if (!d.contains("payload"))
-    return api_error::invalid("payload: required");
-  if (d["payload"].is_null())
-    return api_error::invalid("payload: must not be null");
-  const auto payload = member_span(body, "payload");
-  if (!payload) // cannot happen for JSON the parser accepted; refuse rather than guess
-    return api_error::malformed_json("the payload could not be located in the body");
-  m.payload = std::string{*payload};
-  if (auto id = d.find("endpoint_id"); id != d.end()) {
-    if (!id->is_string())
-      return wrong_type("endpoint_id", "a string");
-    m.endpoint_id = id->get<std::string>();
+  switch (d.payload.seen) {
+    case payload_member::state::absent: return api_error::invalid("payload: required");
+    case payload_member::state::null: return api_error::invalid("payload: must not be null");
+    case payload_member::state::not_located: // cannot happen for JSON the parser accepted
+      return api_error::malformed_json("the payload could not be located in the body");
+    case payload_member::state::value: break;
+  }
+  m.payload = std::string{d.payload.bytes};
+  if (d.endpoint_id.seen == string_member::state::other)
+    return wrong_type("endpoint_id", "a string");
+  m.endpoint_id = std::move(d.endpoint_id.text);
+  return m;
+}
+
+string_member string_member_of(const json& d, const char* name) {
+  auto it = d.find(name);
+  if (it == d.end())
+    return {};
+  if (!it->is_string())
+    return {string_member::state::other, {}};
+  return {string_member::state::string, it->get<std::string>()};
+}
+
+/// The members of a parsed message object `d`, whose bytes are `text` (the payload's bytes are
+/// taken from there).
+message_members members_of(const json& d, std::string_view text) {
+  message_members m{string_member_of(d, "event_type"), string_member_of(d, "endpoint_id"), {}};
+  if (auto payload = d.find("payload"); payload != d.end()) {
+    if (payload->is_null())
+      m.payload.seen = payload_member::state::null;
+    else if (auto bytes = member_span(text, "payload"))
+      m.payload = {payload_member::state::value, *bytes};
+    else
+      m.payload.seen = payload_member::state::not_located;
   }
   return m;
 }
@@ -276,7 +309,7 @@ parsed<batch_item> batch_item_of(const json& v, std::string_view text, std::size
     return api_error::malformed_json("each message must be a JSON object");
   if (auto e = unknown_fields(v, {"event_type", "payload", "endpoint_id", "idempotency_key"}))
     return *e;
-  auto fields = message_fields(v, text);
+  auto fields = message_fields(members_of(v, text));
   if (auto* e = std::get_if<api_error>(&fields))
     return *e;
   batch_item item{std::move(std::get<message_request>(fields)), {}, std::string{text}};
@@ -293,13 +326,16 @@ parsed<batch_item> batch_item_of(const json& v, std::string_view text, std::size
 } // namespace
 
 parsed<message_request> parse_message_request(std::string_view body) {
-  auto doc = parse_object(body);
-  if (auto* e = std::get_if<api_error>(&doc))
-    return *e;
-  const json& d = std::get<json>(doc);
-  if (auto e = unknown_fields(d, {"event_type", "payload", "endpoint_id"}))
-    return *e;
-  return message_fields(d, body);
+  auto scan = scan_message(body); // validates, depth-checks and finds the members in one pass
+  switch (scan.result) {
+    case message_scan::outcome::too_deep: return body_too_deep();
+    case message_scan::outcome::malformed: return body_not_json();
+    case message_scan::outcome::not_object: return body_not_object();
+    case message_scan::outcome::object: break;
+  }
+  if (scan.unknown_field)
+    return unknown_field(*scan.unknown_field);
+  return message_fields(std::move(scan.members));
 }
 
 parsed<std::vector<parsed<batch_item>>> parse_batch_request(std::string_view body,

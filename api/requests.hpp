@@ -1,8 +1,10 @@
 #pragma once
 // Parsing and validation of request bodies. Pure functions: bytes in, fields or an api_error
 // out. Malformed JSON, a body nested deeper than max_json_nesting (api/json_depth.hpp: 400
-// too_deep, checked before parsing), a body that is not an object, a wrong type or an unknown
-// field is a 400; a well-typed value that is not acceptable (bad URL, out of range) is a 422.
+// too_deep, checked before parsing; POST /v1/messages checks it in its one parsing pass,
+// api/message_scan.hpp, with the same answers), a body that is not an object, a wrong type or
+// an unknown field is a 400; a well-typed value that is not acceptable (bad URL, out of range)
+// is a 422.
 #include "api/api_error.hpp"
 #include "config/config.hpp"
 #include "policy/address_policy.hpp"

@@ -1,5 +1,5 @@
 // Fuzz target: the JSON request bodies of the API (api/requests.hpp): POST /v1/messages (the
-// ingest path, which keeps the payload's own bytes via api/json_span.hpp), POST and PATCH
+// ingest path, which keeps the payload's own bytes via api/message_scan.hpp), POST and PATCH
 // /v1/endpoints, recover and secret rotation.
 // Checks: never throws; refusals are 400 or 422; an accepted message's payload is exactly the
 // bytes of the "payload" member, i.e. valid JSON equal to what the JSON parser read.

@@ -420,3 +420,102 @@ TEST_CASE("batch bodies: errors of the body as a whole", "[api][requests][batch]
   CHECK(code_of(parse_batch_request(deep(2 * max_json_nesting + 1), 1 << 20)) == "too_deep");
   CHECK(code_of(parse_batch_request(deep(100'000), 1 << 20)) == "too_deep");
 }
+
+TEST_CASE("message bodies: every refusal's status, code and message", "[api][requests][ingest]") {
+  struct row {
+    std::string body;
+    int status;
+    const char* code;
+    std::string message;
+  };
+  const std::string too_deep_message =
+      "the body nests arrays/objects more than 64 levels below its top-level object";
+  const std::string printable_message = "event_type: must be 1–256 printable characters";
+  const row table[] = {
+      {"", 400, "malformed_json", "the body is not valid JSON"},
+      {"nope", 400, "malformed_json", "the body is not valid JSON"},
+      {"{", 400, "malformed_json", "the body is not valid JSON"},
+      {R"({"event_type":"t","payload":1,})", 400, "malformed_json", "the body is not valid JSON"},
+      {R"({"event_type":"t","payload":1} x)", 400, "malformed_json", "the body is not valid JSON"},
+      {R"({"event_type":"t","payload":1}{})", 400, "malformed_json", "the body is not valid JSON"},
+      {R"({"event_type":"t","payload":1e400})", 400, "malformed_json", "the body is not valid JSON"},
+      {"{\"event_type\":\"t\",\"payload\":\"\xff\"}", 400, "malformed_json",
+       "the body is not valid JSON"},
+      {"\xEF\xBB{\"event_type\":\"t\",\"payload\":1}", 400, "malformed_json",
+       "the body is not valid JSON"},
+      {"[]", 400, "malformed_json", "the body must be a JSON object"},
+      {"1", 400, "malformed_json", "the body must be a JSON object"},
+      {"\"payload\"", 400, "malformed_json", "the body must be a JSON object"},
+      {" null ", 400, "malformed_json", "the body must be a JSON object"},
+      {nested_arrays(65), 400, "malformed_json", "the body must be a JSON object"},
+      {nested_arrays(66), 400, "too_deep", too_deep_message},
+      {message_with_payload(nested_arrays(65)), 400, "too_deep", too_deep_message},
+      // The depth guard answers first, as it ran before the parser: malformed text before the
+      // deep part, an unterminated body, brackets after the object.
+      {R"({"event_type":,"payload":)" + std::string(100, '['), 400, "too_deep", too_deep_message},
+      {R"({"payload":)" + std::string(100, '['), 400, "too_deep", too_deep_message},
+      {message_with_payload("1") + nested_arrays(66), 400, "too_deep", too_deep_message},
+      // Brackets inside strings do not nest.
+      {R"({"event_type":"t","payload":")" + std::string(100, '[') + R"(", "x": 1})", 400,
+       "unknown_field", "unknown field 'x'"},
+      {R"({"event_type":"t","payload":{},"zeta":1,"alpha":[1],"beta":2})", 400, "unknown_field",
+       "unknown field 'alpha'"},
+      {R"({"zeta":1,"payload":null})", 400, "unknown_field", "unknown field 'zeta'"},
+      {R"({"event_type":1,"payload":{}})", 400, "wrong_type", "event_type must be a string"},
+      {R"({"event_type":null,"payload":{}})", 400, "wrong_type", "event_type must be a string"},
+      {R"({"event_type":{"a":"t"},"payload":{}})", 400, "wrong_type", "event_type must be a string"},
+      {R"({"event_type":"t","event_type":["t"],"payload":{}})", 400, "wrong_type",
+       "event_type must be a string"},
+      {R"({"event_type":"t","payload":{},"endpoint_id":5})", 400, "wrong_type",
+       "endpoint_id must be a string"},
+      {R"({"event_type":"t","payload":{},"endpoint_id":null})", 400, "wrong_type",
+       "endpoint_id must be a string"},
+      {R"({"payload":{}})", 422, "invalid_field", "event_type: required"},
+      {R"({"payload":{},"endpoint_id":5})", 422, "invalid_field", "event_type: required"},
+      {R"({"event_type":"","payload":{}})", 422, "invalid_field", printable_message},
+      {R"({"event_type":"a\u0001b","payload":{}})", 422, "invalid_field", printable_message},
+      {R"({"event_type":")" + std::string(257, 'e') + R"(","payload":{}})", 422, "invalid_field",
+       printable_message},
+      {R"({"event_type":"t"})", 422, "invalid_field", "payload: required"},
+      {R"({"event_type":"t","endpoint_id":5})", 422, "invalid_field", "payload: required"},
+      {R"({"event_type":"t","payload":null})", 422, "invalid_field", "payload: must not be null"},
+      {R"({"event_type":"t","payload":{"z":3},"p\u0061yload":null})", 422, "invalid_field",
+       "payload: must not be null"},
+  };
+  for (const auto& r : table) {
+    INFO(r.body.substr(0, 200));
+    const auto p = parse_message_request(r.body);
+    CHECK(status_of(p) == r.status);
+    CHECK(code_of(p) == r.code);
+    CHECK(message_of(p) == r.message);
+  }
+}
+
+TEST_CASE("message bodies: accepted fields, duplicates resolved as the JSON parser does",
+          "[api][requests][ingest]") {
+  struct row {
+    std::string body;
+    const char* event_type;
+    const char* payload;
+    const char* endpoint_id;
+  };
+  const row table[] = {
+      {R"({"event_type":"t","payload":1,"payload":2})", "t", "2", ""},
+      {R"({"event_type":"t","\u0070ayload":{"x":1}})", "t", R"({"x":1})", ""},
+      {R"({"event_type":"t","payload":null,"\u0070ayload":{"y":2}})", "t", R"({"y":2})", ""},
+      {R"({"event_type":1,"event_type":"a\u0062","payload":[],"endpoint_id":"e\"p"})", "ab", "[]",
+       "e\"p"},
+      {"\xEF\xBB\xBF {\"payload\" :\"s\" , \"event_type\":\"t\"}", "t", "\"s\"", ""},
+      {R"({"payload":{"payload":1,"event_type":5,"zz":[]},"event_type":"t"})", "t",
+       R"({"payload":1,"event_type":5,"zz":[]})", ""},
+  };
+  for (const auto& r : table) {
+    INFO(r.body);
+    const auto p = parse_message_request(r.body);
+    REQUIRE(status_of(p) == 0);
+    const auto& m = std::get<message_request>(p);
+    CHECK(m.event_type == r.event_type);
+    CHECK(m.payload == r.payload);
+    CHECK(m.endpoint_id == r.endpoint_id);
+  }
+}

@@ -248,10 +248,12 @@ void arm_timer(endpoint_ptr self, time_point t) {
 }
 
 /// When the endpoint may park (delivery/parked_endpoints.hpp): nothing in flight or being read,
-/// work pending, and none of it due within `margin` of `t`. Returns when the next work is due.
+/// at least one and at most `max_parked_backlog` deliveries pending, none of them due within
+/// `margin` of `t`. Returns when the next work is due.
 std::optional<time_point> park_until(const endpoint_state& st, time_point t, duration margin) {
   if (st.draining || st.body_request_open || !st.awaiting_body.empty() ||
-      st.scheduler->in_flight() > 0 || st.scheduler->size() == 0)
+      st.scheduler->in_flight() > 0 || st.scheduler->size() == 0 ||
+      st.scheduler->size() > max_parked_backlog)
     return std::nullopt;
   auto wake = st.scheduler->next_wakeup(t);
   if (!wake || *wake - t < margin)

@@ -39,6 +39,12 @@ inline duration attempt_timeout_of(const config::config& cfg, const store::endpo
   return ep.timeout_ms > 0 ? duration{ep.timeout_ms} : cfg.http.attempt_timeout;
 }
 
+/// An endpoint parks only with at most this many pending deliveries: its actor is spawned
+/// again by reading them all from the store, and a failing endpoint's large backlog would be
+/// read again at every probe. Beside such a backlog (about 260 B per delivery) the actor's own
+/// 2 KiB hardly counts.
+inline constexpr std::size_t max_parked_backlog = 16;
+
 /// On shutdown an endpoint actor waits at most its attempt timeout plus this for the attempts
 /// in flight (the result's way back, a body still being read).
 inline constexpr duration drain_margin = std::chrono::seconds{2};

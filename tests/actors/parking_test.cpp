@@ -1,6 +1,7 @@
 // Parked endpoints in virtual time: an endpoint actor whose only work is far away quits, and the
 // dispatcher brings it back at its wake time or when work arrives — with the same retries,
 // breaker and 24-hour rule as an actor that stayed (delivery/parked_endpoints.hpp).
+#include "actors/endpoint_actor.hpp"
 #include "tests/actors/asker.hpp"
 #include "tests/actors/vtime_engine.hpp"
 
@@ -141,4 +142,26 @@ TEST_CASE("deleting a parked endpoint leaves nothing to wake", "[engine][parking
   e.advance(2h);
   CHECK(e.attempts_to(url_a).size() == 1);
   CHECK_FALSE(e.endpoint_actor_of(ep));
+}
+
+TEST_CASE("only an endpoint with a small backlog parks", "[engine][parking]") {
+  // Waking a parked endpoint reads its whole backlog from the store: a large one stays in an
+  // actor rather than being read again at each retry.
+  for (const std::size_t backlog : {max_parked_backlog, max_parked_backlog + 1}) {
+    INFO("backlog " << backlog);
+    vtime_engine e{[](config::config& c) {
+      hourly_retries(c);
+      c.retry.breaker_threshold = 1000;
+    }};
+    const auto ep = e.add_endpoint(url_a);
+    e.script_for(url_a, fail_first(backlog, 500));
+    for (std::size_t i = 0; i < backlog; ++i)
+      e.submit("t", "{}");
+    e.run();
+    REQUIRE(e.attempts_to(url_a).size() == backlog);
+    e.advance(e.cfg.endpoints.idle_timeout + 1s);
+    CHECK(static_cast<bool>(e.endpoint_actor_of(ep)) == (backlog > max_parked_backlog));
+    e.advance(1h);
+    CHECK(e.attempts_to(url_a).size() == 2 * backlog); // every retry on time either way
+  }
 }

@@ -148,6 +148,7 @@ caf::result<bool> delete_endpoint(dispatcher_ptr self, delete_endpoint_cmd& cmd)
             st.registry.remove(id);
             st.parked.unpark(id);
             st.deps.ctx->failures->forget(id);
+            st.deps.ctx->metrics->per_endpoint.forget(id);
             if (auto it = st.live.find(id); it != st.live.end()) {
               // Its pending deliveries are failed/endpoint_deleted in the store already.
               self->send(it->second.actor, stop_atom_v);

@@ -67,6 +67,7 @@ void count_result(metrics::metrics& m, metrics::failure_board& failures,
                   const attempt_result& r, time_point now) {
   m.attempts_in_flight.add(-1);
   m.on_attempt(fx.outcome, r.elapsed, fx.started_at);
+  m.per_endpoint.record(ep.id, fx.started_at, fx.outcome == attempt_outcome::success);
   if (fx.outcome == attempt_outcome::success)
     failures.record_success(ep.id, fx.started_at);
   else

@@ -63,7 +63,7 @@ store_reader_actor::behavior_type reader(reader_ptr self, std::shared_ptr<store:
           if (!ep)
             return make_error(errc::unknown_endpoint, "no endpoint " + q.endpoint_id);
           const std::string ids[] = {q.endpoint_id};
-          auto stats = s.stats_of(ids, q.stats_since);
+          auto stats = s.stats_of(ids);
           return endpoint_view{std::move(*ep), stats.front().second};
         });
       },
@@ -74,7 +74,7 @@ store_reader_actor::behavior_type reader(reader_ptr self, std::shared_ptr<store:
           ids.reserve(endpoints.size());
           for (const auto& ep : endpoints)
             ids.push_back(ep.id);
-          auto stats = s.stats_of(ids, q.stats_since);
+          auto stats = s.stats_of(ids);
           std::vector<endpoint_view> page;
           for (std::size_t i = 0; i < endpoints.size(); ++i)
             page.push_back(endpoint_view{std::move(endpoints[i]), stats[i].second});

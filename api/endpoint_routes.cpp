@@ -10,7 +10,6 @@
 namespace hookd::api {
 namespace {
 
-constexpr duration success_rate_window = std::chrono::hours{1};
 constexpr duration rotation_overlap = std::chrono::hours{24};
 constexpr std::size_t default_page = 20;
 constexpr std::size_t max_page = 100;
@@ -27,14 +26,24 @@ bool failed(const call_ptr& call, parsed<T>& p) {
 /// Reads the endpoint with its stats, then runs `then(view)`.
 template <class Then>
 void with_endpoint(api_actor_ptr self, const call_ptr& call, Then then) {
-  self->request(self->state.deps.reader, caf::infinite,
-                endpoint_query{call->route.param, now(self) - success_rate_window})
+  self->request(self->state.deps.reader, caf::infinite, endpoint_query{call->route.param})
       .then([=](endpoint_view& view) mutable { then(view); },
             [=](caf::error& e) { respond_error(*call, e); });
 }
 
+/// The endpoint's attempts of the last hour, kept in memory (metrics/endpoint_windows.hpp).
+policy::attempt_counts last_hour(api_actor_ptr self, const std::string& endpoint_id) {
+  return self->state.deps.ctx->metrics->per_endpoint.last_hour(endpoint_id, now(self));
+}
+
+/// endpoint_json with the endpoint's success rate of the last hour.
+json endpoint_body(api_actor_ptr self, const store::endpoint_record& ep,
+                   const store::endpoint_stats& stats) {
+  return endpoint_json(ep, stats, last_hour(self, ep.id));
+}
+
 void answer_endpoint(api_actor_ptr self, const call_ptr& call, int status) {
-  with_endpoint(self, call, [=](endpoint_view& v) { respond_json(*call, status, endpoint_json(v.endpoint, v.stats)); });
+  with_endpoint(self, call, [=](endpoint_view& v) { respond_json(*call, status, endpoint_body(self, v.endpoint, v.stats)); });
 }
 
 void create(api_actor_ptr self, const call_ptr& call) {
@@ -77,7 +86,7 @@ void list(api_actor_ptr self, const call_ptr& call) {
     after = std::move(*id);
   }
   self->request(self->state.deps.reader, caf::infinite,
-                list_endpoints_query{after, *limit + 1, now(self) - success_rate_window})
+                list_endpoints_query{after, *limit + 1})
       .then(
           [=](std::vector<endpoint_view>& page) {
             std::optional<std::string> next;
@@ -88,7 +97,7 @@ void list(api_actor_ptr self, const call_ptr& call) {
             json data = json::array();
             for (const auto& v : page)
               if (v.endpoint.id != alert_endpoint_id)
-                data.push_back(endpoint_json(v.endpoint, v.stats));
+                data.push_back(endpoint_body(self, v.endpoint, v.stats));
             respond_json(*call, 200, list_json(std::move(data), next));
           },
           [=](caf::error& e) { respond_error(*call, e); });
@@ -124,7 +133,7 @@ void patch(api_actor_ptr self, const call_ptr& call) {
     // set here ends a rotation's overlap, as documented).
     self->request(self->state.deps.dispatcher, caf::infinite,
                   update_endpoint_cmd{std::move(v.endpoint), named_fields(f)})
-        .then([=](store::endpoint_record& stored) { respond_json(*call, 200, endpoint_json(stored, stats)); },
+        .then([=](store::endpoint_record& stored) { respond_json(*call, 200, endpoint_body(self, stored, stats)); },
               [=](caf::error& e) { respond_error(*call, e); });
   });
 }

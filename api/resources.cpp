@@ -20,9 +20,8 @@ json success_rate_json(const policy::attempt_counts& counts) {
   return rate ? json(*rate) : json(nullptr);
 }
 
-json endpoint_json(const store::endpoint_record& ep, const store::endpoint_stats& stats) {
-  const policy::attempt_counts last_hour{static_cast<std::uint64_t>(stats.attempts_succeeded),
-                                         static_cast<std::uint64_t>(stats.attempts_failed)};
+json endpoint_json(const store::endpoint_record& ep, const store::endpoint_stats& stats,
+                   const policy::attempt_counts& last_hour) {
   return json{
     {"id", ep.id},
     {"url", ep.url},
@@ -45,7 +44,7 @@ json endpoint_json(const store::endpoint_record& ep, const store::endpoint_stats
 }
 
 json created_endpoint_json(const store::endpoint_record& ep) {
-  json out = endpoint_json(ep, {});
+  json out = endpoint_json(ep, {}, {});
   out["secret"] = ep.secret;
   return out;
 }

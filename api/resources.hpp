@@ -18,7 +18,9 @@ using json = nlohmann::ordered_json; // keeps fields in the order written (id fi
 json success_rate_json(const policy::attempt_counts& counts);
 
 /// An endpoint without its secret; `stats` adds pending/delivered/failed/success_rate_1h.
-json endpoint_json(const store::endpoint_record& ep, const store::endpoint_stats& stats);
+/// `last_hour`: the endpoint's attempts of the last hour (its success_rate_1h).
+json endpoint_json(const store::endpoint_record& ep, const store::endpoint_stats& stats,
+                   const policy::attempt_counts& last_hour);
 
 /// The endpoint as POST /v1/endpoints answers: endpoint_json plus its secret.
 json created_endpoint_json(const store::endpoint_record& ep);

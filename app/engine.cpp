@@ -24,6 +24,30 @@ std::vector<destination_actor> http_destinations(caf::actor_system& sys,
   return out;
 }
 
+/// Each endpoint's success_rate_1h lives in memory (metrics/endpoint_windows.hpp): after a
+/// restart it is filled again from the attempt log's last hour, before any actor runs.
+void refill_endpoint_windows(store::store& db, const engine_context& ctx) {
+  const time_point now = ctx.started_at;
+  // An attempt is logged when it ends: within its timeout (an endpoint's timeout_ms is at
+  // most 60 s), plus the writer's batching.
+  const duration longest_attempt =
+      std::max<duration>(ctx.cfg->http.attempt_timeout, std::chrono::seconds{60}) +
+      std::chrono::seconds{60};
+  std::size_t n = 0;
+  try {
+    db.for_each_attempt_since(
+        now - std::chrono::hours{1}, longest_attempt,
+        [&](const std::string& endpoint_id, time_point at, attempt_outcome outcome) {
+          ctx.metrics->per_endpoint.record(endpoint_id, at, outcome == attempt_outcome::success);
+          ++n;
+        });
+  } catch (const store::error& e) {
+    logging::get("engine")->warn("success rates of the last hour not restored: {}", e.what());
+    return;
+  }
+  logging::get("engine")->info("success rates restored from {} attempts of the last hour", n);
+}
+
 } // namespace
 
 store::sqlite_options sqlite_options_for(store_role role) {
@@ -70,7 +94,9 @@ engine::engine(caf::actor_system& sys, std::shared_ptr<const config::config> cfg
       caf::anon_send(*supervisor_slot, alert_event{"store_error", "", "", error, no_time});
   };
   writer_ = spawn_store_writer(sys, opts.open_store(store_role::writer), std::move(writer_opts));
-  reader_ = spawn_store_reader(sys, opts.open_store(store_role::reader), opts.detached_store);
+  auto reader_store = opts.open_store(store_role::reader);
+  refill_endpoint_windows(*reader_store, *context);
+  reader_ = spawn_store_reader(sys, std::move(reader_store), opts.detached_store);
   destinations_ =
       opts.make_destinations ? opts.make_destinations(sys) : http_destinations(sys, *cfg_);
   supervisor_ = spawn_supervisor(sys, supervisor_deps{ctx});

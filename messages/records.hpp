@@ -23,8 +23,7 @@ HOOKD_INSPECT(delivery_update, x.delivery_id, x.status, x.reason, x.attempts, x.
 HOOKD_INSPECT(attempt_record, x.seq, x.delivery_id, x.message_id, x.endpoint_id, x.at, x.outcome,
               x.status_code, x.elapsed, x.error, x.error_detail, x.response_body)
 
-HOOKD_INSPECT(endpoint_stats, x.pending, x.delivered, x.failed, x.attempts_succeeded,
-              x.attempts_failed)
+HOOKD_INSPECT(endpoint_stats, x.pending, x.delivered, x.failed)
 
 HOOKD_INSPECT(store_counts, x.pending, x.pending_by_due, x.endpoints_enabled, x.endpoints_disabled)
 

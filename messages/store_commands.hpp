@@ -146,10 +146,9 @@ struct load_payloads_query {
   std::vector<std::int64_t> message_seqs;
 };
 
-/// One endpoint (and its stats since `stats_since`) → endpoint_view, or errc::unknown_endpoint.
+/// One endpoint with its delivery counts → endpoint_view, or errc::unknown_endpoint.
 struct endpoint_query {
   std::string endpoint_id;
-  time_point stats_since = no_time;
 };
 
 struct endpoint_view {
@@ -161,7 +160,6 @@ struct endpoint_view {
 struct list_endpoints_query {
   std::string after_id;
   std::size_t limit = 20;
-  time_point stats_since = no_time;
 };
 
 /// A message with its deliveries → message_view, or errc::unknown_message.
@@ -222,9 +220,9 @@ HOOKD_INSPECT(load_payloads_query, x.message_seqs)
 HOOKD_INSPECT(payload_entry, x.message_seq, x.body)
 HOOKD_INSPECT(purge_idempotency_cmd, x.before)
 HOOKD_INSPECT(requeue_message_cmd, x.message_seq, x.now)
-HOOKD_INSPECT(endpoint_query, x.endpoint_id, x.stats_since)
+HOOKD_INSPECT(endpoint_query, x.endpoint_id)
 HOOKD_INSPECT(endpoint_view, x.endpoint, x.stats)
-HOOKD_INSPECT(list_endpoints_query, x.after_id, x.limit, x.stats_since)
+HOOKD_INSPECT(list_endpoints_query, x.after_id, x.limit)
 HOOKD_INSPECT(message_query, x.message_id)
 HOOKD_INSPECT(message_view, x.message, x.deliveries)
 HOOKD_INSPECT(attempts_query, x.message_id)

@@ -5,6 +5,7 @@
 // not kept here: they are read from the store when asked, so they cannot drift.
 //
 // One `metrics` object per engine (engine_context::metrics); tests create their own.
+#include "metrics/endpoint_windows.hpp"
 #include "policy/outcome.hpp"
 #include "policy/success_window.hpp"
 #include "policy/time.hpp"
@@ -108,6 +109,7 @@ struct metrics {
   histogram store_commit;       ///< seconds, per group commit
   counter store_commands;       ///< commands committed
   attempt_windows windows;
+  endpoint_windows per_endpoint; ///< each endpoint's last hour (its success_rate_1h)
 
   void on_attempt(attempt_outcome outcome, duration elapsed, time_point at);
 };

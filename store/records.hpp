@@ -110,8 +110,6 @@ struct endpoint_stats {
   std::int64_t pending = 0;
   std::int64_t delivered = 0;
   std::int64_t failed = 0;
-  std::int64_t attempts_succeeded = 0; ///< attempts since the `since` given to the query
-  std::int64_t attempts_failed = 0;    ///< (failure or permanent outcome)
 };
 
 /// Store-wide figures for /metrics and /v1/stats, read at one instant `now`.

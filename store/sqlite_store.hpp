@@ -25,8 +25,7 @@
 //   stays usable, but the caller normally rolls back the message written with it).
 // - stats_of reads indexes only: pending and failed counts are as costly as those deliveries are
 //   many, delivered comes from a per-endpoint total kept with the rows (purge_finished
-//   lowers it), attempts cost one covering-index range over [since, now]. `since` = no_time
-//   counts every attempt.
+//   lowers it).
 #include "store/store.hpp"
 
 #include <chrono>

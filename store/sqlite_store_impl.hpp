@@ -75,12 +75,14 @@ public:
   std::vector<endpoint_record> list_endpoints(const std::string& after_id,
                                               std::size_t limit) override;
   std::vector<std::pair<std::string, endpoint_stats>>
-  stats_of(std::span<const std::string> endpoint_ids, time_point since) override;
+  stats_of(std::span<const std::string> endpoint_ids) override;
   std::optional<idempotency_record> find_idempotency(const std::string& key) override;
   store_counts counts(time_point now) override;
   std::optional<message_record> find_message(const std::string& message_id) override;
   std::vector<delivery_record> deliveries_of(std::int64_t message_seq) override;
   std::vector<attempt_record> attempts_of(const std::string& message_id) override;
+  void for_each_attempt_since(time_point since, duration longest_attempt,
+                              const attempt_visitor& fn) override;
 
 private:
   // -- transaction rules (sqlite_store.cpp) -------------------------------------------------------

@@ -62,32 +62,20 @@ std::vector<endpoint_record> sqlite_store::list_endpoints(const std::string& aft
 }
 
 std::vector<std::pair<std::string, endpoint_stats>>
-sqlite_store::stats_of(std::span<const std::string> endpoint_ids, time_point since) {
+sqlite_store::stats_of(std::span<const std::string> endpoint_ids) {
   constexpr std::string_view op = "stats_of";
   std::vector<std::pair<std::string, endpoint_stats>> result;
   result.reserve(endpoint_ids.size());
   for (const auto& id : endpoint_ids) {
     endpoint_stats st;
-    {
-      // One statement, so the three figures come from one snapshot even outside begin().
-      query q{sql_.delivery_counts, op};
-      q.bind_text(id);
-      if (q.step()) {
-        st.pending = q.column_int();
-        st.failed = q.column_int();
-        auto total = q.column_int() + unflushed_total(id);
-        st.delivered = total - st.pending - st.failed;
-      }
-    }
-    query q{sql_.attempt_counts, op};
+    // One statement, so the three figures come from one snapshot even outside begin().
+    query q{sql_.delivery_counts, op};
     q.bind_text(id);
-    if (since == no_time)
-      q.bind_int(std::numeric_limits<std::int64_t>::min()); // every attempt
-    else
-      q.bind_time(since);
     if (q.step()) {
-      st.attempts_succeeded = q.column_int();
-      st.attempts_failed = q.column_int();
+      st.pending = q.column_int();
+      st.failed = q.column_int();
+      auto total = q.column_int() + unflushed_total(id);
+      st.delivered = total - st.pending - st.failed;
     }
     result.emplace_back(id, st);
   }
@@ -141,6 +129,21 @@ std::vector<attempt_record> sqlite_store::attempts_of(const std::string& message
   query q{sql_.attempts_of, "attempts_of"};
   q.bind_text(message_id);
   return read_all(q, read_attempt);
+}
+
+void sqlite_store::for_each_attempt_since(time_point since, duration longest_attempt,
+                                          const attempt_visitor& fn) {
+  query q{sql_.recent_attempts, "for_each_attempt_since"};
+  const time_point stop_before = since - longest_attempt;
+  while (q.step()) {
+    auto endpoint_id = q.column_text();
+    const time_point at = q.column_time();
+    const auto outcome = codes::decode<attempt_outcome>(q.column_int());
+    if (at < stop_before)
+      return;
+    if (at >= since)
+      fn(endpoint_id, at, outcome);
+  }
 }
 
 // -- read steps -----------------------------------------------------------------------------------

@@ -124,14 +124,11 @@ statements::statements(connection& db, bool read_only)
       find_endpoint{db, cat({"SELECT ", endpoint_columns, " FROM endpoints WHERE id = ?"})},
       list_endpoints{db, cat({"SELECT ", endpoint_columns,
                               " FROM endpoints WHERE id > ? ORDER BY id LIMIT ?"})},
-      // Each count reads one index: the partial ones for pending and failed,
-      // attempts_by_endpoint (covering) for the attempts.
+      // Each count reads one index: the partial ones for pending and failed.
       delivery_counts{db, "SELECT (SELECT count(*) FROM deliveries WHERE endpoint_id = ?1 AND "
                           "status = 0), (SELECT count(*) FROM deliveries WHERE endpoint_id = ?1 "
                           "AND status = 2), (SELECT deliveries FROM delivery_totals WHERE "
                           "endpoint_id = ?1)"},
-      attempt_counts{db, "SELECT coalesce(sum(outcome = 0), 0), coalesce(sum(outcome IN (1, 2)), "
-                         "0) FROM attempts WHERE endpoint_id = ? AND at >= ?"},
       find_idempotency{db, "SELECT key, request_hash, message_id, created_at FROM "
                            "idempotency_keys WHERE key = ?"},
       // Reads the pending partial index only (it covers next_attempt_at).
@@ -154,6 +151,8 @@ statements::statements(connection& db, bool read_only)
       attempts_of{db, "SELECT a.seq, a.delivery_id, m.id, a.endpoint_id, a.at, a.outcome, "
                       "a.status_code, a.elapsed_ms, a.error, a.error_detail, a.response_body "
                       "FROM messages m JOIN deliveries d ON d.message_seq = m.seq "
-                      "JOIN attempts a ON a.delivery_id = d.id WHERE m.id = ? ORDER BY a.seq"} {}
+                      "JOIN attempts a ON a.delivery_id = d.id WHERE m.id = ? ORDER BY a.seq"},
+      // Newest first along the rowid: no index; the caller stops the scan.
+      recent_attempts{db, "SELECT endpoint_id, at, outcome FROM attempts ORDER BY seq DESC"} {}
 
 } // namespace hookd::store::sqlite

@@ -25,10 +25,10 @@ struct statements {
   statement requeue_failed, requeue_message, pending_of_message, add_delivery_totals;
   statement finished_messages, purge_endpoints_of, purge_attempts, purge_deliveries, purge_message;
   statement purge_idempotency;
-  statement load_endpoints, find_endpoint, list_endpoints, delivery_counts, attempt_counts;
+  statement load_endpoints, find_endpoint, list_endpoints, delivery_counts;
   statement find_idempotency, pending_counts, endpoint_counts;
   statement endpoints_with_pending, load_pending, load_payloads;
-  statement find_message, deliveries_of, attempts_of;
+  statement find_message, deliveries_of, attempts_of, recent_attempts;
 };
 
 } // namespace hookd::store::sqlite

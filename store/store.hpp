@@ -15,6 +15,7 @@
 #include "store/records.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -150,10 +151,10 @@ public:
   virtual std::vector<endpoint_record> list_endpoints(const std::string& after_id,
                                                       std::size_t limit) = 0;
 
-  /// Delivery counts by status, and attempt outcomes at or after `since`, per endpoint id
-  /// (ids without deliveries or attempts map to zeros).
+  /// Delivery counts by status per endpoint id (ids without deliveries map to zeros). An
+  /// endpoint's recent attempt outcomes are kept in memory (metrics/endpoint_windows.hpp).
   virtual std::vector<std::pair<std::string, endpoint_stats>>
-  stats_of(std::span<const std::string> endpoint_ids, time_point since) = 0;
+  stats_of(std::span<const std::string> endpoint_ids) = 0;
 
   virtual std::optional<idempotency_record> find_idempotency(const std::string& key) = 0;
 
@@ -163,6 +164,15 @@ public:
   virtual std::optional<message_record> find_message(const std::string& message_id) = 0;
   virtual std::vector<delivery_record> deliveries_of(std::int64_t message_seq) = 0;
   virtual std::vector<attempt_record> attempts_of(const std::string& message_id) = 0;
+
+  /// Calls `fn(endpoint_id, started_at, outcome)` for every attempt that started at or after
+  /// `since`, newest first (at start-up, to fill metrics/endpoint_windows again). Attempts are
+  /// logged when they end, so the log is in start order only up to an attempt's duration: the
+  /// scan stops at the first attempt that started before `since - longest_attempt`.
+  using attempt_visitor =
+      std::function<void(const std::string& endpoint_id, time_point started_at, attempt_outcome)>;
+  virtual void for_each_attempt_since(time_point since, duration longest_attempt,
+                                      const attempt_visitor& fn) = 0;
 };
 
 } // namespace hookd::store

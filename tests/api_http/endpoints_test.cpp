@@ -2,10 +2,12 @@
 // with the documented status codes and shapes, and the secret shown only where docs/api.md
 // says (create, GET .../secret, secret/rotate).
 #include "tests/api_http/api_harness.hpp"
+#include "tests/support/test_receiver.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <regex>
 #include <set>
 
@@ -274,4 +276,29 @@ TEST_CASE("api: a decodable cursor that hookd did not produce is 400 malformed_r
   INFO(show(r));
   CHECK(r.status == 400);
   CHECK(error_code(r) == "malformed_request");
+}
+
+TEST_CASE("api: an endpoint's success_rate_1h counts its attempts of the last hour",
+          "[api_http][endpoints]") {
+  // Two attempts of one message: a 500, then (the retry) a 200.
+  std::atomic<int> calls{0};
+  test_receiver rx{[&](const received_request&) { return reply::with_status(calls++ == 0 ? 500 : 200); }};
+  api_harness api;
+  const auto ep = api.create_endpoint(rx.url("/rate"))["id"].get<std::string>();
+  const auto idle = api.create_endpoint(rx.url("/idle"), {{"event_types", {"never.sent"}}});
+  const auto msg = api.post_message("order.paid", "{}", ep)["id"].get<std::string>();
+  REQUIRE(api.wait_for_delivery(msg, ep, "delivered", std::chrono::seconds{20}));
+
+  const auto stats = api.get_endpoint(ep)["stats"];
+  CHECK(stats["delivered"] == 1);
+  CHECK(stats["success_rate_1h"] == 0.5);
+  CHECK(api.get_endpoint(idle["id"].get<std::string>())["stats"]["success_rate_1h"].is_null());
+  const auto listed = json::parse(api.call("GET", "/v1/endpoints").body);
+  bool found = false;
+  for (const auto& e : listed["data"])
+    if (e["id"] == ep) {
+      found = true;
+      CHECK(e["stats"]["success_rate_1h"] == 0.5);
+    }
+  CHECK(found);
 }

@@ -63,6 +63,43 @@ TEST_CASE("reopening migrates nothing and keeps the data", "[store][errors]") {
   CHECK(f.db->find_message("msg_1"));
 }
 
+TEST_CASE("a version 1 database is migrated to version 2: the attempt log loses its "
+          "per-endpoint index, the data stays",
+          "[store][errors]") {
+  store_fixture f;
+  insert(*f.db, "msg_1", at_ms(1), {"ep_a"});
+  f.db.reset();
+  auto query_int = [&](const char* sql) {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(f.path.c_str(), &db) == SQLITE_OK);
+    sqlite3_stmt* s = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, sql, -1, &s, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(s) == SQLITE_ROW);
+    const auto v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return v;
+  };
+  constexpr auto index_count =
+      "SELECT count(*) FROM sqlite_master WHERE name = 'attempts_by_endpoint'";
+  // What version 1 left: the index, user_version 1.
+  {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(f.path.c_str(), &db) == SQLITE_OK);
+    CHECK(sqlite3_exec(db, "CREATE INDEX attempts_by_endpoint ON attempts (endpoint_id, at, outcome)",
+                       nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+  }
+  set_user_version(f.path, 1);
+  REQUIRE(query_int(index_count) == 1);
+
+  f.reopen();
+  CHECK(f.db->find_message("msg_1"));
+  f.db.reset();
+  CHECK(query_int(index_count) == 0);
+  CHECK(query_int("PRAGMA user_version") == 2);
+}
+
 TEST_CASE("commit without begin throws; errors name the operation", "[store][errors]") {
   store_fixture f;
   CHECK_THROWS_WITH(f.db->commit(), Catch::StartsWith("commit:"));

@@ -57,7 +57,7 @@ TEST_CASE("an insert ordered after the endpoint's delete creates no delivery for
 
   // Stats count only the deliveries that exist.
   const std::string ids[] = {"ep_gone", "ep_stays"};
-  auto stats = f.db->stats_of(ids, no_time);
+  auto stats = f.db->stats_of(ids);
   CHECK(stats[0].second.failed == 1);
   CHECK(stats[0].second.delivered == 0);
   CHECK(stats[1].second.pending == 2);

@@ -62,7 +62,7 @@ TEST_CASE("endpoint resources never carry the secret", "[api][resources]") {
   ep.id = "ep_1";
   ep.secret = "whsec_c2VjcmV0";
   ep.previous_secret = "whsec_b2xk";
-  auto j = endpoint_json(ep, {1, 2, 3, 3, 1});
+  auto j = endpoint_json(ep, {1, 2, 3}, {3, 1});
   CHECK(j.dump().find("whsec_") == std::string::npos);
   CHECK(j["stats"]["success_rate_1h"] == 0.75);
   CHECK(j["disabled_reason"].is_null());

@@ -34,6 +34,7 @@ void refill_endpoint_windows(store::store& db, const engine_context& ctx) {
       std::max<duration>(ctx.cfg->http.attempt_timeout, std::chrono::seconds{60}) +
       std::chrono::seconds{60};
   std::size_t n = 0;
+  const auto started = std::chrono::steady_clock::now();
   try {
     db.for_each_attempt_since(
         now - std::chrono::hours{1}, longest_attempt,
@@ -45,7 +46,10 @@ void refill_endpoint_windows(store::store& db, const engine_context& ctx) {
     logging::get("engine")->warn("success rates of the last hour not restored: {}", e.what());
     return;
   }
-  logging::get("engine")->info("success rates restored from {} attempts of the last hour", n);
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
+  logging::get("engine")->info("success rates restored from {} attempts of the last hour in {} ms",
+                               n, took.count());
 }
 
 } // namespace

@@ -26,6 +26,18 @@ testing::script fail_first(std::size_t n, int first) {
   return [=](const attempt_request&) { return (*calls)++ < n ? status(first) : status(200); };
 }
 
+/// Adds an endpoint whose receiver answers `first_status` once, then 200; submits one message
+/// to it and lets it park. Returns the endpoint's and the message's ids.
+std::pair<std::string, std::string> park_after_one_failure(vtime_engine& e, int first_status) {
+  const auto ep = e.add_endpoint(url_a);
+  e.script_for(url_a, fail_first(1, first_status));
+  const auto msg = e.submit("t", "{}");
+  e.run();
+  e.advance(e.cfg.endpoints.idle_timeout + 1s);
+  REQUIRE_FALSE(e.endpoint_actor_of(ep));
+  return {ep, msg};
+}
+
 /// Retries an hour apart (no jitter), so every wait is far beyond two idle timeouts.
 void hourly_retries(config::config& c) {
   c.retry.initial_interval = 1h;
@@ -64,12 +76,7 @@ TEST_CASE("an endpoint whose only work is a retry an hour away parks, and its ac
 TEST_CASE("new work for a parked endpoint goes at once; the parked retry keeps its due time",
           "[engine][parking]") {
   vtime_engine e{hourly_retries};
-  const auto ep = e.add_endpoint(url_a);
-  e.script_for(url_a, fail_first(1, 500));
-  const auto first = e.submit("t", "{}");
-  e.run();
-  e.advance(e.cfg.endpoints.idle_timeout + 1s);
-  REQUIRE_FALSE(e.endpoint_actor_of(ep));
+  const auto [ep, first] = park_after_one_failure(e, 500);
 
   const auto second = e.submit("t", "{}");
   e.run();
@@ -89,12 +96,7 @@ TEST_CASE("a parked endpoint keeps its open breaker: new work waits for the prob
     hourly_retries(c);
     c.retry.breaker_threshold = 1; // the first failure opens it; the probe is an hour away
   }};
-  const auto ep = e.add_endpoint(url_a);
-  e.script_for(url_a, fail_first(1, 503));
-  const auto first = e.submit("t", "{}");
-  e.run();
-  e.advance(e.cfg.endpoints.idle_timeout + 1s);
-  REQUIRE_FALSE(e.endpoint_actor_of(ep));
+  const auto [ep, first] = park_after_one_failure(e, 503);
 
   const auto second = e.submit("t", "{}");
   e.run();
@@ -129,12 +131,7 @@ TEST_CASE("the 24-hour rule runs on across parking", "[engine][parking]") {
 
 TEST_CASE("deleting a parked endpoint leaves nothing to wake", "[engine][parking]") {
   vtime_engine e{hourly_retries};
-  const auto ep = e.add_endpoint(url_a);
-  e.script_for(url_a, fail_first(1, 500));
-  e.submit("t", "{}");
-  e.run();
-  e.advance(e.cfg.endpoints.idle_timeout + 1s);
-  REQUIRE_FALSE(e.endpoint_actor_of(ep));
+  const auto ep = park_after_one_failure(e, 500).first;
   auto deleted = testing::ask_later<bool>(e.sys(), e.eng().dispatcher(), delete_endpoint_cmd{ep, no_time});
   e.run();
   REQUIRE(deleted->reply);

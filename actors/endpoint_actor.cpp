@@ -1,9 +1,7 @@
 #include "actors/endpoint_actor.hpp"
 
-#include "actors/body_cache.hpp"
-#include "actors/guarded_promise.hpp"
+#include "actors/endpoint_state.hpp"
 #include "actors/result_side_effects.hpp"
-#include "delivery/endpoint_scheduler.hpp"
 #include "logging/logger.hpp"
 #include "messages/errors.hpp"
 
@@ -14,38 +12,8 @@
 #include <unordered_map>
 #include <vector>
 
-namespace hookd {
+namespace hookd::endpoint_impl {
 namespace {
-
-struct endpoint_state {
-  static inline const char* name = "hookd.endpoint";
-
-  endpoint_deps deps;
-  store::endpoint_record settings;
-  std::optional<delivery::endpoint_scheduler> scheduler;
-  body_cache bodies;
-  std::vector<std::int64_t> awaiting_body; ///< started, body being fetched
-  bool body_request_open = false;
-  time_point timer_at = no_time; ///< the earliest armed tick
-  bool idle_timer_armed = false;
-  std::uint64_t received = 0;                    ///< deliver_jobs processed (idle handshake)
-  bool exhausted_episode = false; ///< a delivery_exhausted alert was raised; reset by a success
-  /// Shutdown: answered when nothing is in flight, or at the drain deadline.
-  std::optional<guarded_promise<caf::ok_atom>> draining;
-  /// Jitter for retry delays. A small engine on purpose: this state exists once per endpoint
-  /// with work, and std::mt19937_64 alone would be 2.5 KiB of it.
-  std::minstd_rand rng{std::random_device{}()};
-  std::shared_ptr<spdlog::logger> log = logging::get("engine");
-};
-
-using endpoint_ptr = endpoint_actor::stateful_pointer<endpoint_state>;
-
-time_point now(endpoint_ptr self) {
-  return self->state.deps.ctx->clock.now(self->clock());
-}
-const config::config& cfg(endpoint_ptr self) {
-  return *self->state.deps.ctx->cfg;
-}
 
 delivery::scheduler_config scheduler_config_of(const config::config& c,
                                                const store::endpoint_record& ep) {
@@ -231,66 +199,6 @@ void on_result(endpoint_ptr self, std::int64_t delivery_id, const attempt_result
 
 // -- timers and idling -------------------------------------------------------------------------
 
-/// Arms the actor's one timer for its next wakeup, but never more than one idle timeout ahead:
-/// a pending CAF timer holds a strong reference to its actor, so a timer an hour out would keep
-/// a parked actor's memory for that hour. A timer that fires early finds nothing due and arms
-/// the next one.
-void arm_timer(endpoint_ptr self, time_point t) {
-  auto& st = self->state;
-  auto wake = st.scheduler->next_wakeup(t);
-  if (!wake)
-    return;
-  const time_point fire_at = std::min(*wake, t + cfg(self).endpoints.idle_timeout);
-  if (st.timer_at != no_time && st.timer_at <= fire_at)
-    return;
-  st.timer_at = fire_at;
-  self->delayed_send(self, std::max(fire_at - t, duration{0}), tick_atom_v, fire_at);
-}
-
-/// When the endpoint may park (delivery/parked_endpoints.hpp): nothing in flight or being read,
-/// at least one and at most `max_parked_backlog` deliveries pending, none of them due within
-/// `margin` of `t`. Returns when the next work is due.
-std::optional<time_point> park_until(const endpoint_state& st, time_point t, duration margin) {
-  if (st.draining || st.body_request_open || !st.awaiting_body.empty() ||
-      st.scheduler->in_flight() > 0 || st.scheduler->size() == 0 ||
-      st.scheduler->size() > max_parked_backlog)
-    return std::nullopt;
-  auto wake = st.scheduler->next_wakeup(t);
-  if (!wake || *wake - t < margin)
-    return std::nullopt;
-  return wake;
-}
-
-/// Arms the idle timer when the actor has nothing to do, or nothing before twice the idle
-/// timeout (so that, once parked, it sleeps at least one idle timeout).
-void consider_idle(endpoint_ptr self) {
-  auto& st = self->state;
-  if (st.idle_timer_armed || st.draining)
-    return;
-  const auto idle_timeout = cfg(self).endpoints.idle_timeout;
-  if (!st.scheduler->idle() && !park_until(st, now(self), 2 * idle_timeout))
-    return;
-  st.idle_timer_armed = true;
-  self->delayed_send(self, idle_timeout, idle_atom_v);
-}
-
-/// The idle timer fired: ask the dispatcher to let this actor quit (nothing pending) or park
-/// (its next work at least an idle timeout away), or wait for the next chance.
-void ask_to_idle(endpoint_ptr self) {
-  auto& st = self->state;
-  st.idle_timer_armed = false;
-  if (st.draining)
-    return;
-  if (st.scheduler->idle()) {
-    self->send(st.deps.dispatcher, endpoint_idle{st.settings.id, st.received, no_time, {}});
-    return;
-  }
-  if (auto wake = park_until(st, now(self), cfg(self).endpoints.idle_timeout)) {
-    delivery::endpoint_memento memento{st.scheduler->breaker().save(), st.exhausted_episode};
-    self->send(st.deps.dispatcher, endpoint_idle{st.settings.id, st.received, *wake, memento});
-  }
-}
-
 void finish_drain_if_done(endpoint_ptr self) {
   auto& st = self->state;
   if (st.draining && st.scheduler->in_flight() == 0) {
@@ -463,11 +371,15 @@ endpoint_actor::behavior_type endpoint_behavior(endpoint_ptr self, endpoint_deps
 }
 
 } // namespace
+} // namespace hookd::endpoint_impl
+
+namespace hookd {
 
 endpoint_actor spawn_endpoint(caf::actor_system& sys, endpoint_deps deps,
                               store::endpoint_record settings, bool recover,
                               std::optional<delivery::endpoint_memento> resume) {
-  return sys.spawn(endpoint_behavior, std::move(deps), std::move(settings), recover, resume);
+  return sys.spawn(endpoint_impl::endpoint_behavior, std::move(deps), std::move(settings), recover,
+                   resume);
 }
 
 } // namespace hookd

@@ -1,8 +1,8 @@
 #pragma once
 // The bench's HTTP/1.1 client: `connections` keep-alive connections to 127.0.0.1:`port` on one
 // io thread, each taking the next job from a job_source as soon as its previous exchange ended.
-// Requests are pre-serialised bytes (cheaper than Beast's serializer, limits.md); responses are
-// parsed by Beast. A broken connection is reopened for the next job.
+// Requests are pre-serialised bytes (cheaper than Beast's serializer: docs/benchmarks.md);
+// responses are parsed by Beast. A broken connection is reopened for the next job.
 #include <chrono>
 #include <cstdint>
 #include <optional>

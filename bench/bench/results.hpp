@@ -134,7 +134,7 @@ struct run_result {
   double load_wall_s = 0;          ///< from the first post to the last settle
   std::optional<int> hookd_exit;   ///< SIGTERM exit status at the end
   wrk_result wrk;     ///< same connections as hookd had open at the receiver (the ratio)
-  wrk_result wrk_c64; ///< -c64, the reference configuration of limits.md
+  wrk_result wrk_c64; ///< -c64, the reference configuration of docs/benchmarks.md
   double delivered_per_s = 0;      ///< of the main message phase
   double accepted_per_s = 0;
   std::string producer_mode = "builtin"; ///< load.producer

@@ -21,8 +21,8 @@
 // idle connection's slot at max_connections: it moves to that connection's io_context). Why:
 // - docs/benchmarks.md (building blocks): on this machine two threads on one shared
 //   io_context gained nothing over one thread (and lost at 8 connections), while one
-//   io_context per thread gained 0–24%. A
-//   single-threaded io_context also lets sessions run without strands or locks.
+//   io_context per thread gained 0–24%. A single-threaded io_context also lets sessions run
+//   without strands or locks.
 // - One acceptor rather than one per thread with SO_REUSEPORT: producers keep their
 //   connections alive, so accepting is rare and one thread does it easily. SO_REUSEPORT would
 //   also let a second hookd on the same port bind without an error and silently take half of

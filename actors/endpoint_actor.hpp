@@ -19,7 +19,7 @@
 // log lines, the metrics) is in actors/result_side_effects.hpp.
 #include "actors/engine_context.hpp"
 #include "actors/interfaces.hpp"
-#include "delivery/parked_endpoints.hpp"
+#include "delivery/endpoint_memento.hpp"
 
 #include <caf/actor_system.hpp>
 

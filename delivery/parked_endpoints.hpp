@@ -8,7 +8,7 @@
 // Promises: each endpoint is parked at most once (parking again replaces the entry);
 // `take_due` returns each due endpoint once, in wake order, and never one that was unparked
 // (or parked again for later) meanwhile; plain C++, no clock, tested with explicit time points.
-#include "policy/circuit_breaker.hpp"
+#include "delivery/endpoint_memento.hpp"
 #include "policy/time.hpp"
 
 #include <functional>
@@ -20,16 +20,6 @@
 #include <vector>
 
 namespace hookd::delivery {
-
-/// What an endpoint's actor holds that the store does not, handed to the dispatcher when it
-/// parks and back to the actor spawned for it. Everything else — the pending deliveries with
-/// their due times and attempt counts, the 24-hour clock (`failing_since`), the settings — is
-/// in the store and the registry. The rate limiter is not kept: after a quiet spell at least
-/// `endpoints.idle_timeout` long it starts full, as it would have refilled.
-struct endpoint_memento {
-  policy::circuit_breaker::snapshot breaker;
-  bool exhausted_episode = false; ///< a delivery_exhausted alert was raised since the last success
-};
 
 class parked_endpoints {
 public:

@@ -1,6 +1,6 @@
 #pragma once
 // Messages about endpoints' and actors' life cycles: idling, crashing, being disabled, alerts.
-#include "delivery/parked_endpoints.hpp"
+#include "delivery/endpoint_memento.hpp"
 #include "messages/inspect.hpp"
 #include "policy/outcome.hpp"
 #include "policy/time.hpp"

@@ -13,24 +13,13 @@ using namespace std::chrono_literals;
 using namespace hookd;
 using hookd::testing::scripted_reply;
 using hookd::testing::vtime_engine;
+using hookd::testing::sequence;
+using hookd::testing::status;
 
 namespace {
 
 const std::string url_a = "http://127.0.0.1:9/a";
 const std::string url_b = "http://127.0.0.1:9/b";
-
-scripted_reply status(int code) {
-  return scripted_reply{code, attempt_error::none, {}, false};
-}
-
-/// A script answering from a fixed sequence, then `rest` forever.
-testing::script sequence(std::vector<scripted_reply> first, scripted_reply rest) {
-  auto calls = std::make_shared<std::size_t>(0);
-  return [=](const attempt_request&) {
-    const auto i = (*calls)++;
-    return i < first.size() ? first[i] : rest;
-  };
-}
 
 } // namespace
 

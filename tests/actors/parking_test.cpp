@@ -16,14 +16,10 @@ namespace {
 
 const std::string url_a = "http://127.0.0.1:9/a";
 
-scripted_reply status(int code) {
-  return scripted_reply{code, attempt_error::none, {}, false};
-}
-
 /// Answers `first` to the first `n` attempts, then 200.
 testing::script fail_first(std::size_t n, int first) {
-  auto calls = std::make_shared<std::size_t>(0);
-  return [=](const attempt_request&) { return (*calls)++ < n ? status(first) : status(200); };
+  return testing::sequence(std::vector<scripted_reply>(n, testing::status(first)),
+                           testing::status(200));
 }
 
 /// Adds an endpoint whose receiver answers `first_status` once, then 200; submits one message

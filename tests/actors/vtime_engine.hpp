@@ -30,6 +30,20 @@ struct seen_attempt {
 
 using script = std::function<scripted_reply(const attempt_request&)>;
 
+/// A reply with HTTP status `code`.
+inline scripted_reply status(int code) {
+  return scripted_reply{code, attempt_error::none, {}, false};
+}
+
+/// A script answering from a fixed sequence, then `rest` forever.
+inline script sequence(std::vector<scripted_reply> first, scripted_reply rest) {
+  auto calls = std::make_shared<std::size_t>(0);
+  return [=](const attempt_request&) {
+    const auto i = (*calls)++;
+    return i < first.size() ? first[i] : rest;
+  };
+}
+
 class vtime_engine {
 public:
   /// `prepare_store`, when given, writes to the database file before the engine starts (a

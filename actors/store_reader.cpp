@@ -11,6 +11,7 @@ namespace {
 struct reader_state {
   static inline const char* name = "hookd.store_reader";
   std::shared_ptr<store::store> db;
+  std::shared_ptr<const store::durable_watermark> watermark; ///< null: all committed is durable
 };
 
 using reader_ptr = store_reader_actor::stateful_pointer<reader_state>;
@@ -37,11 +38,18 @@ auto guarded_or(reader_ptr self, Fn fn) -> decltype(fn(*self->state.db)) {
   }
 }
 
-store_reader_actor::behavior_type reader(reader_ptr self, std::shared_ptr<store::store> db) {
+store_reader_actor::behavior_type reader(reader_ptr self, std::shared_ptr<store::store> db,
+                                         std::shared_ptr<const store::durable_watermark> watermark) {
   self->state.db = std::move(db);
+  self->state.watermark = std::move(watermark);
   return {
       [=](const load_pending_query& q) {
-        return guarded(self, [&](store::store& s) { return s.load_pending(q.endpoint_id); });
+        return guarded(self, [&](store::store& s) {
+          auto pending = s.load_pending(q.endpoint_id);
+          if (const auto& mark = self->state.watermark) // newer ones reach the actor with their 202
+            std::erase_if(pending, [&](const auto& d) { return !mark->covers(d.id); });
+          return pending;
+        });
       },
       [=](const load_payloads_query& q) {
         return guarded(self, [&](store::store& s) {
@@ -116,10 +124,11 @@ store_reader_actor::behavior_type reader(reader_ptr self, std::shared_ptr<store:
 } // namespace
 
 store_reader_actor spawn_store_reader(caf::actor_system& sys, std::shared_ptr<store::store> db,
-                                      bool detached) {
+                                      bool detached,
+                                      std::shared_ptr<const store::durable_watermark> watermark) {
   if (detached)
-    return sys.spawn<caf::detached>(reader, std::move(db));
-  return sys.spawn(reader, std::move(db));
+    return sys.spawn<caf::detached>(reader, std::move(db), std::move(watermark));
+  return sys.spawn(reader, std::move(db), std::move(watermark));
 }
 
 } // namespace hookd

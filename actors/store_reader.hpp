@@ -2,6 +2,7 @@
 // A store reader on its own connection (WAL readers never block the writer). Queries run
 // synchronously on the reader's thread; run it detached in the daemon.
 #include "actors/interfaces.hpp"
+#include "store/durable_watermark.hpp"
 #include "store/store.hpp"
 
 #include <caf/actor_system.hpp>
@@ -10,7 +11,10 @@
 
 namespace hookd {
 
+/// `watermark` (null: every committed delivery is durable): load_pending_query leaves out
+/// deliveries newer than it (store/durable_watermark.hpp).
 store_reader_actor spawn_store_reader(caf::actor_system& sys, std::shared_ptr<store::store> db,
-                                      bool detached = true);
+                                      bool detached = true,
+                                      std::shared_ptr<const store::durable_watermark> watermark = nullptr);
 
 } // namespace hookd

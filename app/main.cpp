@@ -36,6 +36,11 @@ int run(const hookd::config::config& cfg) {
   caf::actor_system_config sys_cfg;
   configure_actor_system(sys_cfg);
   sys_cfg.set("scheduler.max-threads", std::max(2u, std::thread::hardware_concurrency()));
+  // One shared queue whose idle workers wait on a condition variable. CAF's default
+  // work-stealing workers poll, sleeping 50 us between polls, for a while after they run out of
+  // work: under hookd's load they woke tens of thousands of times a second, and hookd's CPU per
+  // delivery was about 1.2 times what it is with this policy (docs/benchmarks.md, third round).
+  sys_cfg.set("scheduler.policy", caf::atom("sharing"));
   caf::actor_system sys{sys_cfg};
 
   engine_options opts;

@@ -1,5 +1,6 @@
 #include "actors/store_reader.hpp"
 
+#include "actors/quiet_release.hpp"
 #include "logging/logger.hpp"
 #include "messages/errors.hpp"
 
@@ -8,17 +9,27 @@
 namespace hookd {
 namespace {
 
+/// idle_atom: the quiet_release timer.
+using reader_impl = store_reader_actor::extend<caf::reacts_to<idle_atom>>;
+
 struct reader_state {
   static inline const char* name = "hookd.store_reader";
   std::shared_ptr<store::store> db;
   std::shared_ptr<const store::durable_watermark> watermark; ///< null: all committed is durable
+  quiet_release quiet;
 };
 
-using reader_ptr = store_reader_actor::stateful_pointer<reader_state>;
+using reader_ptr = reader_impl::stateful_pointer<reader_state>;
+
+void note_activity(reader_ptr self) {
+  if (self->state.quiet.note_activity())
+    self->delayed_send(self, quiet_release::period, idle_atom_v);
+}
 
 /// Runs a query, turning a store::error into an error reply.
 template <class Fn>
 auto guarded(reader_ptr self, Fn fn) -> caf::result<decltype(fn(*self->state.db))> {
+  note_activity(self);
   try {
     return fn(*self->state.db);
   } catch (const store::error& e) {
@@ -30,6 +41,7 @@ auto guarded(reader_ptr self, Fn fn) -> caf::result<decltype(fn(*self->state.db)
 /// Runs a query that may itself answer with an error.
 template <class Fn>
 auto guarded_or(reader_ptr self, Fn fn) -> decltype(fn(*self->state.db)) {
+  note_activity(self);
   try {
     return fn(*self->state.db);
   } catch (const store::error& e) {
@@ -38,7 +50,7 @@ auto guarded_or(reader_ptr self, Fn fn) -> decltype(fn(*self->state.db)) {
   }
 }
 
-store_reader_actor::behavior_type reader(reader_ptr self, std::shared_ptr<store::store> db,
+reader_impl::behavior_type reader(reader_ptr self, std::shared_ptr<store::store> db,
                                          std::shared_ptr<const store::durable_watermark> watermark) {
   self->state.db = std::move(db);
   self->state.watermark = std::move(watermark);
@@ -117,6 +129,10 @@ store_reader_actor::behavior_type reader(reader_ptr self, std::shared_ptr<store:
             found.push_back(s.find_idempotency(key).value_or(store::idempotency_record{}));
           return found;
         });
+      },
+      [=](idle_atom) {
+        if (self->state.quiet.on_tick(*self->state.db))
+          self->delayed_send(self, quiet_release::period, idle_atom_v);
       },
   };
 }

@@ -1,6 +1,7 @@
 #include "actors/store_writer.hpp"
 
 #include "actors/guarded_promise.hpp"
+#include "actors/quiet_release.hpp"
 #include "actors/store_syncer.hpp"
 #include "logging/logger.hpp"
 #include "messages/errors.hpp"
@@ -17,9 +18,11 @@
 namespace hookd {
 namespace {
 
-/// commit_atom: commit the open batch; (commit_atom, tick_atom): the retry timer of a failed one.
+/// commit_atom: commit the open batch; (commit_atom, tick_atom): the retry timer of a failed one;
+/// idle_atom: the quiet_release timer.
 using writer_impl =
-    store_writer_actor::extend<caf::reacts_to<commit_atom>, caf::reacts_to<commit_atom, tick_atom>>;
+    store_writer_actor::extend<caf::reacts_to<commit_atom>, caf::reacts_to<commit_atom, tick_atom>,
+                               caf::reacts_to<idle_atom>>;
 
 /// One command in a batch: `apply` runs inside the transaction; `done` after COMMIT;
 /// `failed` when it could not be committed. Without `failed` it is an engine write nobody
@@ -49,6 +52,7 @@ struct writer_state {
   std::chrono::milliseconds retry_delay = first_retry_delay;
   bool failing = false; ///< in a store_error episode (see on_failure_episode)
   std::shared_ptr<spdlog::logger> log = logging::get("store");
+  quiet_release quiet;
 
   // Deferred durability (store/durability.hpp); `syncer` is null when commit() is durable.
   store_syncer_actor syncer;
@@ -270,6 +274,8 @@ void commit(writer_ptr self) {
 
 void add(writer_ptr self, operation op) {
   auto& st = self->state;
+  if (st.quiet.note_activity())
+    self->delayed_send(self, quiet_release::period, idle_atom_v);
   st.batch.push_back(std::move(op));
   if (st.waiting_to_retry)
     return; // the retry takes it along
@@ -464,6 +470,10 @@ writer_impl::behavior_type writer(writer_ptr self, std::shared_ptr<store::store>
           commit(self);
       },
       [=](commit_atom, tick_atom) { commit(self); },
+      [=](idle_atom) {
+        if (self->state.quiet.on_tick(*self->state.db))
+          self->delayed_send(self, quiet_release::period, idle_atom_v);
+      },
   };
 }
 

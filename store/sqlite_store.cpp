@@ -63,6 +63,11 @@ void sqlite_store::rollback_quietly() noexcept {
   db_.rollback_quietly();
 }
 
+void sqlite_store::release_memory() {
+  if (!db_.in_transaction())
+    sqlite3_db_release_memory(db_.get()); // unpinned pages only: nothing in use is touched
+}
+
 // -- transaction rules ----------------------------------------------------------------------------
 
 void sqlite_store::check_writable(std::string_view op) const {

@@ -40,6 +40,7 @@ public:
   void rollback_quietly() noexcept;
   std::shared_ptr<durability> deferred_durability() override { return wal_sync_; }
   std::int64_t newest_delivery_id() override;
+  void release_memory() override;
 
   // -- writes (sqlite_store_writes.cpp) -----------------------------------------------------------
   void insert_message(message_record& msg, std::vector<delivery_record>& deliveries,

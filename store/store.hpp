@@ -64,6 +64,10 @@ public:
   /// The largest delivery id committed so far (0: none).
   virtual std::int64_t newest_delivery_id() = 0;
 
+  /// Gives memory the instance keeps only to be faster (cached pages) back to the allocator,
+  /// for a quiet moment: the next calls read those pages again. Never inside a transaction.
+  virtual void release_memory() {}
+
   // -- writes (inside a transaction) ----------------------------------------------------------
 
   /// Inserts `msg` and `deliveries` (one per target endpoint, status pending). Assigns

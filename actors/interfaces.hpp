@@ -37,10 +37,6 @@ using store_writer_actor = caf::typed_actor<
   caf::replies_to<purge_idempotency_cmd>::with<std::size_t>,
   caf::replies_to<flush_atom>::with<caf::ok_atom>>;  // after everything sent before is committed
 
-/// Makes the writer's commits durable when the store defers it (store/durability.hpp):
-/// answers once everything committed before the request is durable.
-using store_syncer_actor = caf::typed_actor<caf::replies_to<flush_atom>::with<caf::ok_atom>>;
-
 /// A reader on its own connection; sees committed data only.
 using store_reader_actor = caf::typed_actor<
   caf::replies_to<load_pending_query>::with<std::vector<store::delivery_record>>,

@@ -15,7 +15,6 @@ using reader_impl = store_reader_actor::extend<caf::reacts_to<idle_atom>>;
 struct reader_state {
   static inline const char* name = "hookd.store_reader";
   std::shared_ptr<store::store> db;
-  std::shared_ptr<const store::durable_watermark> watermark; ///< null: all committed is durable
   quiet_release quiet;
 };
 
@@ -50,18 +49,11 @@ auto guarded_or(reader_ptr self, Fn fn) -> decltype(fn(*self->state.db)) {
   }
 }
 
-reader_impl::behavior_type reader(reader_ptr self, std::shared_ptr<store::store> db,
-                                         std::shared_ptr<const store::durable_watermark> watermark) {
+reader_impl::behavior_type reader(reader_ptr self, std::shared_ptr<store::store> db) {
   self->state.db = std::move(db);
-  self->state.watermark = std::move(watermark);
   return {
       [=](const load_pending_query& q) {
-        return guarded(self, [&](store::store& s) {
-          auto pending = s.load_pending(q.endpoint_id);
-          if (const auto& mark = self->state.watermark) // newer ones reach the actor with their 202
-            std::erase_if(pending, [&](const auto& d) { return !mark->covers(d.id); });
-          return pending;
-        });
+        return guarded(self, [&](store::store& s) { return s.load_pending(q.endpoint_id); });
       },
       [=](const load_payloads_query& q) {
         return guarded(self, [&](store::store& s) {
@@ -140,11 +132,10 @@ reader_impl::behavior_type reader(reader_ptr self, std::shared_ptr<store::store>
 } // namespace
 
 store_reader_actor spawn_store_reader(caf::actor_system& sys, std::shared_ptr<store::store> db,
-                                      bool detached,
-                                      std::shared_ptr<const store::durable_watermark> watermark) {
+                                      bool detached) {
   if (detached)
-    return sys.spawn<caf::detached>(reader, std::move(db), std::move(watermark));
-  return sys.spawn(reader, std::move(db), std::move(watermark));
+    return sys.spawn<caf::detached>(reader, std::move(db));
+  return sys.spawn(reader, std::move(db));
 }
 
 } // namespace hookd

@@ -2,7 +2,6 @@
 // A store reader on its own connection (WAL readers never block the writer). Queries run
 // synchronously on the reader's thread; run it detached in the daemon.
 #include "actors/interfaces.hpp"
-#include "store/durable_watermark.hpp"
 #include "store/store.hpp"
 
 #include <caf/actor_system.hpp>
@@ -11,10 +10,7 @@
 
 namespace hookd {
 
-/// `watermark` (null: every committed delivery is durable): load_pending_query leaves out
-/// deliveries newer than it (store/durable_watermark.hpp).
 store_reader_actor spawn_store_reader(caf::actor_system& sys, std::shared_ptr<store::store> db,
-                                      bool detached = true,
-                                      std::shared_ptr<const store::durable_watermark> watermark = nullptr);
+                                      bool detached = true);
 
 } // namespace hookd

@@ -2,7 +2,6 @@
 
 #include "actors/guarded_promise.hpp"
 #include "actors/quiet_release.hpp"
-#include "actors/store_syncer.hpp"
 #include "logging/logger.hpp"
 #include "messages/errors.hpp"
 #include "store/batch_insert.hpp"
@@ -53,19 +52,6 @@ struct writer_state {
   bool failing = false; ///< in a store_error episode (see on_failure_episode)
   std::shared_ptr<spdlog::logger> log = logging::get("store");
   quiet_release quiet;
-
-  // Deferred durability (store/durability.hpp); `syncer` is null when commit() is durable.
-  store_syncer_actor syncer;
-  /// Committed commands waiting for a sync to be requested, in order, and the newest delivery
-  /// id they committed.
-  std::vector<operation> unsynced;
-  std::int64_t unsynced_newest = 0;
-  /// Committed commands the sync now out will make durable.
-  std::vector<operation> syncing;
-  std::int64_t syncing_newest = 0;
-  bool sync_out = false;
-  /// Set when a sync failed: what was committed may be lost, so nothing is acknowledged again.
-  std::string sync_failure;
 };
 
 using writer_ptr = writer_impl::stateful_pointer<writer_state>;
@@ -91,9 +77,6 @@ caf::error to_caf_error(const store::error& e) {
 /// apply, or the store::error when the store failed.
 void run_transaction(writer_state& st, std::vector<operation>& ops) {
   auto& db = *st.db;
-  if (!st.sync_failure.empty())
-    throw store::error("a sync of the database failed earlier (" + st.sync_failure +
-                       "); restart hookd to recover from what is on disk");
   const auto started = std::chrono::steady_clock::now();
   db.begin();
   try {
@@ -108,8 +91,6 @@ void run_transaction(writer_state& st, std::vector<operation>& ops) {
         throw refused{i, e};
       }
     }
-    if (st.syncer)
-      st.unsynced_newest = std::max(st.unsynced_newest, db.newest_delivery_id());
     db.commit();
   } catch (...) {
     try {
@@ -167,74 +148,6 @@ void keep_engine_writes(writer_ptr self, std::vector<operation>& ops, const stor
   st.retry_delay = std::min<std::chrono::milliseconds>(st.retry_delay * 2, max_retry_delay);
 }
 
-/// Answers the callers of committed commands, in order.
-void answer(std::vector<operation>& ops) {
-  for (auto& op : ops) { // in order; a refused command's caller may look for what the
-    if (op.refused()) {  // commands before it committed (an Idempotency-Key race)
-      if (op.failed)
-        op.failed(op.refusal);
-    } else if (op.done) {
-      op.done();
-    }
-  }
-}
-
-void request_sync(writer_ptr self);
-
-void synced(writer_ptr self) {
-  auto& st = self->state;
-  st.sync_out = false;
-  if (st.opts.watermark)
-    st.opts.watermark->raise_to(st.syncing_newest);
-  auto ops = std::move(st.syncing);
-  st.syncing.clear();
-  answer(ops);
-  request_sync(self);
-}
-
-/// What was committed may not be on disk: nobody waiting is told it is, and nothing commits
-/// again (run_transaction refuses) until a restart recovers from what the disk holds.
-void sync_failed(writer_ptr self, const caf::error& err) {
-  auto& st = self->state;
-  st.sync_out = false;
-  st.sync_failure = describe(err);
-  report_failure(st, store::error{st.sync_failure});
-  for (auto* group : {&st.syncing, &st.unsynced}) {
-    for (auto& op : *group)
-      if (op.failed)
-        op.failed(err);
-    group->clear();
-  }
-}
-
-/// Asks the syncer to make everything committed so far durable, unless a sync is out already
-/// (its answer asks again for what committed meanwhile).
-void request_sync(writer_ptr self) {
-  auto& st = self->state;
-  if (st.sync_out || st.unsynced.empty())
-    return;
-  st.syncing = std::move(st.unsynced);
-  st.unsynced.clear();
-  st.syncing_newest = st.unsynced_newest;
-  st.sync_out = true;
-  self->request(st.syncer, caf::infinite, flush_atom_v)
-      .then([self](caf::ok_atom) { synced(self); },
-            [self](const caf::error& err) { sync_failed(self, err); });
-}
-
-/// A batch committed: its callers are answered now, or once a sync made it durable.
-void committed(writer_ptr self, std::vector<operation>& ops) {
-  auto& st = self->state;
-  if (!st.syncer) {
-    answer(ops);
-    return;
-  }
-  // Every commit is synced, also one without callers (attempts): the disk holds as much as
-  // it did when commit() synced by itself.
-  std::move(ops.begin(), ops.end(), std::back_inserter(st.unsynced));
-  request_sync(self);
-}
-
 void commit(writer_ptr self) {
   auto& st = self->state;
   st.commit_scheduled = false;
@@ -255,7 +168,14 @@ void commit(writer_ptr self) {
     try {
       run_transaction(st, ops);
       st.retry_delay = first_retry_delay;
-      committed(self, ops);
+      for (auto& op : ops) { // in order; a refused command's caller may look for what the
+        if (op.refused()) {  // commands before it committed (an Idempotency-Key race)
+          if (op.failed)
+            op.failed(op.refusal);
+        } else if (op.done) {
+          op.done();
+        }
+      }
       if (!st.batch.empty() && !st.commit_scheduled) {
         st.commit_scheduled = true;
         self->send(self, commit_atom_v);
@@ -364,8 +284,6 @@ writer_impl::behavior_type writer(writer_ptr self, std::shared_ptr<store::store>
                                   store_writer_options opts) {
   self->state.db = std::move(db);
   self->state.opts = std::move(opts);
-  if (auto durability = self->state.db->deferred_durability())
-    self->state.syncer = spawn_store_syncer(self, std::move(durability), self->state.opts.detached);
   return {
       [=](insert_message_cmd& in) -> caf::result<message_inserted> {
         auto cmd = std::make_shared<insert_message_cmd>(std::move(in));

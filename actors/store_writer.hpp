@@ -26,18 +26,9 @@
 //   busy_timeout. The first failure of an episode calls on_failure_episode (a store_error
 //   alert); the first commit after it logs the recovery.
 //
-// Durability: when the store defers it (store/durability.hpp, the daemon's SQLite writer), a
-// committed batch is answered only after a sync that began after its COMMIT returned. The
-// sync runs on the writer's syncer (actors/store_syncer.hpp) while the writer executes the next
-// batch; one sync is out at a time and covers every batch committed before it began. After each
-// sync the watermark (if any) is raised to the newest delivery id it covered. A failed sync
-// answers every waiting caller with store_failed, raises a store_error episode and refuses
-// every later commit: what was committed may be lost, and only a restart can tell.
-//
-// Run it detached (its own thread): commits write to disk and must not hold a scheduler
+// Run it detached (its own thread): commits wait for fsync and must not hold a scheduler
 // thread. Tests under CAF's test coordinator spawn it attached.
 #include "actors/interfaces.hpp"
-#include "store/durable_watermark.hpp"
 #include "store/store.hpp"
 
 #include <caf/actor_system.hpp>
@@ -58,8 +49,6 @@ struct store_writer_options {
   /// Called once when writes start failing (an episode), with the first error; not again until
   /// a transaction has committed since (alerts, docs/operations.md store_error).
   std::function<void(const std::string& error)> on_failure_episode;
-  /// Raised after each sync when the store defers durability (store/durable_watermark.hpp).
-  std::shared_ptr<store::durable_watermark> watermark;
 };
 
 store_writer_actor spawn_store_writer(caf::actor_system& sys, std::shared_ptr<store::store> db,

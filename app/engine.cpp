@@ -61,7 +61,6 @@ store::sqlite_options sqlite_options_for(store_role role) {
   } else {
     opts.background_checkpoint = std::chrono::milliseconds{100};
     opts.process_lock = true; // one hookd per database
-    opts.deferred_sync = true; // the writer fsyncs while it runs the next batch
   }
   return opts;
 }
@@ -98,17 +97,10 @@ engine::engine(caf::actor_system& sys, std::shared_ptr<const config::config> cfg
     if (*supervisor_slot) // no_time: the supervisor stamps it
       caf::anon_send(*supervisor_slot, alert_event{"store_error", "", "", error, no_time});
   };
-  auto writer_store = opts.open_store(store_role::writer);
-  // Readers see commits before they are durable when the writer syncs after COMMIT: the
-  // watermark keeps recovery loads to durable deliveries (store/durable_watermark.hpp).
-  std::shared_ptr<store::durable_watermark> watermark;
-  if (writer_store->deferred_durability())
-    watermark = std::make_shared<store::durable_watermark>(writer_store->newest_delivery_id());
-  writer_opts.watermark = watermark;
-  writer_ = spawn_store_writer(sys, std::move(writer_store), std::move(writer_opts));
+  writer_ = spawn_store_writer(sys, opts.open_store(store_role::writer), std::move(writer_opts));
   auto reader_store = opts.open_store(store_role::reader);
   refill_endpoint_windows(*reader_store, *context);
-  reader_ = spawn_store_reader(sys, std::move(reader_store), opts.detached_store, watermark);
+  reader_ = spawn_store_reader(sys, std::move(reader_store), opts.detached_store);
   destinations_ =
       opts.make_destinations ? opts.make_destinations(sys) : http_destinations(sys, *cfg_);
   supervisor_ = spawn_supervisor(sys, supervisor_deps{ctx});

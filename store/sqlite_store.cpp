@@ -16,9 +16,6 @@ sqlite_store::sqlite_store(const std::string& path, const sqlite_options& option
     wal_limit_ = std::make_unique<sqlite::wal_limit>(db_, options.wal_limit_frames);
     checkpointer_ = std::make_unique<sqlite::checkpointer>(path, options.background_checkpoint);
   }
-  if (options.deferred_sync && !options.read_only && path != ":memory:")
-    wal_sync_ = std::make_shared<sqlite::wal_sync>(
-        sqlite3_filename_wal(sqlite3_db_filename(db_.get(), "main")));
 }
 
 sqlite_store::~sqlite_store() { rollback_quietly(); }

@@ -4,8 +4,7 @@
 // Every instance is its own connection to the file: open one writer instance and one reader
 // instance per reading thread. The file is in WAL mode, so readers never wait for the writer.
 // commit() returns once the transaction is durable (WAL + synchronous=FULL: the WAL is fsynced
-// at every commit), or, with deferred_sync, once it is written, deferred_durability() making it
-// durable (sqlite_wal_sync.hpp). The directory must be on a local disk: WAL's shared-memory index does not
+// at every commit). The directory must be on a local disk: WAL's shared-memory index does not
 // work over network file systems.
 //
 // Beyond store.hpp:
@@ -54,10 +53,6 @@ struct sqlite_options {
   /// opening fails with an error naming the file while another holder has it, so two
   /// processes never deliver from the same database (see sqlite_process_lock.hpp).
   bool process_lock = false;
-  /// For the writer instance: commit() does not fsync (synchronous=NORMAL); the caller makes
-  /// commits durable with deferred_durability() before acknowledging them, from another thread,
-  /// so the next batch runs while the fsync does (sqlite_wal_sync.hpp).
-  bool deferred_sync = false;
 };
 
 /// Opens (creating it and its parent directories when missing) the database at `path` and

@@ -28,11 +28,7 @@ void apply_pragmas(connection& db, const sqlite_options& options) {
   // deliveries done) on the strength of that return (docs/behaviour.md). FULL fsyncs the WAL at every
   // commit; group commit amortizes the ~140 µs (docs/benchmarks.md, "The building blocks").
   // https://www.sqlite.org/pragma.html#pragma_synchronous
-  // With deferred_sync the writer fsyncs the WAL itself after COMMIT, before acknowledging
-  // anything (sqlite_wal_sync.hpp): NORMAL is then as durable, and the fsync leaves the commit.
-  db.exec(options.deferred_sync && !options.read_only ? "PRAGMA synchronous = NORMAL"
-                                                      : "PRAGMA synchronous = FULL",
-          "open");
+  db.exec("PRAGMA synchronous = FULL", "open");
   db.exec("PRAGMA foreign_keys = ON", "open");
   // A checkpoint resets the WAL but keeps the file at its largest size unless told otherwise.
   db.exec("PRAGMA journal_size_limit = 67108864", "open");

@@ -17,7 +17,6 @@
 #include "store/sqlite_store_connection.hpp"
 #include "store/sqlite_store_statements.hpp"
 #include "store/sqlite_wal_limit.hpp"
-#include "store/sqlite_wal_sync.hpp"
 
 #include <cstdint>
 #include <exception>
@@ -38,8 +37,6 @@ public:
   void commit() override;
   void rollback() override;
   void rollback_quietly() noexcept;
-  std::shared_ptr<durability> deferred_durability() override { return wal_sync_; }
-  std::int64_t newest_delivery_id() override;
   void release_memory() override;
 
   // -- writes (sqlite_store_writes.cpp) -----------------------------------------------------------
@@ -179,7 +176,6 @@ private:
   std::map<std::string, std::int64_t, std::less<>> totals_delta_;
   std::unique_ptr<sqlite::wal_limit> wal_limit_;       ///< writer only (background_checkpoint)
   std::unique_ptr<sqlite::checkpointer> checkpointer_; ///< writer only (background_checkpoint)
-  std::shared_ptr<sqlite::wal_sync> wal_sync_;         ///< writer only (deferred_sync)
 };
 
 } // namespace hookd::store

@@ -41,11 +41,6 @@ std::vector<delivery_record> sqlite_store::load_pending(const std::string& endpo
   return read_all(q, read_delivery);
 }
 
-std::int64_t sqlite_store::newest_delivery_id() {
-  query q{sql_.newest_delivery, "newest_delivery_id"};
-  return q.step() ? q.column_int() : 0;
-}
-
 std::vector<std::pair<std::int64_t, std::string>>
 sqlite_store::load_payloads(std::span<const std::int64_t> message_seqs) {
   std::vector<std::int64_t> seqs(message_seqs.begin(), message_seqs.end());

@@ -153,8 +153,6 @@ statements::statements(connection& db, bool read_only)
                       "FROM messages m JOIN deliveries d ON d.message_seq = m.seq "
                       "JOIN attempts a ON a.delivery_id = d.id WHERE m.id = ? ORDER BY a.seq"},
       // Newest first along the rowid: no index; the caller stops the scan.
-      recent_attempts{db, "SELECT endpoint_id, at, outcome FROM attempts ORDER BY seq DESC"},
-      // AUTOINCREMENT keeps the largest id ever given out in sqlite_sequence.
-      newest_delivery{db, "SELECT seq FROM sqlite_sequence WHERE name = 'deliveries'"} {}
+      recent_attempts{db, "SELECT endpoint_id, at, outcome FROM attempts ORDER BY seq DESC"} {}
 
 } // namespace hookd::store::sqlite

@@ -28,7 +28,7 @@ struct statements {
   statement load_endpoints, find_endpoint, list_endpoints, delivery_counts;
   statement find_idempotency, pending_counts, endpoint_counts;
   statement endpoints_with_pending, load_pending, load_payloads;
-  statement find_message, deliveries_of, attempts_of, recent_attempts, newest_delivery;
+  statement find_message, deliveries_of, attempts_of, recent_attempts;
 };
 
 } // namespace hookd::store::sqlite

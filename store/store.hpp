@@ -6,20 +6,16 @@
 // Concurrency: an instance is used by one thread at a time. The engine opens one instance for
 // the single writer (actors/store_writer) and one per reader.
 //
-// Durability: writes happen between begin() and commit(). By default commit() returns only when
-// the transaction is durable (SQLite: WAL with synchronous=FULL). An instance opened with
-// deferred sync returns from commit() once the transaction is visible, and deferred_durability()
-// makes it durable (store/durability.hpp). Callers acknowledge nothing before the transaction
-// is durable.
+// Durability: writes happen between begin() and commit(); commit() returns only when the
+// transaction is durable (SQLite: WAL with synchronous=FULL). Callers acknowledge nothing
+// before commit() has returned.
 //
 // Errors: every call throws `store::error` on failure; the actor that owns the instance
 // catches it and turns it into a value. Exceptions never leave that actor.
-#include "store/durability.hpp"
 #include "store/records.hpp"
 
 #include <cstdint>
 #include <functional>
-#include <memory>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -54,15 +50,8 @@ public:
 
   // -- transactions ---------------------------------------------------------------------------
   virtual void begin() = 0;
-  virtual void commit() = 0; ///< durable when it returns, unless deferred_durability() is set
+  virtual void commit() = 0; ///< durable when it returns
   virtual void rollback() = 0;
-
-  /// Null when commit() is durable by itself; otherwise what makes committed transactions
-  /// durable (store/durability.hpp), to be used from another thread than this instance's.
-  virtual std::shared_ptr<durability> deferred_durability() { return nullptr; }
-
-  /// The largest delivery id committed so far (0: none).
-  virtual std::int64_t newest_delivery_id() = 0;
 
   /// Gives memory the instance keeps only to be faster (cached pages) back to the allocator,
   /// for a quiet moment: the next calls read those pages again. Never inside a transaction.

@@ -46,7 +46,7 @@ struct writer_fixture {
     sched = &dynamic_cast<caf::scheduler::test_coordinator&>(sys->scheduler());
     db = st::open_sqlite_store(path, store_options);
     store_writer_options opts{false, max_batch, [c = commits](std::size_t, auto) { ++*c; },
-                              [e = failure_episodes](const std::string&) { ++*e; }, nullptr};
+                              [e = failure_episodes](const std::string&) { ++*e; }};
     writer = spawn_store_writer(*sys, db, opts);
   }
   ~writer_fixture() {

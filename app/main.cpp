@@ -38,8 +38,8 @@ int run(const hookd::config::config& cfg) {
   sys_cfg.set("scheduler.max-threads", std::max(2u, std::thread::hardware_concurrency()));
   // One shared queue whose idle workers wait on a condition variable. CAF's default
   // work-stealing workers poll, sleeping 50 us between polls, for a while after they run out of
-  // work: under hookd's load they woke tens of thousands of times a second, and hookd's CPU per
-  // delivery was about 1.2 times what it is with this policy (docs/benchmarks.md, third round).
+  // work: at 500 messages/s hookd spent about 1.3 times the CPU with them; under full load the
+  // two policies were within the noise (docs/benchmarks.md, third round).
   sys_cfg.set("scheduler.policy", caf::atom("sharing"));
   caf::actor_system sys{sys_cfg};
 

@@ -20,15 +20,10 @@ struct reader_state {
 
 using reader_ptr = reader_impl::stateful_pointer<reader_state>;
 
-void note_activity(reader_ptr self) {
-  if (self->state.quiet.note_activity())
-    self->delayed_send(self, quiet_release::period, idle_atom_v);
-}
-
 /// Runs a query, turning a store::error into an error reply.
 template <class Fn>
 auto guarded(reader_ptr self, Fn fn) -> caf::result<decltype(fn(*self->state.db))> {
-  note_activity(self);
+  note_store_activity(self);
   try {
     return fn(*self->state.db);
   } catch (const store::error& e) {
@@ -40,7 +35,7 @@ auto guarded(reader_ptr self, Fn fn) -> caf::result<decltype(fn(*self->state.db)
 /// Runs a query that may itself answer with an error.
 template <class Fn>
 auto guarded_or(reader_ptr self, Fn fn) -> decltype(fn(*self->state.db)) {
-  note_activity(self);
+  note_store_activity(self);
   try {
     return fn(*self->state.db);
   } catch (const store::error& e) {
@@ -122,10 +117,7 @@ reader_impl::behavior_type reader(reader_ptr self, std::shared_ptr<store::store>
           return found;
         });
       },
-      [=](idle_atom) {
-        if (self->state.quiet.on_tick(*self->state.db))
-          self->delayed_send(self, quiet_release::period, idle_atom_v);
-      },
+      [=](idle_atom) { on_quiet_tick(self); },
   };
 }
 

@@ -194,8 +194,7 @@ void commit(writer_ptr self) {
 
 void add(writer_ptr self, operation op) {
   auto& st = self->state;
-  if (st.quiet.note_activity())
-    self->delayed_send(self, quiet_release::period, idle_atom_v);
+  note_store_activity(self);
   st.batch.push_back(std::move(op));
   if (st.waiting_to_retry)
     return; // the retry takes it along
@@ -388,10 +387,7 @@ writer_impl::behavior_type writer(writer_ptr self, std::shared_ptr<store::store>
           commit(self);
       },
       [=](commit_atom, tick_atom) { commit(self); },
-      [=](idle_atom) {
-        if (self->state.quiet.on_tick(*self->state.db))
-          self->delayed_send(self, quiet_release::period, idle_atom_v);
-      },
+      [=](idle_atom) { on_quiet_tick(self); },
   };
 }
 

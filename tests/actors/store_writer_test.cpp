@@ -259,3 +259,23 @@ TEST_CASE("a batch of messages is one command: one transaction, each message ref
     CHECK(f.db->find_message(id));
   CHECK_FALSE(f.db->find_message("msg_c"));
 }
+
+TEST_CASE("the writer keeps one quiet timer while busy and none once it gave its cache back",
+          "[store_writer]") {
+  writer_fixture f;
+  caf::scoped_actor self{*f.sys};
+  self->send(f.writer, message("msg_1"));
+  self->send(f.writer, message("msg_2"));
+  f.run();
+  const auto& schedule = f.sched->clock().schedule();
+  CHECK(schedule.size() == 1); // one timer for both commands
+  f.sched->trigger_timeout();  // busy during that period: armed again
+  f.run();
+  CHECK(schedule.size() == 1);
+  f.sched->trigger_timeout(); // a quiet period: the cache is released, no timer stays
+  f.run();
+  CHECK(schedule.empty());
+  self->send(f.writer, message("msg_3")); // busy again: armed again
+  f.run();
+  CHECK(schedule.size() == 1);
+}

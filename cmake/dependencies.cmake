@@ -18,3 +18,12 @@ set_target_properties(CAF::core PROPERTIES
   IMPORTED_LOCATION "${CAF_CORE_LIBRARY}"
   INTERFACE_INCLUDE_DIRECTORIES "${CAF_INCLUDE_DIR}"
   INTERFACE_LINK_LIBRARIES Threads::Threads)
+
+# libpq (Debian libpq-dev) for the PostgreSQL store. CMake's FindPostgreSQL also wants the
+# server's headers, which libpq-dev does not ship, so the client library is found by hand.
+find_path(PQ_INCLUDE_DIR libpq-fe.h PATH_SUFFIXES postgresql REQUIRED)
+find_library(PQ_LIBRARY pq REQUIRED)
+add_library(PostgreSQL::pq UNKNOWN IMPORTED)
+set_target_properties(PostgreSQL::pq PROPERTIES
+  IMPORTED_LOCATION "${PQ_LIBRARY}"
+  INTERFACE_INCLUDE_DIRECTORIES "${PQ_INCLUDE_DIR}")

@@ -1,10 +1,10 @@
 #pragma once
 // Row mapping between the store's records (store/records.hpp) and SQLite rows: binding a
 // record's fields as the parameters of a statement, and reading a record from the columns of
-// the current row. Parameters and columns are in the order of the SQL in
-// sqlite_store_statements.cpp; enums go through store/enum_codes.hpp, event-type lists through
-// store/event_types_json.hpp.
+// the current row, in the column order of store/record_columns.hpp (shared with the PostgreSQL
+// store).
 #include "store/enum_codes.hpp"
+#include "store/record_columns.hpp"
 #include "store/records.hpp"
 #include "store/sqlite_statement.hpp"
 
@@ -22,14 +22,7 @@ namespace hookd::store::sqlite {
 /// Binds the mutable part of a delivery, in the column order of insert_delivery/update_delivery.
 template <class State>
 void bind_delivery_state(query& q, const State& s, time_point updated_at) {
-  q.bind_int(codes::encode(s.status))
-      .bind_int(codes::encode(s.reason))
-      .bind_int(s.attempts)
-      .bind_time(s.first_attempt_at)
-      .bind_time(s.next_attempt_at)
-      .bind_int(s.last_status_code)
-      .bind_int(codes::encode(s.last_error))
-      .bind_time(updated_at);
+  columns::bind_delivery_state(q, s, updated_at);
 }
 
 /// Binds every column of `put_endpoint`, in order.

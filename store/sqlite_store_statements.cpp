@@ -1,5 +1,7 @@
 #include "store/sqlite_store_statements.hpp"
 
+#include "store/record_columns.hpp"
+
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -11,15 +13,8 @@ namespace {
 // endpoints: 0 enabled; attempts: 0 success, 1 failure, 2 permanent): SQLite picks a partial
 // index only for a literal that matches its WHERE clause.
 
-constexpr const char* endpoint_columns =
-    "id, url, description, event_types, secret, previous_secret, previous_secret_expires_at, "
-    "signature_scheme, rate_limit_per_s, max_concurrency, timeout_ms, status, disabled_reason, "
-    "failing_since, created_at, updated_at";
-
-constexpr const char* delivery_columns =
-    "SELECT d.id, d.message_seq, m.id, d.endpoint_id, d.status, d.reason, d.attempts, "
-    "d.first_attempt_at, d.next_attempt_at, d.last_status_code, d.last_error, m.created_at, "
-    "d.updated_at FROM deliveries d JOIN messages m ON m.seq = d.message_seq ";
+using columns::delivery_select;
+constexpr const char* endpoint_columns = columns::endpoint_list;
 
 /// The oldest ?2 messages created before ?1 none of whose deliveries is pending
 /// (messages_by_created_at holds (created_at, seq) in order: no sort).
@@ -108,7 +103,7 @@ statements::statements(connection& db, bool read_only)
                           "(SELECT 1 FROM endpoints e WHERE e.id = deliveries.endpoint_id "
                           "AND e.status = 0)"},
       pending_of_message{
-          db, cat({delivery_columns, "WHERE d.message_seq = ? AND d.status = 0 ORDER BY d.id"})},
+          db, cat({delivery_select, "WHERE d.message_seq = ? AND d.status = 0 ORDER BY d.id"})},
       add_delivery_totals{db, "INSERT INTO delivery_totals (endpoint_id, deliveries) "
                               "VALUES (?1, ?2) ON CONFLICT (endpoint_id) "
                               "DO UPDATE SET deliveries = deliveries + excluded.deliveries"},
@@ -142,16 +137,13 @@ statements::statements(connection& db, bool read_only)
                           "FROM endpoints"},
       endpoints_with_pending{db, "SELECT DISTINCT endpoint_id FROM deliveries WHERE status = 0 "
                                  "ORDER BY endpoint_id"},
-      load_pending{db, cat({delivery_columns, "WHERE d.endpoint_id = ? AND d.status = 0 "
+      load_pending{db, cat({delivery_select, "WHERE d.endpoint_id = ? AND d.status = 0 "
                                               "ORDER BY d.next_attempt_at, d.id"})},
       load_payloads{db, payload_query()},
       find_message{db,
                    "SELECT seq, id, event_type, payload, created_at FROM messages WHERE id = ?"},
-      deliveries_of{db, cat({delivery_columns, "WHERE d.message_seq = ? ORDER BY d.id"})},
-      attempts_of{db, "SELECT a.seq, a.delivery_id, m.id, a.endpoint_id, a.at, a.outcome, "
-                      "a.status_code, a.elapsed_ms, a.error, a.error_detail, a.response_body "
-                      "FROM messages m JOIN deliveries d ON d.message_seq = m.seq "
-                      "JOIN attempts a ON a.delivery_id = d.id WHERE m.id = ? ORDER BY a.seq"},
+      deliveries_of{db, cat({delivery_select, "WHERE d.message_seq = ? ORDER BY d.id"})},
+      attempts_of{db, columns::attempts_of_message},
       // Newest first along the rowid: no index; the caller stops the scan.
       recent_attempts{db, "SELECT endpoint_id, at, outcome FROM attempts ORDER BY seq DESC"} {}
 

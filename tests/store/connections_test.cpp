@@ -9,10 +9,8 @@ using namespace hookd::store::testing;
 TEST_CASE("reader instances see what the writer committed, not what it has not",
           "[store][connections]") {
   store_fixture f;
-  sqlite_options reader_options;
-  reader_options.read_only = true;
-  auto reader = open_sqlite_store(f.path, reader_options);
-  auto second_reader = open_sqlite_store(f.path, reader_options);
+  auto reader = f.open_reader();
+  auto second_reader = f.open_reader();
 
   insert(*f.db, "msg_1", at_ms(1), {"ep_a"});
   CHECK(reader->find_message("msg_1"));
@@ -36,9 +34,7 @@ TEST_CASE("reader instances see what the writer committed, not what it has not",
 
 TEST_CASE("a reader instance refuses writes", "[store][connections]") {
   store_fixture f;
-  sqlite_options reader_options;
-  reader_options.read_only = true;
-  auto reader = open_sqlite_store(f.path, reader_options);
+  auto reader = f.open_reader();
   reader->begin();
   auto msg = make_message("msg_1", at_ms(1));
   std::vector<delivery_record> ds;
@@ -49,7 +45,7 @@ TEST_CASE("a reader instance refuses writes", "[store][connections]") {
 
 TEST_CASE("two writers on one file take turns", "[store][connections]") {
   store_fixture f;
-  auto other = open_sqlite_store(f.path);
+  auto other = f.open_writer();
   insert(*f.db, "msg_1", at_ms(1), {"ep_a"});
   insert(*other, "msg_2", at_ms(2), {"ep_a"});
   CHECK(f.db->load_pending("ep_a").size() == 2);
@@ -57,7 +53,7 @@ TEST_CASE("two writers on one file take turns", "[store][connections]") {
 }
 
 TEST_CASE("a second process lock on one database is refused with a message saying why",
-          "[store][connections]") {
+          "[store][connections][sqlite]") {
   store_fixture f;
   sqlite_options locked;
   locked.process_lock = true;

@@ -83,9 +83,9 @@ std::vector<std::string> crash_endpoints() {
 }
 
 /// The child: inserts messages forever, reporting each index on `fd` once its commit returned.
-[[noreturn]] void crash_child(const std::string& path, int round, int fd) {
+[[noreturn]] void crash_child(const store_fixture& f, int round, int fd) {
   try {
-    auto db = open_sqlite_store(path);
+    auto db = f.open_writer();
     for (int i = 0;; ++i) {
       auto msg = make_message(crash_message_id(round, i), at_ms(i));
       auto ds = make_deliveries(msg, crash_endpoints());
@@ -116,14 +116,14 @@ void read_reports(int fd, std::vector<int>& out, std::size_t want,
 }
 
 /// Runs one child, kills it with SIGKILL mid-stream, returns the indexes it reported.
-std::vector<int> run_and_kill(const std::string& path, int round, std::chrono::milliseconds extra) {
+std::vector<int> run_and_kill(const store_fixture& f, int round, std::chrono::milliseconds extra) {
   int fds[2];
   REQUIRE(pipe(fds) == 0);
   pid_t pid = fork();
   REQUIRE(pid >= 0);
   if (pid == 0) {
     close(fds[0]);
-    crash_child(path, round, fds[1]);
+    crash_child(f, round, fds[1]);
   }
   close(fds[1]);
   std::vector<int> reported;
@@ -144,20 +144,17 @@ std::vector<int> run_and_kill(const std::string& path, int round, std::chrono::m
 
 TEST_CASE("a writer killed with SIGKILL loses no committed message and leaves no partial one",
           "[store][durability][crash]") {
-  hookd::testing::temp_dir dir;
-  auto path = dir.file("crash.db");
-  {
-    auto db = open_sqlite_store(path); // the schema before the first child races for it
-    for (const auto& ep : crash_endpoints())
-      db->put_endpoint(make_endpoint(ep));
-  }
+  store_fixture f;
+  for (const auto& ep : crash_endpoints())
+    f.db->put_endpoint(make_endpoint(ep));
+  f.db.reset();
 
   for (int round = 0; round < 6; ++round) {
-    auto reported = run_and_kill(path, round, std::chrono::milliseconds{5 + 5 * round});
+    auto reported = run_and_kill(f, round, std::chrono::milliseconds{5 + 5 * round});
     REQUIRE(!reported.empty());
     INFO("round " << round << ": " << reported.size() << " commits reported");
 
-    auto db = open_sqlite_store(path);
+    auto db = f.open_writer();
     std::set<int> committed(reported.begin(), reported.end());
     int last = *committed.rbegin();
     // Everything reported is there, whole. Past the last report at most the one message

@@ -26,7 +26,7 @@ void set_user_version(const std::string& path, int version) {
 
 } // namespace
 
-TEST_CASE("opening under a path that cannot be created throws a useful error", "[store][errors]") {
+TEST_CASE("opening under a path that cannot be created throws a useful error", "[store][errors][sqlite]") {
   hookd::testing::temp_dir dir;
   write_file(dir.file("plain_file"), "x");
   auto path = dir.file("plain_file/sub/hookd.db"); // a regular file where a directory should be
@@ -35,12 +35,12 @@ TEST_CASE("opening under a path that cannot be created throws a useful error", "
                                                  Catch::Contains(dir.file("plain_file/sub")));
 }
 
-TEST_CASE("opening a directory as the database throws", "[store][errors]") {
+TEST_CASE("opening a directory as the database throws", "[store][errors][sqlite]") {
   hookd::testing::temp_dir dir;
   CHECK_THROWS_WITH(open_sqlite_store(dir.path().string()), Catch::Contains(dir.path().string()));
 }
 
-TEST_CASE("opening a file that is not a database throws", "[store][errors]") {
+TEST_CASE("opening a file that is not a database throws", "[store][errors][sqlite]") {
   hookd::testing::temp_dir dir;
   auto path = dir.file("garbage.db");
   write_file(path, std::string(8192, 'g'));
@@ -48,7 +48,7 @@ TEST_CASE("opening a file that is not a database throws", "[store][errors]") {
                     Catch::Contains("not a database") && Catch::Contains(path));
 }
 
-TEST_CASE("opening a database from a newer hookd throws", "[store][errors]") {
+TEST_CASE("opening a database from a newer hookd throws", "[store][errors][sqlite]") {
   store_fixture f;
   f.db.reset();
   set_user_version(f.path, 99);
@@ -65,7 +65,7 @@ TEST_CASE("reopening migrates nothing and keeps the data", "[store][errors]") {
 
 TEST_CASE("a version 1 database is migrated to version 2: the attempt log loses its "
           "per-endpoint index, the data stays",
-          "[store][errors]") {
+          "[store][errors][sqlite]") {
   store_fixture f;
   insert(*f.db, "msg_1", at_ms(1), {"ep_a"});
   f.db.reset();
@@ -106,4 +106,27 @@ TEST_CASE("commit without begin throws; errors name the operation", "[store][err
   f.db->begin();
   CHECK_THROWS_WITH(f.db->begin(), Catch::StartsWith("begin:"));
   f.db->rollback();
+}
+
+TEST_CASE("opening a PostgreSQL database from a newer hookd throws", "[store][errors][postgres]") {
+  store_fixture f;
+  hookd::testing::run_sql(f.conninfo, "UPDATE hookd_schema SET version = 99");
+  CHECK_THROWS_WITH(f.open_writer(), Catch::Contains("schema version 99"));
+}
+
+TEST_CASE("a PostgreSQL server that is not there: the error says where, never the password",
+          "[store][errors][postgres]") {
+  store_fixture f;
+  // A port of the test server's host where nothing listens: the test server stopped.
+  hookd::testing::postgres_server gone;
+  auto conninfo = gone.conninfo() + " password=s3cret-value connect_timeout=2";
+  gone.stop();
+  try {
+    open_postgres_store(conninfo);
+    FAIL("opened a store on a stopped server");
+  } catch (const error& e) {
+    CHECK(e.what_kind() == error::kind::failure);
+    CHECK_THAT(e.what(), Catch::Contains("127.0.0.1") &&
+                             !Catch::Contains("s3cret-value"));
+  }
 }

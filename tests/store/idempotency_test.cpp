@@ -113,9 +113,7 @@ TEST_CASE("purge_idempotency removes the keys created before a time", "[store][i
 TEST_CASE("a reader instance refuses idempotency writes and reads keys", "[store][idempotency]") {
   store_fixture f;
   f.db->put_idempotency(make_key("k1", "msg_1", at_ms(10)));
-  sqlite_options reader_options;
-  reader_options.read_only = true;
-  auto reader = open_sqlite_store(f.path, reader_options);
+  auto reader = f.open_reader();
   CHECK(reader->find_idempotency("k1"));
   CHECK_THROWS_WITH(reader->put_idempotency(make_key("k2", "msg_2", at_ms(11))),
                     Catch::Contains("read-only"));

@@ -467,20 +467,63 @@ TEST_CASE("a failing insert_message writes nothing and the batch goes on", "[sto
   f.db->begin();
   auto dup = make_message("msg_dup", at_ms(2));
   auto dup_deliveries = make_deliveries(dup, {"ep_b"});
-  CHECK_THROWS_AS(f.db->insert_message(dup, dup_deliveries), error);
-  auto bad = make_message("msg_bad", no_time); // created_at is required
-  auto bad_deliveries = make_deliveries(bad, {"ep_a"});
-  CHECK_THROWS_AS(f.db->insert_message(bad, bad_deliveries), error);
+  try {
+    f.db->insert_message(dup, dup_deliveries);
+    FAIL("a duplicate message id was inserted");
+  } catch (const error& e) {
+    CHECK(e.what_kind() == error::kind::conflict);
+  }
   auto good = make_message("msg_good", at_ms(3));
   auto good_deliveries = make_deliveries(good, {"ep_a", "ep_b"});
   f.db->insert_message(good, good_deliveries);
   f.db->commit();
 
-  CHECK_FALSE(f.db->find_message("msg_bad"));
   CHECK(f.db->find_message("msg_good"));
   CHECK(f.db->deliveries_of(good.seq).size() == 2);
   CHECK(f.db->load_pending("ep_b").size() == 1); // only msg_good's
   CHECK(f.db->load_pending("ep_a").size() == 2); // msg_dup's and msg_good's
+}
+
+TEST_CASE("SQLite: a message the database refuses writes nothing and the batch goes on",
+          "[store][messages][sqlite]") {
+  store_fixture f;
+  f.db->begin();
+  auto bad = make_message("msg_bad", no_time); // created_at is required
+  auto bad_deliveries = make_deliveries(bad, {"ep_a"});
+  CHECK_THROWS_AS(f.db->insert_message(bad, bad_deliveries), error);
+  auto good = make_message("msg_good", at_ms(3));
+  auto good_deliveries = make_deliveries(good, {"ep_a"});
+  f.db->insert_message(good, good_deliveries);
+  f.db->commit();
+  CHECK_FALSE(f.db->find_message("msg_bad"));
+  CHECK(f.db->find_message("msg_good"));
+}
+
+TEST_CASE("PostgreSQL: a message the database refuses is a conflict and ends the transaction",
+          "[store][messages][postgres]") {
+  store_fixture f;
+  insert(*f.db, "msg_before", at_ms(1), {"ep_a"});
+  f.db->begin();
+  auto bad = make_message("msg_bad", no_time); // created_at is required
+  auto bad_deliveries = make_deliveries(bad, {"ep_a"});
+  try {
+    f.db->insert_message(bad, bad_deliveries);
+    FAIL("a message without created_at was inserted");
+  } catch (const error& e) {
+    CHECK(e.what_kind() == error::kind::conflict); // the request, not the database
+  }
+  auto good = make_message("msg_good", at_ms(3));
+  auto good_deliveries = make_deliveries(good, {"ep_a"});
+  CHECK_THROWS_WITH(f.db->insert_message(good, good_deliveries), Catch::Contains("rollback"));
+  CHECK_THROWS(f.db->commit());
+  // The writer's way: roll back, run the batch again without the refused call.
+  f.db->begin();
+  good_deliveries = make_deliveries(good, {"ep_a"});
+  f.db->insert_message(good, good_deliveries);
+  f.db->commit();
+  CHECK_FALSE(f.db->find_message("msg_bad"));
+  CHECK(f.db->find_message("msg_good"));
+  CHECK(f.db->load_pending("ep_a").size() == 2);
 }
 
 TEST_CASE("rollback discards the transaction's writes", "[store][messages]") {

@@ -9,7 +9,7 @@
 using namespace hookd::store;
 using namespace hookd::store::testing;
 
-TEST_CASE("release_memory gives the page cache back", "[store]") {
+TEST_CASE("release_memory gives the page cache back", "[store][sqlite]") {
   hookd::testing::temp_dir dir;
   const auto path = dir.file("hookd.db");
   auto db = open_sqlite_store(path);

@@ -152,9 +152,7 @@ TEST_CASE("stats_of counts deliveries by status per endpoint; for_each_attempt_s
 TEST_CASE("stats_of follows purges, rollbacks and the writer's open transaction",
           "[store][stats]") {
   store_fixture f;
-  sqlite_options reader_options;
-  reader_options.read_only = true;
-  auto reader = open_sqlite_store(f.path, reader_options);
+  auto reader = f.open_reader();
 
   f.db->put_endpoint(make_endpoint("ep_b"));
   std::vector<inserted> ms;
@@ -295,7 +293,7 @@ TEST_CASE("stats_of agrees with the deliveries after a random mix of writes", "[
   }
 }
 
-TEST_CASE("the stats queries are index searches, not scans of the history", "[store][stats]") {
+TEST_CASE("the stats queries are index searches, not scans of the history", "[store][stats][sqlite]") {
   // Guards the schema: an endpoint's counts must not read its delivered rows.
   store_fixture f;
   f.db.reset();

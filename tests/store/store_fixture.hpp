@@ -1,10 +1,19 @@
 #pragma once
-// Shared helpers for the store tests: a store on a fresh temp file, records with recognizable
+// Shared helpers for the store tests: a store on a fresh database, records with recognizable
 // field values, and the delivery updates the engine writes.
+//
+// The same tests run against each implementation (tests/CMakeLists.txt runs the binary twice):
+// SQLite on a fresh temp file by default; PostgreSQL on a fresh database when
+// HOOKD_TEST_POSTGRES names the test run's server (ctest's second pass) or HOOKD_TEST_STORE is
+// "postgres" (by hand: the binary starts a server of its own). Tests of one implementation's own matters carry the
+// tag [sqlite] or [postgres] and run only in that pass.
+#include "store/postgres/pg_store.hpp"
 #include "store/sqlite_store.hpp"
+#include "tests/support/postgres_server.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <chrono>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,15 +25,37 @@ inline time_point at_ms(std::int64_t ms) {
   return from_unix_ms(1'704'067'200'000 + ms);
 }
 
+/// Whether this pass tests the PostgreSQL store (see above).
+inline bool testing_postgres() {
+  const char* server = std::getenv("HOOKD_TEST_POSTGRES");
+  const char* backend = std::getenv("HOOKD_TEST_STORE");
+  return (server && *server) || (backend && std::string{backend} == "postgres");
+}
+
 struct store_fixture {
   hookd::testing::temp_dir dir;
-  std::string path = dir.file("data/hookd.db"); // a missing parent directory on purpose
-  std::unique_ptr<store> db = open_sqlite_store(path);
+  std::string path = dir.file("data/hookd.db"); // SQLite: a missing parent directory on purpose
+  std::string conninfo = testing_postgres() ? hookd::testing::test_database() : "";
+  std::unique_ptr<store> db = open_writer();
 
-  /// Closes the store and opens the same file again, as a restarted process would.
+  /// Another writer instance on the same database (its own connection).
+  std::unique_ptr<store> open_writer() const {
+    if (testing_postgres())
+      return open_postgres_store(conninfo);
+    return open_sqlite_store(path);
+  }
+
+  /// A reader instance on the same database.
+  std::unique_ptr<store> open_reader() const {
+    if (testing_postgres())
+      return open_postgres_store(conninfo, {.read_only = true});
+    return open_sqlite_store(path, {.read_only = true});
+  }
+
+  /// Closes the store and opens the same database again, as a restarted process would.
   void reopen() {
     db.reset();
-    db = open_sqlite_store(path);
+    db = open_writer();
   }
 };
 

@@ -52,7 +52,7 @@ std::uintmax_t largest_wal(std::chrono::milliseconds interval) {
 } // namespace
 
 TEST_CASE("a writer that never pauses starts its WAL over once it passes the limit",
-          "[store][wal]") {
+          "[store][wal][sqlite]") {
   // The background thread waits an hour between checkpoints, so it never holds the checkpoint
   // lock here: every tail checkpoint succeeds, and the WAL never holds much more than the
   // limit (64 frames) plus the transaction that crossed it.
@@ -60,7 +60,7 @@ TEST_CASE("a writer that never pauses starts its WAL over once it passes the lim
 }
 
 TEST_CASE("a writer that never pauses keeps its WAL bounded while checkpoints run alongside",
-          "[store][wal]") {
+          "[store][wal][sqlite]") {
   // With the background thread checkpointing every millisecond, a tail checkpoint fails while
   // that thread holds the lock and is tried again 16 frames later; how often that happens
   // depends on the machine's load (2.1 to 6 MiB seen with load average 5 to 7). A quarter of

@@ -1,0 +1,305 @@
+#include "store/postgres/pg_store_impl.hpp"
+
+#include "store/enum_codes.hpp"
+#include "store/event_types_json.hpp"
+#include "store/record_columns.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace hookd::store {
+namespace {
+
+using codes::encode;
+
+time_point initial_update_time(const message_record& msg, const delivery_record& d) {
+  return d.updated_at == no_time ? msg.created_at : d.updated_at;
+}
+
+/// $5-$13 of insert_message: one array per delivery column.
+void bind_delivery_arrays(pg::params& p, const message_record& msg,
+                          const std::vector<delivery_record>& deliveries) {
+  std::vector<std::string> endpoint_ids;
+  std::vector<std::int64_t> status, reason, attempts, codes, errors;
+  std::vector<time_point> first, next, updated;
+  for (const auto& d : deliveries) {
+    endpoint_ids.push_back(d.endpoint_id);
+    status.push_back(encode(d.status));
+    reason.push_back(encode(d.reason));
+    attempts.push_back(d.attempts);
+    first.push_back(d.first_attempt_at);
+    next.push_back(d.next_attempt_at);
+    codes.push_back(d.last_status_code);
+    errors.push_back(encode(d.last_error));
+    updated.push_back(initial_update_time(msg, d));
+  }
+  p.bind_array(pg::text_array(endpoint_ids))
+      .bind_array(pg::int_array(status))
+      .bind_array(pg::int_array(reason))
+      .bind_array(pg::int_array(attempts))
+      .bind_array(pg::time_array(first))
+      .bind_array(pg::time_array(next))
+      .bind_array(pg::int_array(codes))
+      .bind_array(pg::int_array(errors))
+      .bind_array(pg::time_array(updated));
+}
+
+/// $1-$9 of record_attempt and update_delivery: the delivery's new state and its id.
+void bind_update(pg::params& p, const delivery_update& d) {
+  columns::bind_delivery_state(p, d, d.at);
+  p.bind_int(d.delivery_id);
+}
+
+std::optional<endpoint_record> first_endpoint(pg::result& r) {
+  if (!r.next())
+    return std::nullopt;
+  return columns::read_endpoint(r);
+}
+
+} // namespace
+
+void pg_store::insert_message(message_record& msg, std::vector<delivery_record>& deliveries,
+                              bool endpoints_named) {
+  constexpr std::string_view op = "insert_message";
+  std::int64_t seq = 0;
+  std::vector<std::pair<std::int64_t, std::string>> stored; // (delivery id, endpoint id)
+  atomically(op, [&] {
+    if (endpoints_named) // checked before the write: a refusal leaves nothing behind
+      require_enabled(deliveries, op);
+    pg::params p;
+    p.bind_text(msg.id).bind_text(msg.event_type).bind_blob(msg.payload).bind_time(msg.created_at);
+    bind_delivery_arrays(p, msg, deliveries);
+    auto r = run(pg::stmt::insert_message, p, op);
+    if (r.rows() == 0)
+      throw error(std::string{op} + ": a message with id " + msg.id + " exists already",
+                  error::kind::conflict);
+    while (r.next()) {
+      seq = r.column_int();
+      if (r.is_null())
+        break; // no delivery was stored
+      auto id = r.column_int();
+      stored.emplace_back(id, r.column_text());
+    }
+    for (const auto& [id, endpoint_id] : stored) // last: only once every row is written
+      ++totals_delta_[endpoint_id];
+  });
+  msg.seq = seq;
+  // Rows come back in delivery-id order, which is the order of `deliveries`: match each stored
+  // row to the next delivery with its endpoint id.
+  std::vector<delivery_record> kept;
+  kept.reserve(stored.size());
+  std::size_t next = 0;
+  for (auto& [id, endpoint_id] : stored) {
+    while (next < deliveries.size() && deliveries[next].endpoint_id != endpoint_id)
+      ++next;
+    if (next == deliveries.size())
+      throw error(std::string{op} + ": the database returned a delivery for endpoint " +
+                  endpoint_id + " that was not asked for");
+    auto d = std::move(deliveries[next++]);
+    d.updated_at = initial_update_time(msg, d);
+    d.id = id;
+    d.message_seq = seq;
+    d.message_id = msg.id;
+    d.created_at = msg.created_at;
+    kept.push_back(std::move(d));
+  }
+  deliveries = std::move(kept);
+}
+
+void pg_store::put_idempotency(const idempotency_record& rec) {
+  constexpr std::string_view op = "put_idempotency";
+  atomically(op, [&] {
+    pg::params p;
+    p.bind_text(rec.key).bind_text(rec.request_hash).bind_text(rec.message_id).bind_time(
+        rec.created_at);
+    if (run(pg::stmt::put_idempotency, p, op).affected() == 0)
+      throw error(std::string{op} + ": the Idempotency-Key exists already",
+                  error::kind::conflict);
+  });
+}
+
+void pg_store::record_attempt(attempt_record& a, const delivery_update& d) {
+  constexpr std::string_view op = "record_attempt";
+  if (a.delivery_id != 0 && a.delivery_id != d.delivery_id)
+    throw error("record_attempt: the attempt is for delivery " + std::to_string(a.delivery_id) +
+                    " but the update for delivery " + std::to_string(d.delivery_id),
+                error::kind::missing);
+  atomically(op, [&] {
+    pg::params p;
+    bind_update(p, d);
+    p.bind_time(a.at)
+        .bind_int(encode(a.outcome))
+        .bind_int(a.status_code)
+        .bind_int(a.elapsed.count())
+        .bind_int(encode(a.error))
+        .bind_text(a.error_detail)
+        .bind_blob(a.response_body);
+    auto r = run(pg::stmt::record_attempt, p, op);
+    if (!r.next())
+      throw error(std::string{op} + ": no delivery with id " + std::to_string(d.delivery_id),
+                  error::kind::missing);
+    a.seq = r.column_int();
+  });
+  a.delivery_id = d.delivery_id;
+}
+
+void pg_store::update_delivery(const delivery_update& d) {
+  constexpr std::string_view op = "update_delivery";
+  atomically(op, [&] { apply_update(d, op); });
+}
+
+void pg_store::put_endpoint(const endpoint_record& ep) {
+  constexpr std::string_view op = "put_endpoint";
+  atomically(op, [&] {
+    pg::params p;
+    columns::bind_endpoint(p, ep, encode_event_types(ep.event_types));
+    run(pg::stmt::put_endpoint, p, op);
+  });
+}
+
+std::optional<endpoint_record> pg_store::update_endpoint(const endpoint_record& ep,
+                                                         std::uint32_t fields) {
+  constexpr std::string_view op = "update_endpoint";
+  std::optional<endpoint_record> after;
+  atomically(op, [&] {
+    pg::params p;
+    p.bind_text(ep.id)
+        .bind_time(ep.updated_at)
+        .bind_int(fields)
+        .bind_text(ep.url)
+        .bind_text(ep.description)
+        .bind_text(encode_event_types(ep.event_types))
+        .bind_int(encode(ep.scheme))
+        .bind_real(ep.rate_limit_per_s)
+        .bind_int(ep.max_concurrency)
+        .bind_int(ep.timeout_ms)
+        .bind_text(ep.secret);
+    auto r = run(pg::stmt::update_endpoint, p, op);
+    after = first_endpoint(r);
+  });
+  return after;
+}
+
+std::optional<endpoint_record> pg_store::rotate_secret(const std::string& endpoint_id,
+                                                       const std::string& secret,
+                                                       time_point previous_expires_at,
+                                                       time_point at) {
+  constexpr std::string_view op = "rotate_secret";
+  std::optional<endpoint_record> after;
+  atomically(op, [&] {
+    pg::params p;
+    p.bind_time(previous_expires_at).bind_text(secret).bind_time(at).bind_text(endpoint_id);
+    auto r = run(pg::stmt::rotate_secret, p, op);
+    after = first_endpoint(r);
+  });
+  return after;
+}
+
+void pg_store::set_endpoint_status(const std::string& endpoint_id, endpoint_status status,
+                                   disabled_reason reason, time_point at) {
+  constexpr std::string_view op = "set_endpoint_status";
+  atomically(op, [&] {
+    pg::params p;
+    p.bind_int(encode(status)).bind_int(encode(reason)).bind_time(at).bind_text(endpoint_id);
+    run(pg::stmt::set_endpoint_status, p, op);
+  });
+}
+
+void pg_store::set_failing_since(const std::string& endpoint_id, time_point since) {
+  constexpr std::string_view op = "set_failing_since";
+  atomically(op, [&] {
+    pg::params p;
+    p.bind_time(since).bind_text(endpoint_id);
+    run(pg::stmt::set_failing_since, p, op);
+  });
+}
+
+std::size_t pg_store::fail_pending(const std::string& endpoint_id, failure_reason reason,
+                                   time_point at) {
+  constexpr std::string_view op = "fail_pending";
+  std::size_t n = 0;
+  atomically(op, [&] {
+    pg::params p;
+    p.bind_int(encode(reason)).bind_time(at).bind_text(endpoint_id);
+    n = run(pg::stmt::fail_pending, p, op).affected();
+  });
+  return n;
+}
+
+endpoint_deletion pg_store::delete_endpoint(const std::string& endpoint_id, time_point at) {
+  constexpr std::string_view op = "delete_endpoint";
+  endpoint_deletion result;
+  atomically(op, [&] {
+    pg::params p;
+    p.bind_text(endpoint_id).bind_int(encode(failure_reason::endpoint_deleted)).bind_time(at);
+    auto r = run(pg::stmt::delete_endpoint, p, op);
+    if (r.next()) {
+      result.failed = static_cast<std::size_t>(r.column_int());
+      result.existed = r.column_int() > 0;
+    }
+  });
+  return result;
+}
+
+std::size_t pg_store::requeue_failed(const std::string& endpoint_id, time_point since,
+                                     time_point now) {
+  constexpr std::string_view op = "requeue_failed";
+  std::size_t n = 0;
+  atomically(op, [&] {
+    pg::params p;
+    p.bind_time(now).bind_text(endpoint_id).bind_time(since);
+    n = run(pg::stmt::requeue_failed, p, op).affected();
+  });
+  return n;
+}
+
+std::vector<delivery_record> pg_store::requeue_message(std::int64_t message_seq,
+                                                       time_point now) {
+  constexpr std::string_view op = "requeue_message";
+  std::vector<delivery_record> pending;
+  atomically(op, [&] {
+    pg::params p;
+    p.bind_time(now).bind_int(message_seq);
+    run(pg::stmt::requeue_message, p, op);
+    pg::params q;
+    q.bind_int(message_seq);
+    auto r = run(pg::stmt::pending_of_message, q, op);
+    while (r.next())
+      pending.push_back(columns::read_delivery(r));
+  });
+  return pending;
+}
+
+// -- write steps ----------------------------------------------------------------------------------
+
+void pg_store::require_enabled(const std::vector<delivery_record>& deliveries,
+                               std::string_view op) {
+  std::vector<std::string> ids;
+  for (const auto& d : deliveries)
+    ids.push_back(d.endpoint_id);
+  pg::params p;
+  p.bind_array(pg::text_array(ids));
+  auto r = run(pg::stmt::named_endpoints, p, op);
+  while (r.next()) {
+    auto id = r.column_text();
+    if (r.is_null())
+      throw error(std::string{op} + ": no endpoint " + id, error::kind::missing);
+    if (codes::decode<endpoint_status>(r.column_int()) != endpoint_status::enabled)
+      throw error(std::string{op} + ": endpoint " + id + " is disabled", error::kind::disabled);
+  }
+}
+
+void pg_store::apply_update(const delivery_update& d, std::string_view op) {
+  pg::params p;
+  bind_update(p, d);
+  auto r = run(pg::stmt::update_delivery, p, op);
+  if (!r.next())
+    return;
+  const auto changed = r.column_int();
+  const bool exists = r.column_int() != 0;
+  if (changed == 0 && !exists)
+    throw error(std::string{op} + ": no delivery with id " + std::to_string(d.delivery_id),
+                error::kind::missing);
+}
+
+} // namespace hookd::store

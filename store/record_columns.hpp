@@ -1,0 +1,163 @@
+#pragma once
+// The column order of each record, shared by every store implementation: binding a record's
+// fields as a statement's parameters and reading one from a row's columns. `Params` needs
+// bind_int/bind_real/bind_text/bind_time; `Row` needs column_int/column_real/column_text/
+// column_blob/column_time, each taking the next column (store/sqlite_statement.hpp's query,
+// store/postgres/pg_result.hpp's result). Enums go through store/enum_codes.hpp, event-type
+// lists through store/event_types_json.hpp.
+#include "store/enum_codes.hpp"
+#include "store/event_types_json.hpp"
+#include "store/records.hpp"
+
+#include <cstdint>
+#include <string>
+
+namespace hookd::store::columns {
+
+// -- select lists ---------------------------------------------------------------------------------
+// SQL both dialects read alike, in the order the read_* functions below expect.
+
+inline constexpr const char* endpoint_list =
+    "id, url, description, event_types, secret, previous_secret, previous_secret_expires_at, "
+    "signature_scheme, rate_limit_per_s, max_concurrency, timeout_ms, status, disabled_reason, "
+    "failing_since, created_at, updated_at";
+
+/// A delivery with its message's id and acceptance time; append WHERE/ORDER BY.
+inline constexpr const char* delivery_select =
+    "SELECT d.id, d.message_seq, m.id, d.endpoint_id, d.status, d.reason, d.attempts, "
+    "d.first_attempt_at, d.next_attempt_at, d.last_status_code, d.last_error, m.created_at, "
+    "d.updated_at FROM deliveries d JOIN messages m ON m.seq = d.message_seq ";
+
+/// The attempts of one message (the first parameter: its id), oldest first.
+inline constexpr const char* attempts_of_message =
+    "SELECT a.seq, a.delivery_id, m.id, a.endpoint_id, a.at, a.outcome, a.status_code, "
+    "a.elapsed_ms, a.error, a.error_detail, a.response_body FROM messages m JOIN deliveries d "
+    "ON d.message_seq = m.seq JOIN attempts a ON a.delivery_id = d.id WHERE m.id = $1 "
+    "ORDER BY a.seq";
+
+// -- records to parameters ------------------------------------------------------------------------
+
+/// The mutable part of a delivery: status, reason, attempts, first_attempt_at,
+/// next_attempt_at, last_status_code, last_error, updated_at.
+template <class Params, class State>
+void bind_delivery_state(Params& p, const State& s, time_point updated_at) {
+  p.bind_int(codes::encode(s.status))
+      .bind_int(codes::encode(s.reason))
+      .bind_int(s.attempts)
+      .bind_time(s.first_attempt_at)
+      .bind_time(s.next_attempt_at)
+      .bind_int(s.last_status_code)
+      .bind_int(codes::encode(s.last_error))
+      .bind_time(updated_at);
+}
+
+/// Every column of an endpoint, in the order of the `endpoints` table.
+template <class Params>
+void bind_endpoint(Params& p, const endpoint_record& ep, const std::string& event_types_json) {
+  p.bind_text(ep.id)
+      .bind_text(ep.url)
+      .bind_text(ep.description)
+      .bind_text(event_types_json)
+      .bind_text(ep.secret)
+      .bind_text(ep.previous_secret)
+      .bind_time(ep.previous_secret_expires_at)
+      .bind_int(codes::encode(ep.scheme))
+      .bind_real(ep.rate_limit_per_s)
+      .bind_int(ep.max_concurrency)
+      .bind_int(ep.timeout_ms)
+      .bind_int(codes::encode(ep.status))
+      .bind_int(codes::encode(ep.reason))
+      .bind_time(ep.failing_since)
+      .bind_time(ep.created_at)
+      .bind_time(ep.updated_at);
+}
+
+// -- rows to records ------------------------------------------------------------------------------
+// Each reads the current row from its next column, in the select-list order of the statements
+// that return that record.
+
+template <class Row>
+std::int32_t column_int32(Row& r) {
+  return static_cast<std::int32_t>(r.column_int());
+}
+
+template <class Row>
+endpoint_record read_endpoint(Row& r) {
+  endpoint_record ep;
+  ep.id = r.column_text();
+  ep.url = r.column_text();
+  ep.description = r.column_text();
+  ep.event_types = decode_event_types(r.column_text());
+  ep.secret = r.column_text();
+  ep.previous_secret = r.column_text();
+  ep.previous_secret_expires_at = r.column_time();
+  ep.scheme = codes::decode<signature_scheme>(r.column_int());
+  ep.rate_limit_per_s = r.column_real();
+  ep.max_concurrency = column_int32(r);
+  ep.timeout_ms = column_int32(r);
+  ep.status = codes::decode<endpoint_status>(r.column_int());
+  ep.reason = codes::decode<disabled_reason>(r.column_int());
+  ep.failing_since = r.column_time();
+  ep.created_at = r.column_time();
+  ep.updated_at = r.column_time();
+  return ep;
+}
+
+template <class Row>
+delivery_record read_delivery(Row& r) {
+  delivery_record d;
+  d.id = r.column_int();
+  d.message_seq = r.column_int();
+  d.message_id = r.column_text();
+  d.endpoint_id = r.column_text();
+  d.status = codes::decode<delivery_status>(r.column_int());
+  d.reason = codes::decode<failure_reason>(r.column_int());
+  d.attempts = column_int32(r);
+  d.first_attempt_at = r.column_time();
+  d.next_attempt_at = r.column_time();
+  d.last_status_code = column_int32(r);
+  d.last_error = codes::decode<attempt_error>(r.column_int());
+  d.created_at = r.column_time();
+  d.updated_at = r.column_time();
+  return d;
+}
+
+template <class Row>
+attempt_record read_attempt(Row& r) {
+  attempt_record a;
+  a.seq = r.column_int();
+  a.delivery_id = r.column_int();
+  a.message_id = r.column_text();
+  a.endpoint_id = r.column_text();
+  a.at = r.column_time();
+  a.outcome = codes::decode<attempt_outcome>(r.column_int());
+  a.status_code = column_int32(r);
+  a.elapsed = duration{r.column_int()};
+  a.error = codes::decode<attempt_error>(r.column_int());
+  a.error_detail = r.column_text();
+  a.response_body = r.column_blob();
+  return a;
+}
+
+template <class Row>
+message_record read_message(Row& r) {
+  message_record m;
+  m.seq = r.column_int();
+  m.id = r.column_text();
+  m.event_type = r.column_text();
+  m.payload = r.column_blob();
+  m.created_at = r.column_time();
+  return m;
+}
+
+template <class Row>
+idempotency_record read_idempotency(Row& r) {
+  idempotency_record rec;
+  rec.key = r.column_text();
+  rec.request_hash = r.column_text();
+  rec.message_id = r.column_text();
+  rec.created_at = r.column_time();
+  return rec;
+}
+
+} // namespace hookd::store::columns

@@ -9,7 +9,7 @@
 #include "hookd_version.hpp"
 #include "logging/logger.hpp"
 #include "net/http_server.hpp"
-#include "store/sqlite_store.hpp"
+#include "app/store_choice.hpp"
 #include "sys/open_file_limit.hpp"
 
 #include <caf/all.hpp>
@@ -44,15 +44,16 @@ int run(const hookd::config::config& cfg) {
   caf::actor_system sys{sys_cfg};
 
   engine_options opts;
-  opts.open_store = open_sqlite_at(cfg.store.path);
+  opts.open_store = open_configured_store(cfg.store);
+  const auto store_name = describe_store(cfg.store);
   std::unique_ptr<engine> eng;
   try {
     eng = std::make_unique<engine>(sys, std::make_shared<const config::config>(cfg), opts);
   } catch (const store::error& e) {
-    log->critical("cannot open the store at {}: {}", cfg.store.path, e.what());
+    log->critical("cannot open the store at {}: {}", store_name, e.what());
     return 1;
   }
-  log->info("hookd {} starting; store {}", version, cfg.store.path);
+  log->info("hookd {} starting; store {}", version, store_name);
 
   api::api_service api{sys, api::api_deps{eng->context(), eng->dispatcher(), eng->reader(), eng->supervisor()}};
   net::http_server server{api_server_options(cfg, api, connections.max_connections),

@@ -40,8 +40,17 @@ inline std::size_t batch_body_limit(const server_section& s) {
 }
 
 struct store_section {
-  std::string path = "./data/hookd.db";
+  std::string backend = "sqlite"; ///< sqlite (one node, embedded) or postgres (cluster mode)
+  std::string path = "./data/hookd.db"; ///< the SQLite file
+  std::string url; ///< PostgreSQL: a libpq connection string or postgresql:// URI
   duration retention = std::chrono::hours{72};
+};
+
+/// Cluster mode (store.backend = "postgres"): ownership of endpoints by lease.
+struct cluster_section {
+  std::string node_id; ///< empty: <hostname>-<pid>
+  duration heartbeat = std::chrono::seconds{2};  ///< lease renewal period
+  duration lease_ttl = std::chrono::seconds{10}; ///< a lease not renewed this long is lost
 };
 
 struct endpoints_section {
@@ -78,6 +87,7 @@ struct log_section {
 struct config {
   server_section server;
   store_section store;
+  cluster_section cluster;
   policy::retry_policy retry; ///< the [retry] section
   endpoints_section endpoints;
   http_section http;

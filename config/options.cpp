@@ -224,6 +224,22 @@ rule<double> ratio() {
   };
 }
 
+rule<std::string> needed_by_postgres() {
+  return [](const std::string& v, const config& c) -> std::string {
+    return c.store.backend == "postgres" && v.empty() ? "must be set when store.backend is postgres"
+                                                      : "";
+  };
+}
+
+rule<duration> at_least_two_heartbeats() {
+  return [](const duration& v, const config& c) {
+    return v >= 2 * c.cluster.heartbeat
+               ? ""
+               : "must be at least twice cluster.heartbeat (" + show(c.cluster.heartbeat) +
+                     "), so that one late renewal does not lose a lease";
+  };
+}
+
 rule<duration> at_least_initial_interval() {
   return [](const duration& v, const config& c) {
     return v >= c.retry.initial_interval
@@ -277,6 +293,7 @@ std::vector<option> build_options() {
   using rp = policy::retry_policy;
   using s = server_section;
   using st = store_section;
+  using cl = cluster_section;
   using e = endpoints_section;
   using h = http_section;
   using a = alerts_section;
@@ -309,10 +326,25 @@ std::vector<option> build_options() {
           "max_payload_bytes, at most max_body_bytes_in_flight)",
           at_least<std::size_t>(1024)),
 
+      row("store", "backend", &config::store, &st::backend,
+          "sqlite (embedded, one node) or postgres (several nodes share one database)",
+          one_of({"sqlite", "postgres"})),
       row("store", "path", &config::store, &st::path,
           "SQLite database file (WAL mode; keep it on a local disk)", not_empty()),
+      secret(row("store", "url", &config::store, &st::url,
+                 "PostgreSQL connection string or postgresql:// URI (store.backend = postgres)",
+                 needed_by_postgres())),
       row("store", "retention", &config::store, &st::retention,
           "delivered and failed messages older than this are purged", positive()),
+
+      row("cluster", "node_id", &config::cluster, &cl::node_id,
+          "this node's name in the cluster (empty: <hostname>-<pid>)"),
+      row("cluster", "heartbeat", &config::cluster, &cl::heartbeat,
+          "how often a node renews its leases and reports itself alive", positive()),
+      row("cluster", "lease_ttl", &config::cluster, &cl::lease_ttl,
+          "a lease not renewed this long is lost and other nodes take its endpoints over "
+          "(>= 2 x heartbeat)",
+          all<duration>({positive(), at_least_two_heartbeats()})),
 
       row("retry", "initial_interval", &config::retry, &rp::initial_interval,
           "delay before the first retry", positive()),

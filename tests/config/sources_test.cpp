@@ -175,8 +175,11 @@ TEST_CASE("every option can be set from the environment and from a flag", "[conf
   wanted.server.max_connection_age = 1h;
   wanted.server.max_body_bytes_in_flight = 8192;
   wanted.server.max_batch_bytes = 6144;
+  wanted.store.backend = "postgres";
   wanted.store.path = "/tmp/x.db";
+  wanted.store.url = "postgresql://hookd@db.internal/hookd";
   wanted.store.retention = 1h;
+  wanted.cluster = {.node_id = "node-a", .heartbeat = 1s, .lease_ttl = 5s};
   wanted.retry = {.initial_interval = 1s,
                   .multiplier = 1.5,
                   .max_interval = 2min,
@@ -304,7 +307,7 @@ TEST_CASE("help (--help) lists every option with its default and exits 0", "[con
   const load_result r = load({"--help"}, {});
   REQUIRE(r.exit_now);
   CHECK(r.exit_code == 0);
-  CHECK(options().size() == 33);
+  CHECK(options().size() == 38);
   for (const option& o : options()) {
     INFO(o.name());
     CHECK_THAT(r.output, Catch::Contains(o.flag() + " "));

@@ -96,7 +96,7 @@ store_audit await_settled(const daemon_process& d, std::int64_t max_seq,
   store_audit audit;
   wait_until(
       [&] {
-        audit = audit_store(d.db_path(), max_seq);
+        audit = audit_store(d, max_seq);
         return audit.pending == 0;
       },
       limit);
@@ -222,7 +222,7 @@ TEST_CASE("daemon: SIGTERM under load exits 0, refuses during the drain, records
     CHECK(accepted.size() == before + t.accepted.size());
 
     // Every attempt that reached a receiver before the exit was finished and recorded.
-    const auto after_exit = audit_store(d.db_path(), static_cast<std::int64_t>(posted) + 100);
+    const auto after_exit = audit_store(d, static_cast<std::int64_t>(posted) + 100);
     CHECK(after_exit.half_written.empty());
     for (const auto& [rx, id] :
          {std::pair{&first, endpoints.first_id}, std::pair{&second, endpoints.second_id}})

@@ -3,8 +3,11 @@
 #include "tests/daemon/daemon_process.hpp"
 
 #include "config/load.hpp"
+#include "store/postgres/pg_store.hpp"
+#include "store/sqlite_store.hpp"
 #include "sys/child_process.hpp"
 #include "tests/support/live_helpers.hpp"
+#include "tests/support/postgres_server.hpp"
 #include "tests/support/test_receiver.hpp"
 
 #include <catch2/catch.hpp>
@@ -75,8 +78,15 @@ std::vector<std::string> compressed_flags() {
   };
 }
 
-daemon_process::daemon_process(std::vector<std::string> extra_flags)
-    : port_(closed_port()), db_path_(dir_.file("data/hookd.db")),
+store_choice default_store() {
+  const char* server = std::getenv("HOOKD_TEST_POSTGRES");
+  if (server && *server)
+    return {test_database()};
+  return {};
+}
+
+daemon_process::daemon_process(std::vector<std::string> extra_flags, store_choice store)
+    : port_(closed_port()), db_path_(dir_.file("data/hookd.db")), store_(std::move(store)),
       stdout_path_(dir_.file("stdout.log")), stderr_path_(dir_.file("stderr.log")),
       extra_flags_(std::move(extra_flags)) {}
 
@@ -89,6 +99,12 @@ std::string daemon_process::url(std::string_view target) const {
   return "http://127.0.0.1:" + std::to_string(port_) + std::string{target};
 }
 
+std::unique_ptr<store::store> daemon_process::open_store_reader() const {
+  if (!store_.postgres.empty())
+    return store::open_postgres_store(store_.postgres, {.read_only = true});
+  return store::open_sqlite_store(db_path_, {.read_only = true});
+}
+
 std::string daemon_process::log() const {
   return read_file(stderr_path_);
 }
@@ -96,7 +112,13 @@ std::string daemon_process::log() const {
 void daemon_process::start(std::chrono::milliseconds ready_limit) {
   REQUIRE_FALSE(running());
   std::vector<std::string> args{"--server.listen=127.0.0.1:" + std::to_string(port_),
-                                "--store.path=" + db_path_, "--log.level=info"};
+                                "--log.level=info"};
+  if (store_.postgres.empty()) {
+    args.push_back("--store.path=" + db_path_);
+  } else {
+    args.push_back("--store.backend=postgres");
+    args.push_back("--store.url=" + store_.postgres);
+  }
   const auto compressed = compressed_flags();
   args.insert(args.end(), compressed.begin(), compressed.end());
   args.insert(args.end(), extra_flags_.begin(), extra_flags_.end());

@@ -3,14 +3,16 @@
 // end-to-end, crash and shutdown tests.
 //
 // - The constructor picks a free loopback port and a temp data dir; nothing runs yet.
-// - start() spawns hookd with flags only (no config file): --server.listen, --store.path in the
-//   data dir, private targets allowed, compressed --retry.*/--http.*/--endpoints.* durations
+// - start() spawns hookd with flags only (no config file): --server.listen, the store (SQLite:
+//   --store.path in the data dir; PostgreSQL: --store.backend/--store.url, see store_choice
+//   below), private targets allowed, compressed --retry.*/--http.*/--endpoints.* durations
 //   (compressed_config), plus the caller's extra flags; stdout and stderr are appended to files
 //   in the data dir. It waits (bounded) until GET /readyz answers 200.
 // - terminate() sends SIGTERM and waits for the exit status; kill9() sends SIGKILL and reaps.
 //   start() again reuses the same port and data dir (a restart).
 // - The destructor SIGKILLs a child still running, so no test leaves a daemon behind.
 // run_hookd() runs the binary to completion for CLI checks (--help, --version, bad config).
+#include "store/store.hpp"
 #include "tests/support/http_exchange.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -19,6 +21,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,9 +31,18 @@ namespace hookd::testing {
 /// The flags that give hookd compressed_config()'s retry, endpoint and HTTP durations.
 std::vector<std::string> compressed_flags();
 
+/// The store a daemon_process runs on: a PostgreSQL connection string, or empty for SQLite in
+/// its data dir. The default (default_store()) is PostgreSQL on a fresh database of the test
+/// run's server when HOOKD_TEST_POSTGRES is set (test_daemon's PostgreSQL pass), else SQLite.
+struct store_choice {
+  std::string postgres;
+};
+store_choice default_store();
+
 class daemon_process {
 public:
-  explicit daemon_process(std::vector<std::string> extra_flags = {});
+  explicit daemon_process(std::vector<std::string> extra_flags = {},
+                          store_choice store = default_store());
   ~daemon_process();
   daemon_process(const daemon_process&) = delete;
   daemon_process& operator=(const daemon_process&) = delete;
@@ -51,7 +63,10 @@ public:
   std::uint16_t port() const { return port_; }
   /// "http://127.0.0.1:<port><target>".
   std::string url(std::string_view target) const;
+  /// The SQLite file (meaningful when the daemon runs on SQLite).
   const std::string& db_path() const { return db_path_; }
+  /// A read-only store instance on the daemon's database, whichever kind it is.
+  std::unique_ptr<store::store> open_store_reader() const;
   /// Everything hookd wrote to stderr so far (all runs).
   std::string log() const;
   /// How many times it was started.
@@ -61,6 +76,7 @@ private:
   temp_dir dir_;
   std::uint16_t port_;
   std::string db_path_;
+  store_choice store_;
   std::string stdout_path_;
   std::string stderr_path_;
   std::vector<std::string> extra_flags_;

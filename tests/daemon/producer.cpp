@@ -1,10 +1,10 @@
 // The posting thread and the delivery/store checks of the daemon tests (see producer.hpp).
 #include "tests/daemon/producer.hpp"
 
-#include "store/sqlite_store.hpp"
 #include "tests/support/api_json.hpp"
 #include "tests/support/http_exchange.hpp"
 #include "tests/support/live_helpers.hpp"
+#include "tests/daemon/daemon_process.hpp"
 #include "tests/support/store_scan.hpp"
 
 #include <algorithm>
@@ -103,8 +103,8 @@ std::size_t duplicate_deliveries(const test_receiver& first, const test_receiver
   return dups;
 }
 
-store_audit audit_store(const std::string& path, std::int64_t max_seq) {
-  auto db = store::open_sqlite_store(path, {.read_only = true});
+store_audit audit_store(const daemon_process& d, std::int64_t max_seq) {
+  auto db = d.open_store_reader();
   store_audit audit;
   for (const auto& [seq, payload, deliveries] : stored_messages(*db, max_seq)) {
     const auto body = json::parse(payload, nullptr, false);

@@ -18,6 +18,8 @@
 
 namespace hookd::testing {
 
+class daemon_process;
+
 /// One kind of message the producer sends: its event type and how many endpoints subscribe.
 struct message_kind {
   std::string event_type;
@@ -70,7 +72,7 @@ std::vector<std::string> missing_deliveries(const std::map<std::string, std::siz
 /// Receiver-side duplicates: requests beyond the first per webhook-id, over both receivers.
 std::size_t duplicate_deliveries(const test_receiver& first, const test_receiver& second);
 
-/// What the store holds, read through a read-only connection (store::open_sqlite_store).
+/// What the daemon's store holds, read through a read-only connection (daemon_process::open_store_reader).
 struct store_audit {
   std::map<std::string, std::vector<store::delivery_record>> messages; ///< id → its deliveries
   std::vector<std::string> half_written; ///< messages whose deliveries differ from their fanout
@@ -79,7 +81,7 @@ struct store_audit {
 
 /// Scans message seqs 1..`max_seq` (seqs are never reused) of the database at `path`; each
 /// message's expected fan-out is the "fanout" of its payload.
-store_audit audit_store(const std::string& path, std::int64_t max_seq);
+store_audit audit_store(const daemon_process& d, std::int64_t max_seq);
 
 /// Requests `rx` got for which the store shows no attempt: "<message id> → <endpoint id>" for
 /// each webhook-id whose delivery to `endpoint_id` has 0 attempts (or does not exist).

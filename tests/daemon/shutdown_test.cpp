@@ -1,7 +1,6 @@
 // SIGTERM against the real binary when an endpoint's timeout_ms is longer than
 // http.attempt_timeout: the drain waits for the attempt up to the endpoint's own timeout (not
 // the configured attempt timeout), records it, and the process exits 0 in bounded time.
-#include "store/sqlite_store.hpp"
 #include "tests/daemon/daemon_api.hpp"
 #include "tests/daemon/daemon_process.hpp"
 #include "tests/support/api_json.hpp"
@@ -38,7 +37,7 @@ TEST_CASE("daemon: SIGTERM waits for an attempt up to its endpoint's timeout_ms,
   CHECK(took >= 6s);     // it waited for the answer...
   CHECK(took < 8s + 4s); // ...bounded by the endpoint's timeout and a few seconds
 
-  auto db = store::open_sqlite_store(d.db_path());
+  auto db = d.open_store_reader();
   const auto m = db->find_message(msg);
   REQUIRE(m);
   const auto deliveries = db->deliveries_of(m->seq);

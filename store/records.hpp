@@ -121,6 +121,16 @@ struct store_counts {
   std::int64_t endpoints_disabled = 0;
 };
 
+/// Cluster mode: the lease under which an endpoint's owner writes (its partition, and the
+/// lease's epoch when this node took it). A write carrying a token commits only while this node
+/// still holds that lease (store::hold_leases). No partition: not fenced (one node, SQLite).
+struct lease_token {
+  std::int32_t part = -1;
+  std::int64_t epoch = 0;
+  bool fenced() const { return part >= 0; }
+  friend bool operator==(const lease_token&, const lease_token&) = default;
+};
+
 /// An Idempotency-Key the API has seen: the same key with the same request (hash) returns the
 /// message created the first time; another request under that key is a conflict.
 struct idempotency_record {

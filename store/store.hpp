@@ -136,6 +136,18 @@ public:
   /// Deletes Idempotency-Keys created before `before`; returns how many.
   virtual std::size_t purge_idempotency(time_point before) = 0;
 
+  /// Cluster mode (fencing): inside a transaction, just before commit(), checks that node
+  /// `node_id` still holds every lease of `tokens` unexpired with that epoch, and keeps them
+  /// from changing owner until the transaction ends. Returns the tokens it does not hold (the
+  /// caller rolls back and drops the writes made under them). A store without leases (SQLite,
+  /// one node) holds everything.
+  virtual std::vector<lease_token> hold_leases(const std::string& node_id,
+                                               std::span<const lease_token> tokens) {
+    (void)node_id;
+    (void)tokens;
+    return {};
+  }
+
   // -- reads ------------------------------------------------------------------------------------
   virtual std::vector<endpoint_record> load_endpoints() = 0;
   virtual std::optional<endpoint_record> find_endpoint(const std::string& endpoint_id) = 0;

@@ -168,6 +168,14 @@ result connection::exec(const std::string& sql, std::string_view op) {
                op);
 }
 
+result connection::exec(const std::string& sql, const params& p, std::string_view op) {
+  if (broken())
+    throw error(std::string{op} + ": connection lost (" + where_ + ")");
+  return check(result{PQexecParams(conn_, sql.c_str(), p.size(), nullptr, p.values(), p.lengths(),
+                                   p.formats(), 1)},
+               op);
+}
+
 void connection::exec_script(const std::string& sql, std::string_view op) {
   if (broken())
     throw error(std::string{op} + ": connection lost (" + where_ + ")");

@@ -69,6 +69,9 @@ public:
   /// Runs several statements separated by semicolons (DDL: no results are read).
   void exec_script(const std::string& sql, std::string_view op);
 
+  /// Runs one statement with parameters without preparing it (calls made rarely).
+  result exec(const std::string& sql, const params& p, std::string_view op);
+
   void prepare(const std::string& name, const std::string& sql);
 
   /// Runs a prepared statement; throws unless it succeeded.

@@ -1,5 +1,6 @@
 #include "store/postgres/pg_schema.hpp"
 
+#include "policy/cluster_partition.hpp"
 #include "store/postgres/pg_connection.hpp"
 #include "store/store.hpp"
 
@@ -97,8 +98,35 @@ CREATE TABLE idempotency_keys (
 CREATE INDEX idempotency_by_created_at ON idempotency_keys (created_at);
 )sql";
 
+// Version 2: cluster mode. cluster_nodes: one row per node that ever joined (the dead ones are
+// removed by the leader after a day); a node is live while its heartbeat_at is within
+// cluster.lease_ttl. cluster_leases: one row per partition of the endpoint space
+// (policy/cluster_partition.hpp); a lease is held while expires_at is in the future by the
+// database's clock; epoch grows at every change of owner, and the owner's writes are checked
+// against it (fencing). Times the nodes compare are the database's timestamptz, never a node's
+// clock.
+constexpr const char* schema_v2 = R"sql(
+CREATE TABLE cluster_nodes (
+  node_id         text COLLATE "C" PRIMARY KEY,
+  started_at      bigint NOT NULL,
+  heartbeat_at    timestamptz NOT NULL,
+  version         text NOT NULL,
+  endpoints_owned bigint NOT NULL
+);
+
+CREATE TABLE cluster_leases (
+  part       integer PRIMARY KEY,
+  owner      text COLLATE "C",
+  epoch      bigint NOT NULL DEFAULT 0,
+  expires_at timestamptz NOT NULL DEFAULT '-infinity'
+);
+INSERT INTO cluster_leases (part) SELECT generate_series(0, 255);
+)sql";
+
+static_assert(policy::cluster_partitions == 256, "schema_v2 creates 256 lease rows");
+
 /// migrations[i] takes a database from version i to version i + 1.
-constexpr std::array migrations{schema_v1};
+constexpr std::array migrations{schema_v1, schema_v2};
 static_assert(migrations.size() == schema_version);
 
 /// The advisory lock key of migrations ("hookd" in ASCII, then 1).

@@ -189,6 +189,15 @@ std::array<std::string, static_cast<std::size_t>(stmt::count_)> sql_of() {
   // Newest first along the primary key, one page ($2 rows) before seq $1 at a time.
   set(stmt::recent_attempts, "SELECT seq, endpoint_id, at, outcome FROM attempts WHERE seq < $1 "
                              "ORDER BY seq DESC LIMIT $2");
+  // Fencing: the tokens ($2 parts, $3 epochs) whose lease node $1 does not hold unexpired at
+  // this instant (clock_timestamp, not the transaction's start). FOR SHARE keeps the held ones
+  // from changing owner until this transaction ends; a claim committed first is seen (the row
+  // is read again after it) and its partition comes back as not held.
+  set(stmt::hold_leases,
+      "WITH held AS (SELECT part, epoch FROM cluster_leases WHERE part = ANY ($2::integer[]) AND "
+      "owner = $1 AND expires_at > clock_timestamp() FOR SHARE) "
+      "SELECT x.part, x.epoch FROM unnest($2::integer[], $3::bigint[]) AS x (part, epoch) "
+      "WHERE NOT EXISTS (SELECT 1 FROM held h WHERE h.part = x.part AND h.epoch = x.epoch)");
   return a;
 }
 
@@ -201,7 +210,7 @@ constexpr std::array names{
     "purge_idempotency",  "load_endpoints",      "find_endpoint",     "list_endpoints",
     "delivery_counts",    "find_idempotency",    "pending_counts",    "endpoint_counts",
     "endpoints_with_pending", "load_pending",    "load_payloads",     "find_message",
-    "deliveries_of",      "attempts_of",         "recent_attempts"};
+    "deliveries_of",      "attempts_of",         "recent_attempts",   "hold_leases"};
 static_assert(names.size() == static_cast<std::size_t>(stmt::count_));
 
 } // namespace

@@ -43,6 +43,7 @@ enum class stmt {
   deliveries_of,
   attempts_of,
   recent_attempts,
+  hold_leases,
   count_ ///< not a statement
 };
 

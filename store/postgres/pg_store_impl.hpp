@@ -7,6 +7,7 @@
 //                        rule of each write call
 //   pg_store_writes.cpp  messages, deliveries, attempts, endpoints, Idempotency-Keys
 //   pg_store_purge.cpp   removing finished messages and old Idempotency-Keys
+//   pg_store_fencing.cpp the lease check of an owner's writes (cluster mode)
 //   pg_store_reads.cpp   every read
 // The SQL is in pg_statements.cpp, records <-> columns in store/record_columns.hpp.
 #include "store/postgres/pg_connection.hpp"
@@ -57,6 +58,10 @@ public:
   // -- purge (pg_store_purge.cpp) -----------------------------------------------------------------
   std::size_t purge_finished(time_point before, std::size_t limit) override;
   std::size_t purge_idempotency(time_point before) override;
+
+  // -- fencing (pg_store_fencing.cpp) -------------------------------------------------------------
+  std::vector<lease_token> hold_leases(const std::string& node_id,
+                                       std::span<const lease_token> tokens) override;
 
   // -- reads (pg_store_reads.cpp) -----------------------------------------------------------------
   std::vector<endpoint_record> load_endpoints() override;

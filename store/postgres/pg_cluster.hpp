@@ -1,0 +1,52 @@
+#pragma once
+// Cluster membership in PostgreSQL (the layout is pg_schema.cpp's version 2): a node's
+// heartbeat, its partition leases, and the leader lock. One instance is one connection of its
+// own, used by one thread (actors/cluster_membership).
+//
+// - heartbeat() records the node as alive, renews the leases it holds unexpired (expires_at =
+//   now() + lease_ttl, by the database's clock; an expired lease is not renewed: it must be
+//   claimed again, under a new epoch), reads every lease and the live nodes, and tries to take
+//   the leader lock (a session advisory lock: held until the session ends, so a dead node's
+//   leadership passes on by itself).
+// - claim() takes free partitions (no owner, or expired) under a new epoch; a partition another
+//   node holds unexpired is never taken, so two nodes claiming at once cannot both win.
+// - release() and leave() give partitions up at once (others may claim them at their next
+//   heartbeat) and announce it (NOTIFY hookd_cluster), so the others need not wait for it.
+// Every call throws store::error (kind failure) when the database cannot be reached; the
+// caller makes a new instance to connect again.
+#include "store/cluster_records.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace hookd::store {
+
+namespace pg {
+class connection;
+}
+
+class cluster_store {
+public:
+  cluster_store(const std::string& conninfo, std::string node_id, duration lease_ttl);
+  ~cluster_store();
+  cluster_store(const cluster_store&) = delete;
+  cluster_store& operator=(const cluster_store&) = delete;
+
+  heartbeat_report heartbeat(time_point started_at, const std::string& version,
+                             std::int64_t endpoints_owned);
+  std::vector<lease_token> claim(const std::vector<std::uint32_t>& parts);
+  void release(const std::vector<std::uint32_t>& parts);
+  /// Releases every lease of this node and removes it from the live nodes.
+  void leave();
+  /// The leader's housekeeping: forgets nodes not seen for `after`.
+  void forget_dead_nodes(duration after);
+
+private:
+  std::unique_ptr<pg::connection> db_;
+  std::string node_id_;
+  std::string ttl_; ///< lease_ttl as an interval literal ("10000 milliseconds")
+  bool leader_ = false;
+};
+
+} // namespace hookd::store

@@ -1,0 +1,182 @@
+// Cluster mode's membership in PostgreSQL (store/postgres/pg_cluster.hpp) and the fencing of an
+// owner's writes (store::hold_leases).
+#include "store/postgres/pg_cluster.hpp"
+#include "tests/store/store_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <set>
+#include <thread>
+
+using namespace hookd;
+using namespace hookd::store;
+using namespace hookd::store::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::vector<std::uint32_t> parts_of(const std::vector<lease_token>& tokens) {
+  std::vector<std::uint32_t> out;
+  for (const auto& t : tokens)
+    out.push_back(static_cast<std::uint32_t>(t.part));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::uint32_t> range(std::uint32_t first, std::uint32_t last) {
+  std::vector<std::uint32_t> out;
+  for (auto p = first; p <= last; ++p)
+    out.push_back(p);
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("a heartbeat makes a node live; the 256 leases start free", "[store][cluster][postgres]") {
+  store_fixture f;
+  cluster_store a{f.conninfo, "node-a", 10s};
+  auto report = a.heartbeat(at_ms(5), "1.2.3", 7);
+  CHECK(report.held.empty());
+  REQUIRE(report.leases.size() == 256);
+  CHECK(std::all_of(report.leases.begin(), report.leases.end(),
+                    [](const auto& l) { return l.owner.empty() && l.expired; }));
+  REQUIRE(report.live_nodes.size() == 1);
+  CHECK(report.live_nodes[0].node_id == "node-a");
+  CHECK(report.live_nodes[0].started_at == at_ms(5));
+  CHECK(report.live_nodes[0].version == "1.2.3");
+  CHECK(report.live_nodes[0].endpoints_owned == 7);
+  CHECK(report.live_nodes[0].last_heartbeat_at != no_time);
+}
+
+TEST_CASE("two nodes claiming the same partitions: each is won once, and renewed by its owner",
+          "[store][cluster][postgres]") {
+  store_fixture f;
+  cluster_store a{f.conninfo, "node-a", 10s};
+  cluster_store b{f.conninfo, "node-b", 10s};
+  auto won_a = a.claim(range(0, 9));
+  auto won_b = b.claim(range(5, 14));
+  CHECK(parts_of(won_a) == range(0, 9));
+  CHECK(parts_of(won_b) == range(10, 14));
+  CHECK(std::all_of(won_a.begin(), won_a.end(), [](const auto& t) { return t.epoch == 1; }));
+
+  auto report = b.heartbeat(at_ms(1), "v", 0);
+  CHECK(parts_of(report.held) == range(10, 14));
+  CHECK(report.leases[3].owner == "node-a");
+  CHECK_FALSE(report.leases[3].expired);
+  CHECK(report.live_nodes.size() == 1); // node-a has claimed but never beaten
+}
+
+TEST_CASE("a released partition is claimed by another node under a new epoch",
+          "[store][cluster][postgres]") {
+  store_fixture f;
+  cluster_store a{f.conninfo, "node-a", 10s};
+  cluster_store b{f.conninfo, "node-b", 10s};
+  REQUIRE(parts_of(a.claim({3})) == std::vector<std::uint32_t>{3});
+  CHECK(b.claim({3}).empty());
+  a.release({3});
+  auto won = b.claim({3});
+  REQUIRE(won.size() == 1);
+  CHECK(won[0].epoch == 2);
+  CHECK(a.heartbeat(at_ms(1), "v", 0).held.empty());
+}
+
+TEST_CASE("a lease not renewed expires: another node takes it and the old owner renews nothing",
+          "[store][cluster][postgres]") {
+  store_fixture f;
+  cluster_store a{f.conninfo, "node-a", 300ms};
+  cluster_store b{f.conninfo, "node-b", 300ms};
+  REQUIRE(a.claim({1, 2}).size() == 2);
+  CHECK(b.claim({1}).empty()); // still held
+  std::this_thread::sleep_for(400ms);
+  auto won = b.claim({1});
+  REQUIRE(won.size() == 1);
+  CHECK(won[0].epoch == 2);
+  auto report = a.heartbeat(at_ms(1), "v", 0);
+  CHECK(report.held.empty()); // 2 expired too: claimed again, never renewed
+  CHECK(report.leases[2].expired);
+}
+
+TEST_CASE("the leader lock belongs to one node and passes on when its session ends",
+          "[store][cluster][postgres]") {
+  store_fixture f;
+  auto a = std::make_unique<cluster_store>(f.conninfo, "node-a", 10s);
+  cluster_store b{f.conninfo, "node-b", 10s};
+  CHECK(a->heartbeat(at_ms(1), "v", 0).leader);
+  CHECK_FALSE(b.heartbeat(at_ms(1), "v", 0).leader);
+  CHECK(a->heartbeat(at_ms(1), "v", 0).leader);
+  a.reset(); // the node dies: its session ends
+  CHECK(b.heartbeat(at_ms(1), "v", 0).leader);
+}
+
+TEST_CASE("leave frees every lease and the node is no longer live", "[store][cluster][postgres]") {
+  store_fixture f;
+  cluster_store a{f.conninfo, "node-a", 10s};
+  cluster_store b{f.conninfo, "node-b", 10s};
+  a.heartbeat(at_ms(1), "v", 0);
+  REQUIRE(a.claim(range(0, 3)).size() == 4);
+  a.leave();
+  auto report = b.heartbeat(at_ms(1), "v", 0);
+  REQUIRE(report.live_nodes.size() == 1);
+  CHECK(report.live_nodes[0].node_id == "node-b");
+  CHECK(parts_of(b.claim(range(0, 3))) == range(0, 3));
+}
+
+TEST_CASE("fencing: writes under a lease commit only while the lease is held with that epoch",
+          "[store][cluster][postgres]") {
+  store_fixture f;
+  cluster_store a{f.conninfo, "node-a", 300ms};
+  cluster_store b{f.conninfo, "node-b", 300ms};
+  auto won = a.claim({7, 8});
+  REQUIRE(won.size() == 2);
+  const lease_token t7 = won[0].part == 7 ? won[0] : won[1];
+
+  f.db->begin();
+  CHECK(f.db->hold_leases("node-a", std::vector{t7}).empty());
+  CHECK(f.db->hold_leases("node-b", std::vector{t7}).size() == 1); // not b's
+  lease_token stale = t7;
+  stale.epoch = 0;
+  CHECK(f.db->hold_leases("node-a", std::vector{stale}).size() == 1); // an older epoch
+  f.db->commit();
+
+  std::this_thread::sleep_for(400ms); // a stalled: its leases expire and b takes 7
+  REQUIRE(b.claim({7}).size() == 1);
+  f.db->begin();
+  auto lost = f.db->hold_leases("node-a", std::vector{t7});
+  REQUIRE(lost.size() == 1);
+  CHECK(lost[0] == t7);
+  f.db->rollback();
+}
+
+TEST_CASE("fencing: a claim waits for the transaction holding the lease, then wins",
+          "[store][cluster][postgres]") {
+  store_fixture f;
+  cluster_store a{f.conninfo, "node-a", 500ms};
+  auto won = a.claim({9});
+  REQUIRE(won.size() == 1);
+  f.db->begin();
+  REQUIRE(f.db->hold_leases("node-a", won).empty());
+  std::this_thread::sleep_for(600ms); // expired now, but held by the open transaction
+  std::atomic<bool> committed{false};
+  auto claim = std::async(std::launch::async, [&] {
+    cluster_store b{f.conninfo, "node-b", 500ms};
+    auto got = b.claim({9});
+    return std::make_pair(got.size(), committed.load());
+  });
+  CHECK(claim.wait_for(300ms) == std::future_status::timeout); // blocked by FOR SHARE
+  committed = true;
+  f.db->commit();
+  auto [n, after_commit] = claim.get();
+  CHECK(n == 1);
+  CHECK(after_commit);
+}
+
+TEST_CASE("hold_leases of no fenced token is free on every store", "[store][cluster]") {
+  store_fixture f;
+  f.db->begin();
+  CHECK(f.db->hold_leases("node-a", std::vector<lease_token>{lease_token{}}).empty());
+  f.db->commit();
+}

@@ -2,6 +2,7 @@
 #include "actors/alert_sink.hpp"
 #include "messages/errors.hpp"
 
+#include <algorithm>
 #include <functional>
 
 namespace hookd {
@@ -13,9 +14,13 @@ live_endpoint& spawn_for(dispatcher_ptr self, const store::endpoint_record& ep, 
                          std::optional<delivery::endpoint_memento> resume) {
   auto& st = self->state;
   const auto& dests = st.deps.destinations;
-  endpoint_deps deps{st.deps.ctx,    st.deps.writer,
-                     st.deps.reader, st.deps.supervisor,
-                     self,           dests[std::hash<std::string>{}(ep.id) % dests.size()]};
+  endpoint_deps deps{st.deps.ctx,
+                     st.deps.writer,
+                     st.deps.reader,
+                     st.deps.supervisor,
+                     self,
+                     dests[std::hash<std::string>{}(ep.id) % dests.size()],
+                     st.owned.lease_of(ep.id).value_or(store::lease_token{})};
   auto actor = spawn_endpoint(self->home_system(), std::move(deps), ep, recover, resume);
   self->send(st.deps.supervisor, watch_endpoint{ep.id, caf::actor_cast<caf::actor>(actor)});
   auto& entry = st.live[ep.id];
@@ -30,6 +35,9 @@ live_endpoint* actor_for(dispatcher_ptr self, const std::string& endpoint_id) {
   // While shutting down no new actor starts attempts nobody would wait for: the deliveries are
   // committed, and the next start recovers them.
   if (st.shutting_down)
+    return nullptr;
+  // Cluster mode: another node owns it (its owner heard of the work through the store).
+  if (!st.owned.owns(endpoint_id))
     return nullptr;
   const auto* ep = st.registry.find(endpoint_id);
   if (ep == nullptr)
@@ -196,6 +204,32 @@ void fail_orphaned(dispatcher_ptr self, const std::string& endpoint_id) {
           [=](caf::error& e) { self->state.log->error("pending deliveries of deleted endpoint {}: {}", endpoint_id, describe(e)); });
 }
 
+} // namespace
+
+std::size_t spawn_pending(dispatcher_ptr self, const std::vector<std::string>& with_pending,
+                          const std::vector<std::uint32_t>* parts) {
+  auto& st = self->state;
+  std::size_t known = 0;
+  for (const auto& id : with_pending) {
+    if (!st.owned.owns(id))
+      continue; // cluster mode: another node's
+    if (parts != nullptr && std::find(parts->begin(), parts->end(), policy::partition_of(id)) ==
+                                parts->end())
+      continue;
+    const auto* ep = st.registry.find(id);
+    if (ep == nullptr) {
+      fail_orphaned(self, id);
+      continue;
+    }
+    ++known;
+    if (!st.live.contains(id))
+      spawn_for(self, *ep, true, st.parked.unpark(id));
+  }
+  return known;
+}
+
+namespace {
+
 caf::result<std::size_t> recover(dispatcher_ptr self) {
   guarded_promise<std::size_t> rp{self};
   auto& st = self->state;
@@ -209,17 +243,7 @@ caf::result<std::size_t> recover(dispatcher_ptr self) {
                 .then(
                     [=](std::vector<std::string>& with_pending) mutable {
                       auto& st = self->state;
-                      std::size_t known = 0;
-                      for (const auto& id : with_pending) {
-                        const auto* ep = st.registry.find(id);
-                        if (ep == nullptr) {
-                          fail_orphaned(self, id);
-                          continue;
-                        }
-                        ++known;
-                        if (!st.live.contains(id))
-                          spawn_for(self, *ep, true);
-                      }
+                      const auto known = spawn_pending(self, with_pending);
                       st.ready = true;
                       st.log->info("recovery done: {} endpoints, {} with pending deliveries",
                                    st.registry.size(), known);
@@ -230,6 +254,38 @@ caf::result<std::size_t> recover(dispatcher_ptr self) {
           [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
   return rp;
 }
+
+} // namespace
+
+void drain(dispatcher_ptr self, std::vector<std::pair<std::string, endpoint_actor>> actors,
+           std::function<void()> done) {
+  auto& st = self->state;
+  if (actors.empty()) {
+    done();
+    return;
+  }
+  auto left = std::make_shared<std::size_t>(actors.size());
+  auto finished = std::make_shared<std::function<void()>>(std::move(done));
+  for (auto& [id, actor] : actors) {
+    const auto* ep = st.registry.find(id);
+    const auto timeout = ep != nullptr ? attempt_timeout_of(*st.deps.ctx->cfg, *ep)
+                                       : st.deps.ctx->cfg->http.attempt_timeout;
+    auto one_done = [=] {
+      if (--*left == 0)
+        (*finished)();
+    };
+    self->request(actor, timeout + 2 * drain_margin, shutdown_atom_v)
+        .then([=](caf::ok_atom) { one_done(); },
+              [=, id = id, actor = actor](caf::error& e) {
+                self->state.log->warn("endpoint actor endpoint={} did not drain: {}", id,
+                                      describe(e));
+                self->send_exit(actor, caf::exit_reason::user_shutdown);
+                one_done();
+              });
+  }
+}
+
+namespace {
 
 /// An endpoint actor answered the shutdown (or failed to): forget it; answer the shutdown
 /// requests when it was the last one.
@@ -274,6 +330,8 @@ caf::result<caf::ok_atom> shutdown(dispatcher_ptr self) {
 
 dispatcher_actor::behavior_type dispatcher(dispatcher_ptr self, dispatcher_deps deps) {
   self->state.deps = std::move(deps);
+  if (!self->state.deps.ctx->node_id.empty())
+    self->state.owned = delivery::endpoint_ownership::by_lease();
   // Endpoint actors are not linked to the dispatcher (a crash must not take it down); when
   // the engine stops the dispatcher, it takes its endpoint actors with it, draining ones too
   // (they may wait for attempts that will never answer).
@@ -328,6 +386,11 @@ dispatcher_actor::behavior_type dispatcher(dispatcher_ptr self, dispatcher_deps 
       },
       [=](recover_atom) { return recover(self); },
       [=](shutdown_atom) { return shutdown(self); },
+      [=](leases_changed& change) { leases_changed_here(self, change); },
+      [=](release_leases& req) { return release(self, req); },
+      [=](deliveries_announced& news) { deliveries_arrived(self, news); },
+      [=](endpoints_announced& news) { endpoints_changed(self, news); },
+      [=](resync_atom) { resync(self); },
   };
 }
 

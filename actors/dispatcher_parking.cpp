@@ -34,7 +34,7 @@ void wake_parked(dispatcher_ptr self, time_point armed_for) {
     return;
   for (auto& [id, memento] : st.parked.take_due(now(self))) {
     const auto* ep = st.registry.find(id);
-    if (ep != nullptr && !st.live.contains(id))
+    if (ep != nullptr && !st.live.contains(id) && st.owned.owns(id))
       spawn_for(self, *ep, true, memento);
   }
   arm_wake_timer(self);

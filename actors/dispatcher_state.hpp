@@ -3,6 +3,7 @@
 #include "actors/dispatcher.hpp"
 #include "actors/endpoint_actor.hpp"
 #include "actors/guarded_promise.hpp"
+#include "delivery/endpoint_ownership.hpp"
 #include "delivery/endpoint_registry.hpp"
 #include "delivery/parked_endpoints.hpp"
 #include "logging/logger.hpp"
@@ -24,6 +25,9 @@ struct dispatcher_state {
   static inline const char* name = "hookd.dispatcher";
   dispatcher_deps deps;
   delivery::endpoint_registry registry;
+  /// Whose actors run here: every endpoint (one node), or those of the partitions this node
+  /// holds leases for (cluster mode; actors/dispatcher_cluster.cpp).
+  delivery::endpoint_ownership owned = delivery::endpoint_ownership::everything();
   std::unordered_map<std::string, live_endpoint> live;
   /// Endpoints with pending work but no actor until their wake time (delivery/parked_endpoints).
   delivery::parked_endpoints parked;
@@ -84,6 +88,25 @@ submit_result accept_inserted(dispatcher_ptr self, message_inserted& done);
 /// A batch (actors/dispatcher_batch.cpp): one insert_messages_cmd for all the messages the
 /// registry accepts, answered after COMMIT with one result per message, in order.
 caf::result<batch_result> submit_many(dispatcher_ptr self, submit_batch& batch);
+
+// Start-up and cluster mode (actors/dispatcher.cpp, actors/dispatcher_cluster.cpp).
+
+/// Spawns (recovering from the store) the actors of the owned endpoints among `with_pending`
+/// that have none, restricted to `parts` when given; fails the pending deliveries of endpoints
+/// that no longer exist. Returns how many endpoints it found.
+std::size_t spawn_pending(dispatcher_ptr self, const std::vector<std::string>& with_pending,
+                          const std::vector<std::uint32_t>* parts = nullptr);
+
+void leases_changed_here(dispatcher_ptr self, leases_changed& change);
+caf::result<caf::ok_atom> release(dispatcher_ptr self, release_leases& req);
+void deliveries_arrived(dispatcher_ptr self, deliveries_announced& news);
+void endpoints_changed(dispatcher_ptr self, endpoints_announced& news);
+void resync(dispatcher_ptr self);
+
+/// Drains `actors` (shutdown_atom: attempts in flight finish and are recorded), each within
+/// its attempt timeout + 2 × drain_margin, then calls `done`.
+void drain(dispatcher_ptr self, std::vector<std::pair<std::string, endpoint_actor>> actors,
+           std::function<void()> done);
 
 // Operator actions (actors/dispatcher_operations.cpp).
 caf::result<store::endpoint_record> put_endpoint(dispatcher_ptr self, put_endpoint_cmd& cmd);

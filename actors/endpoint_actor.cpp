@@ -143,6 +143,15 @@ void load_bodies(endpoint_ptr self) {
 
 void start_attempts(endpoint_ptr self, const std::vector<delivery::attempt_start>& starts) {
   auto& st = self->state;
+  if (!starts.empty() && !st.deps.ctx->lease_deadline->allows(std::chrono::steady_clock::now())) {
+    // Cluster mode: this node may no longer hold the endpoint's lease. Nothing starts and
+    // nothing is written: the deliveries stay pending in the store for the next owner.
+    for (const auto& s : starts)
+      st.scheduler->forget(s.delivery_id);
+    st.log->warn("lease deadline passed: {} attempts not started endpoint={}", starts.size(),
+                 st.settings.id);
+    return;
+  }
   for (const auto& s : starts) {
     if (st.bodies.holds(s.delivery_id))
       send_attempt(self, s.delivery_id);
@@ -158,9 +167,12 @@ void persist_result(endpoint_ptr self, const delivery::result_effects& fx,
                     const attempt_result& r) {
   auto& st = self->state;
   auto writes = writes_for_result(st.settings.id, fx, r);
+  writes.record.lease = st.deps.lease;
   self->send(st.deps.writer, std::move(writes.record));
-  if (writes.failing_since)
+  if (writes.failing_since) {
+    writes.failing_since->lease = st.deps.lease;
     self->send(st.deps.dispatcher, std::move(*writes.failing_since));
+  }
 }
 
 /// A delivery ran out of retries: alert once per episode per endpoint (until a success), and
@@ -233,7 +245,7 @@ void pump(endpoint_ptr self) {
     st.bodies.drop(e.update.delivery_id);
     count_expired(*st.deps.ctx->metrics);
     exhausted(self, e.message_id, "retry window ended while the endpoint's breaker was open");
-    self->send(st.deps.writer, update_delivery_cmd{e.update});
+    self->send(st.deps.writer, update_delivery_cmd{e.update, st.deps.lease});
   }
   start_attempts(self, work.starts);
   arm_timer(self, t);
@@ -255,7 +267,7 @@ void add_jobs(endpoint_ptr self, std::vector<delivery_job>& jobs) {
       u.attempts = job.attempts;
       u.first_attempt_at = job.first_attempt_at;
       u.at = t;
-      self->send(st.deps.writer, update_delivery_cmd{u});
+      self->send(st.deps.writer, update_delivery_cmd{u, st.deps.lease});
       continue;
     }
     delivery::pending_delivery d{

@@ -13,6 +13,10 @@
 // deliveries of the unfinished attempts stay pending in the store with their due times, so
 // they are attempted again after a restart. A stop_atom while draining ends the drain at once.
 //
+// Cluster mode: it starts no attempt once the node's lease deadline has passed
+// (engine_context::lease_deadline); the dispatcher stops it soon after, and the partition's next
+// owner attempts those deliveries from the store.
+//
 // Memory: a delivery's body is kept only while an attempt is near; after a failure whose retry
 // is more than `body_keep` away it is dropped and fetched from the store when due again
 // (actors/body_cache.hpp). What a result causes besides the scheduler's state (the writes, the
@@ -32,6 +36,8 @@ struct endpoint_deps {
   supervisor_actor supervisor;
   dispatcher_actor dispatcher;
   destination_actor destination;
+  /// Cluster mode: the lease this actor runs under; its writes carry it (fencing).
+  store::lease_token lease;
 };
 
 /// How long an attempt to this endpoint may take: its timeout_ms, else http.attempt_timeout.

@@ -5,8 +5,11 @@
 #include "config/config.hpp"
 #include "metrics/failure_board.hpp"
 #include "metrics/metrics.hpp"
+#include "policy/lease_deadline.hpp"
 
+#include <atomic>
 #include <memory>
+#include <string>
 
 namespace hookd {
 
@@ -16,6 +19,13 @@ struct engine_context {
   std::shared_ptr<metrics::metrics> metrics = std::make_shared<metrics::metrics>();
   std::shared_ptr<metrics::failure_board> failures = std::make_shared<metrics::failure_board>();
   time_point started_at = no_time;
+  /// Cluster mode: until when this node may start attempts (actors/cluster_membership keeps it
+  /// ahead while it renews its leases). One node: never expires.
+  std::shared_ptr<policy::lease_deadline> lease_deadline = std::make_shared<policy::lease_deadline>();
+  /// Cluster mode: this node's id (config cluster.node_id or <hostname>-<pid>); empty: one node.
+  std::string node_id;
+  /// Cluster mode: whether this node is the leader (runs the cluster-wide duties).
+  std::shared_ptr<std::atomic<bool>> leader = std::make_shared<std::atomic<bool>>(true);
 };
 
 using engine_context_ptr = std::shared_ptr<const engine_context>;

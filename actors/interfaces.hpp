@@ -40,6 +40,8 @@ using store_writer_actor = caf::typed_actor<
 /// A reader on its own connection; sees committed data only.
 using store_reader_actor = caf::typed_actor<
   caf::replies_to<load_pending_query>::with<std::vector<store::delivery_record>>,
+  caf::replies_to<pending_of_messages_query>::with<std::vector<store::delivery_record>>,
+  caf::replies_to<endpoints_query>::with<std::vector<store::endpoint_record>>,
   caf::replies_to<load_payloads_query>::with<std::vector<payload_entry>>,
   caf::replies_to<endpoints_atom>::with<std::vector<store::endpoint_record>>,
   caf::replies_to<pending_atom>::with<std::vector<std::string>>,  // endpoints with pending work
@@ -81,7 +83,13 @@ using dispatcher_actor = caf::typed_actor<
   caf::reacts_to<endpoint_crashed>,
   caf::replies_to<caf::get_atom, std::string>::with<caf::actor>,  // live actor of an endpoint
   caf::replies_to<recover_atom>::with<std::size_t>,               // endpoints with pending work
-  caf::replies_to<shutdown_atom>::with<caf::ok_atom>>;
+  caf::replies_to<shutdown_atom>::with<caf::ok_atom>,
+  // cluster mode (actors/dispatcher_cluster.cpp)
+  caf::reacts_to<leases_changed>,
+  caf::replies_to<release_leases>::with<caf::ok_atom>,  // after their actors drained
+  caf::reacts_to<deliveries_announced>,
+  caf::reacts_to<endpoints_announced>,
+  caf::reacts_to<resync_atom>>;  // notifications may have been missed: reload owned work
 
 /// Disables endpoints, raises alerts (log, metrics, recent list, alert_url), checks the retry
 /// rate, restarts crashed endpoint actors.
@@ -95,6 +103,13 @@ using supervisor_actor = caf::typed_actor<
 
 /// Periodic housekeeping (retention purge).
 using janitor_actor = caf::typed_actor<caf::reacts_to<tick_atom>>;
+
+/// Cluster mode: this node's heartbeat and partition leases (actors/cluster_membership.hpp).
+using cluster_membership_actor = caf::typed_actor<
+  caf::reacts_to<tick_atom>,                        // heartbeat
+  caf::reacts_to<resync_atom>,                      // another node left: beat now
+  caf::replies_to<cluster_query>::with<cluster_view>,
+  caf::replies_to<leave_atom>::with<caf::ok_atom>>;  // shutdown: release everything
 
 // clang-format on
 

@@ -25,9 +25,9 @@ result_writes writes_for_result(const std::string& endpoint_id, const delivery::
   a.error = fx.update.last_error;
   a.error_detail = r.error_detail;
   a.response_body = r.response_body;
-  result_writes w{record_attempt_cmd{std::move(a), fx.update}, std::nullopt};
+  result_writes w{record_attempt_cmd{std::move(a), fx.update, {}}, std::nullopt};
   if (fx.failing_since_changed)
-    w.failing_since = set_failing_since_cmd{endpoint_id, *fx.failing_since_changed};
+    w.failing_since = set_failing_since_cmd{endpoint_id, *fx.failing_since_changed, {}};
   return w;
 }
 

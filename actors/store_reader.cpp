@@ -50,6 +50,25 @@ reader_impl::behavior_type reader(reader_ptr self, std::shared_ptr<store::store>
       [=](const load_pending_query& q) {
         return guarded(self, [&](store::store& s) { return s.load_pending(q.endpoint_id); });
       },
+      [=](const pending_of_messages_query& q) {
+        return guarded(self, [&](store::store& s) {
+          std::vector<store::delivery_record> pending;
+          for (auto seq : q.message_seqs)
+            for (auto& d : s.deliveries_of(seq))
+              if (d.status == delivery_status::pending)
+                pending.push_back(std::move(d));
+          return pending;
+        });
+      },
+      [=](const endpoints_query& q) {
+        return guarded(self, [&](store::store& s) {
+          std::vector<store::endpoint_record> found;
+          for (const auto& id : q.endpoint_ids)
+            if (auto ep = s.find_endpoint(id))
+              found.push_back(std::move(*ep));
+          return found;
+        });
+      },
       [=](const load_payloads_query& q) {
         return guarded(self, [&](store::store& s) {
           std::vector<payload_entry> out;

@@ -33,6 +33,9 @@ struct operation {
   /// Set when the store refused the command (conflict, missing): it is left out of the
   /// transaction and answered with this error once the others committed, in its place.
   caf::error refusal;
+  /// Cluster mode: the lease the command was written under (an endpoint owner's write);
+  /// checked just before COMMIT (store::hold_leases), the command dropped when it was lost.
+  store::lease_token lease;
 
   bool must_land() const { return !failed; }
   bool refused() const { return static_cast<bool>(refusal); }
@@ -61,6 +64,27 @@ struct refused {
   std::size_t index;
   store::error cause;
 };
+
+/// Cluster mode: leases the batch's commands were written under that this node no longer holds.
+struct fenced {
+  std::vector<store::lease_token> lost;
+};
+
+/// Just before COMMIT: the leases of the batch's owner writes must still be this node's; the
+/// rows stay locked against a change of owner until the transaction ends.
+void hold_leases(writer_state& st, const std::vector<operation>& ops) {
+  if (st.opts.node_id.empty())
+    return;
+  std::vector<store::lease_token> tokens;
+  for (const auto& op : ops)
+    if (op.lease.fenced() && !op.refused())
+      tokens.push_back(op.lease);
+  if (tokens.empty())
+    return;
+  auto lost = st.db->hold_leases(st.opts.node_id, tokens);
+  if (!lost.empty())
+    throw fenced{std::move(lost)};
+}
 
 /// The caller's error for a store::error, its kind carried along.
 caf::error to_caf_error(const store::error& e) {
@@ -91,6 +115,7 @@ void run_transaction(writer_state& st, std::vector<operation>& ops) {
         throw refused{i, e};
       }
     }
+    hold_leases(st, ops);
     db.commit();
   } catch (...) {
     try {
@@ -185,6 +210,17 @@ void commit(writer_ptr self) {
       // Only that command fails; the others run again without it (nothing was committed).
       st.log->warn("store write refused: {}", r.cause.what());
       ops[r.index].refusal = to_caf_error(r.cause);
+    } catch (const fenced& f) {
+      // Writes of an endpoint another node owns now: dropped, the others run again.
+      std::size_t dropped = 0;
+      for (auto& op : ops)
+        if (std::find(f.lost.begin(), f.lost.end(), op.lease) != f.lost.end()) {
+          op.refusal = make_error(errc::fenced, "lease of partition " +
+                                                    std::to_string(op.lease.part) + " lost");
+          ++dropped;
+        }
+      st.log->warn("{} store writes dropped: their partition leases are no longer this node's",
+                   dropped);
     } catch (const store::error& e) {
       keep_engine_writes(self, ops, e);
       return;
@@ -217,7 +253,7 @@ caf::result<Result> enqueue(writer_ptr self, std::function<void(store::store&)> 
   // Guarded: a batch dropped because the writer stopped still answers (with an error).
   guarded_promise<Result> rp{self};
   add(self, operation{std::move(apply), [rp, reply = std::move(reply)] { rp.deliver(reply()); },
-                      [rp](const caf::error& e) { rp.deliver(e); }, {}});
+                      [rp](const caf::error& e) { rp.deliver(e); }, {}, {}});
   return rp;
 }
 
@@ -243,13 +279,15 @@ caf::result<store::endpoint_record> enqueue_endpoint(writer_ptr self, std::strin
                         else
                           rp.deliver(make_error(errc::unknown_endpoint, "no endpoint " + endpoint_id));
                       },
-                      [rp](const caf::error& e) { rp.deliver(e); }, {}});
+                      [rp](const caf::error& e) { rp.deliver(e); }, {}, {}});
   return rp;
 }
 
-/// Queues an engine write nobody waits for; kept and retried until the store takes it.
-void enqueue_silent(writer_ptr self, std::function<void(store::store&)> apply) {
-  add(self, operation{std::move(apply), nullptr, nullptr, {}});
+/// Queues an engine write nobody waits for; kept and retried until the store takes it (or,
+/// in cluster mode, until its lease is lost).
+void enqueue_silent(writer_ptr self, std::function<void(store::store&)> apply,
+                    store::lease_token lease = {}) {
+  add(self, operation{std::move(apply), nullptr, nullptr, {}, lease});
 }
 
 /// A batch of messages as one command of the open batch, so they commit in one transaction;
@@ -301,18 +339,28 @@ writer_impl::behavior_type writer(writer_ptr self, std::shared_ptr<store::store>
         return insert_many(self, std::move(in));
       },
       [=](record_attempt_cmd& cmd) {
-        enqueue_silent(self, [cmd = std::move(cmd)](store::store& db) mutable {
-          db.record_attempt(cmd.attempt, cmd.update);
-        });
+        const auto lease = cmd.lease;
+        enqueue_silent(
+            self,
+            [cmd = std::move(cmd)](store::store& db) mutable {
+              db.record_attempt(cmd.attempt, cmd.update);
+            },
+            lease);
       },
       [=](update_delivery_cmd& cmd) {
+        const auto lease = cmd.lease;
         enqueue_silent(
-            self, [cmd = std::move(cmd)](store::store& db) { db.update_delivery(cmd.update); });
+            self, [cmd = std::move(cmd)](store::store& db) { db.update_delivery(cmd.update); },
+            lease);
       },
       [=](set_failing_since_cmd& cmd) {
-        enqueue_silent(self, [cmd = std::move(cmd)](store::store& db) {
-          db.set_failing_since(cmd.endpoint_id, cmd.since);
-        });
+        const auto lease = cmd.lease;
+        enqueue_silent(
+            self,
+            [cmd = std::move(cmd)](store::store& db) {
+              db.set_failing_since(cmd.endpoint_id, cmd.since);
+            },
+            lease);
       },
       [=](put_endpoint_cmd& cmd) -> caf::result<store::endpoint_record> {
         return enqueue_value<store::endpoint_record>(self,
@@ -358,7 +406,7 @@ writer_impl::behavior_type writer(writer_ptr self, std::shared_ptr<store::store>
                               else
                                 rp.deliver(make_error(errc::unknown_endpoint, "no endpoint " + id));
                             },
-                            [rp](const caf::error& e) mutable { rp.deliver(e); }, {}});
+                            [rp](const caf::error& e) mutable { rp.deliver(e); }, {}, {}});
         return rp;
       },
       [=](requeue_failed_cmd& cmd) -> caf::result<requeue_result> {

@@ -15,6 +15,8 @@
 //   A batch of messages (insert_messages_cmd) is one command: all its messages commit in the
 //   same transaction, and one the store refuses is left out alone, inside the command
 //   (store/batch_insert.hpp), its error in its place in the reply.
+// - Cluster mode (node_id set): an owner's write whose partition lease this node lost is
+//   dropped (the new owner has the delivery from the store); the batch runs again without it.
 // - The store itself failing (busy, I/O, disk full): commands whose caller waits get the error
 //   (nothing was acknowledged to them, the caller decides: the API answers 503). The engine's
 //   own writes nobody waits for (attempts, delivery updates, the failure clock) are what the
@@ -49,6 +51,12 @@ struct store_writer_options {
   /// Called once when writes start failing (an episode), with the first error; not again until
   /// a transaction has committed since (alerts, docs/operations.md store_error).
   std::function<void(const std::string& error)> on_failure_episode;
+  /// Cluster mode: this node's id. The endpoint owners' writes (attempts, delivery updates, the
+  /// failure clock) carry their partition lease; just before each COMMIT the writer checks that
+  /// this node still holds those leases (store::hold_leases) and drops the writes whose lease
+  /// another node has taken, so a node that stalled past its lease never records for endpoints
+  /// it no longer owns. Empty: no fencing (one node).
+  std::string node_id;
 };
 
 store_writer_actor spawn_store_writer(caf::actor_system& sys, std::shared_ptr<store::store> db,

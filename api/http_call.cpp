@@ -66,6 +66,8 @@ api_error to_api_error(const caf::error& e) {
       return api_error::not_found("the resource no longer exists");
     case errc::overloaded:
       return api_error::rate_limited(detail);
+    case errc::fenced: // an owner's write; the API never sends one
+      return api_error::unavailable("store_unavailable", "the store is unavailable; retry later");
   }
   return api_error::internal(detail);
 }

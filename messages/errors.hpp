@@ -19,6 +19,7 @@ enum class errc : std::uint8_t {
   overloaded,        ///< too many messages being stored at once (server.max_ingest_backlog)
   store_conflict,    ///< a uniqueness rule refused the write (store::error::kind::conflict)
   store_missing,     ///< the row the write refers to does not exist (store::error::kind::missing)
+  fenced,            ///< cluster mode: the write's lease is no longer this node's
 };
 
 inline constexpr caf::atom_value error_category = caf::atom("hookd");

@@ -29,4 +29,6 @@ HOOKD_INSPECT(store_counts, x.pending, x.pending_by_due, x.endpoints_enabled, x.
 
 HOOKD_INSPECT(idempotency_record, x.key, x.request_hash, x.message_id, x.created_at)
 
+HOOKD_INSPECT(lease_token, x.part, x.epoch)
+
 } // namespace hookd::store

@@ -45,18 +45,24 @@ struct messages_inserted {
   std::vector<inserted_item> items;
 };
 
+// The endpoint owner's writes carry its lease (cluster mode: fenced, store_writer_options
+// node_id); one node on SQLite leaves it unset.
+
 struct record_attempt_cmd {
   store::attempt_record attempt;
   store::delivery_update update;
+  store::lease_token lease;
 };
 
 struct update_delivery_cmd {
   store::delivery_update update;
+  store::lease_token lease;
 };
 
 struct set_failing_since_cmd {
   std::string endpoint_id;
   time_point since = no_time;
+  store::lease_token lease;
 };
 
 struct put_endpoint_cmd {
@@ -142,6 +148,16 @@ struct load_pending_query {
   std::string endpoint_id;
 };
 
+/// The pending deliveries of these messages (cluster mode: work another node announced).
+struct pending_of_messages_query {
+  std::vector<std::int64_t> message_seqs;
+};
+
+/// These endpoints as stored (those that exist).
+struct endpoints_query {
+  std::vector<std::string> endpoint_ids;
+};
+
 struct load_payloads_query {
   std::vector<std::int64_t> message_seqs;
 };
@@ -203,9 +219,9 @@ HOOKD_INSPECT(message_inserted, x.message, x.deliveries)
 HOOKD_INSPECT(insert_messages_cmd, x.items)
 HOOKD_INSPECT(inserted_item, x.inserted, x.refusal)
 HOOKD_INSPECT(messages_inserted, x.items)
-HOOKD_INSPECT(record_attempt_cmd, x.attempt, x.update)
-HOOKD_INSPECT(update_delivery_cmd, x.update)
-HOOKD_INSPECT(set_failing_since_cmd, x.endpoint_id, x.since)
+HOOKD_INSPECT(record_attempt_cmd, x.attempt, x.update, x.lease)
+HOOKD_INSPECT(update_delivery_cmd, x.update, x.lease)
+HOOKD_INSPECT(set_failing_since_cmd, x.endpoint_id, x.since, x.lease)
 HOOKD_INSPECT(put_endpoint_cmd, x.endpoint)
 HOOKD_INSPECT(update_endpoint_cmd, x.endpoint, x.fields)
 HOOKD_INSPECT(rotate_secret_cmd, x.endpoint_id, x.secret, x.previous_expires_at, x.at)
@@ -216,6 +232,8 @@ HOOKD_INSPECT(requeue_failed_cmd, x.endpoint_id, x.since, x.now)
 HOOKD_INSPECT(requeue_result, x.requeued, x.pending)
 HOOKD_INSPECT(purge_cmd, x.before, x.limit)
 HOOKD_INSPECT(load_pending_query, x.endpoint_id)
+HOOKD_INSPECT(pending_of_messages_query, x.message_seqs)
+HOOKD_INSPECT(endpoints_query, x.endpoint_ids)
 HOOKD_INSPECT(load_payloads_query, x.message_seqs)
 HOOKD_INSPECT(payload_entry, x.message_seq, x.body)
 HOOKD_INSPECT(purge_idempotency_cmd, x.before)

@@ -2,6 +2,7 @@
 // The one CAF type-id block for every message hookd's actors exchange. Load it with
 // `cfg.add_message_types<caf::id_block::hookd>()` before creating the actor system.
 #include "messages/attempt.hpp"
+#include "messages/cluster.hpp"
 #include "messages/delivery.hpp"
 #include "messages/ingest.hpp"
 #include "messages/lifecycle.hpp"
@@ -87,6 +88,19 @@ CAF_ADD_TYPE_ID(hookd, (hookd::store::idempotency_record))
 CAF_ADD_TYPE_ID(hookd, (hookd::retry_message_cmd))
 CAF_ADD_TYPE_ID(hookd, (hookd::requeue_result))
 
+// cluster mode
+CAF_ADD_TYPE_ID(hookd, (hookd::store::lease_token))
+CAF_ADD_TYPE_ID(hookd, (hookd::store::cluster_node))
+CAF_ADD_TYPE_ID(hookd, (hookd::leases_changed))
+CAF_ADD_TYPE_ID(hookd, (hookd::release_leases))
+CAF_ADD_TYPE_ID(hookd, (hookd::announced_delivery))
+CAF_ADD_TYPE_ID(hookd, (hookd::deliveries_announced))
+CAF_ADD_TYPE_ID(hookd, (hookd::endpoints_announced))
+CAF_ADD_TYPE_ID(hookd, (hookd::cluster_query))
+CAF_ADD_TYPE_ID(hookd, (hookd::cluster_view))
+CAF_ADD_TYPE_ID(hookd, (hookd::pending_of_messages_query))
+CAF_ADD_TYPE_ID(hookd, (hookd::endpoints_query))
+
 // atoms
 CAF_ADD_ATOM(hookd, hookd, tick_atom, "tick")
 CAF_ADD_ATOM(hookd, hookd, stop_atom, "stop")
@@ -97,5 +111,7 @@ CAF_ADD_ATOM(hookd, hookd, shutdown_atom, "shutdown")
 CAF_ADD_ATOM(hookd, hookd, idle_atom, "idle")
 CAF_ADD_ATOM(hookd, hookd, endpoints_atom, "endpoints")
 CAF_ADD_ATOM(hookd, hookd, pending_atom, "pending")
+CAF_ADD_ATOM(hookd, hookd, leave_atom, "leave")
+CAF_ADD_ATOM(hookd, hookd, resync_atom, "resync")
 
 CAF_END_TYPE_ID_BLOCK(hookd)

@@ -198,6 +198,8 @@ std::array<std::string, static_cast<std::size_t>(stmt::count_)> sql_of() {
       "owner = $1 AND expires_at > clock_timestamp() FOR SHARE) "
       "SELECT x.part, x.epoch FROM unnest($2::integer[], $3::bigint[]) AS x (part, epoch) "
       "WHERE NOT EXISTS (SELECT 1 FROM held h WHERE h.part = x.part AND h.epoch = x.epoch)");
+  // One notification per payload of $2 on channel $1.
+  set(stmt::notify, "SELECT pg_notify($1, x) FROM unnest($2::text[]) AS x");
   return a;
 }
 
@@ -210,7 +212,8 @@ constexpr std::array names{
     "purge_idempotency",  "load_endpoints",      "find_endpoint",     "list_endpoints",
     "delivery_counts",    "find_idempotency",    "pending_counts",    "endpoint_counts",
     "endpoints_with_pending", "load_pending",    "load_payloads",     "find_message",
-    "deliveries_of",      "attempts_of",         "recent_attempts",   "hold_leases"};
+    "deliveries_of",      "attempts_of",         "recent_attempts",   "hold_leases",
+    "notify"};
 static_assert(names.size() == static_cast<std::size_t>(stmt::count_));
 
 } // namespace

@@ -44,6 +44,7 @@ enum class stmt {
   attempts_of,
   recent_attempts,
   hold_leases,
+  notify,
   count_ ///< not a statement
 };
 

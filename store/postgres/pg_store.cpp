@@ -1,7 +1,9 @@
 #include "store/postgres/pg_store_impl.hpp"
 
+#include "policy/cluster_partition.hpp"
 #include "store/postgres/pg_schema.hpp"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -51,6 +53,8 @@ void pg_store::begin() {
   if (explicit_transaction_)
     throw error("begin: a transaction is open already (commit() or rollback() it first)");
   totals_delta_.clear();
+  announced_.clear();
+  changed_endpoints_.clear();
   broken_because_.clear();
   explicit_transaction_ = false; // so that db() may connect again
   db().exec(options_.read_only ? "BEGIN ISOLATION LEVEL REPEATABLE READ" : "BEGIN", "begin");
@@ -65,6 +69,7 @@ void pg_store::commit() {
       throw error("commit: an earlier write failed (" + broken_because_ +
                   "); call rollback() and start again");
     flush_totals("commit");
+    announce("commit");
     commit_or_throw("commit");
   } catch (...) {
     rollback_quietly_all();
@@ -81,6 +86,8 @@ void pg_store::rollback_quietly_all() noexcept {
   explicit_transaction_ = false;
   broken_because_.clear();
   totals_delta_.clear();
+  announced_.clear();
+  changed_endpoints_.clear();
   if (conn_)
     conn_->rollback_quietly();
 }
@@ -118,6 +125,31 @@ void pg_store::flush_totals(std::string_view op) {
   pg::params p;
   p.bind_array(pg::text_array(ids)).bind_array(pg::int_array(deltas));
   run(pg::stmt::add_delivery_totals, p, op);
+}
+
+void pg_store::work_added(std::int64_t message_seq, const std::string& endpoint_id) {
+  if (options_.node_id.empty())
+    return;
+  const seq_in_part item{message_seq, policy::partition_of(endpoint_id)};
+  if (std::find(announced_.begin(), announced_.end(), item) == announced_.end())
+    announced_.push_back(item);
+}
+
+void pg_store::announce(std::string_view op) {
+  if (options_.node_id.empty())
+    return;
+  auto send = [&](const char* channel, std::vector<std::string> payloads) {
+    if (payloads.empty())
+      return;
+    pg::params p;
+    p.bind_text(channel).bind_array(pg::text_array(payloads));
+    run(pg::stmt::notify, p, op);
+  };
+  send(deliveries_channel, encode_deliveries(options_.node_id, announced_));
+  send(endpoints_channel,
+       encode_endpoints(options_.node_id, {changed_endpoints_.begin(), changed_endpoints_.end()}));
+  announced_.clear();
+  changed_endpoints_.clear();
 }
 
 std::int64_t pg_store::unflushed_total(const std::string& endpoint_id) const {

@@ -31,7 +31,18 @@ namespace hookd::store {
 struct postgres_options {
   /// A reader instance: transactions are READ ONLY snapshots and writes are refused.
   bool read_only = false;
+  /// Cluster mode: this node's id. Each transaction then announces what other nodes must act
+  /// on (pg_notifications.hpp): messages with pending deliveries, by partition, and changed
+  /// endpoints. Empty: no announcements.
+  std::string node_id;
 };
+
+/// The options of a reader instance.
+inline postgres_options reader_options() {
+  postgres_options o;
+  o.read_only = true;
+  return o;
+}
 
 /// Connects to `conninfo` (a libpq connection string or postgresql:// URI) and brings the
 /// schema up to date. Unless the string says otherwise the connection gives up connecting

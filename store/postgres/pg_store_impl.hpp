@@ -11,11 +11,13 @@
 //   pg_store_reads.cpp   every read
 // The SQL is in pg_statements.cpp, records <-> columns in store/record_columns.hpp.
 #include "store/postgres/pg_connection.hpp"
+#include "store/postgres/pg_notifications.hpp"
 #include "store/postgres/pg_statements.hpp"
 #include "store/postgres/pg_store.hpp"
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -115,9 +117,12 @@ private:
     try {
       body();
       flush_totals(op);
+      announce(op);
       commit_or_throw(op);
     } catch (...) {
       totals_delta_.clear();
+      announced_.clear();
+      changed_endpoints_.clear();
       if (conn_)
         conn_->rollback_quietly();
       throw;
@@ -129,6 +134,18 @@ private:
 
   /// Writes the transaction's changes to delivery_totals, in endpoint-id order (one statement).
   void flush_totals(std::string_view op);
+
+  /// Cluster mode: NOTIFYs what the transaction wrote that other nodes act on (just before
+  /// COMMIT; PostgreSQL delivers them only if it commits).
+  void announce(std::string_view op);
+
+  /// Cluster mode: an announcement of the endpoint's change (and of re-queued work for it).
+  void endpoint_changed(const std::string& endpoint_id) {
+    if (!options_.node_id.empty())
+      changed_endpoints_.insert(endpoint_id);
+  }
+  /// Cluster mode: an announcement of the message's pending deliveries.
+  void work_added(std::int64_t message_seq, const std::string& endpoint_id);
 
   /// This transaction's not yet flushed change to the endpoint's delivery total.
   std::int64_t unflushed_total(const std::string& endpoint_id) const;
@@ -149,6 +166,9 @@ private:
   /// Deliveries added (+) or purged (-) per endpoint by the open transaction, not yet in
   /// delivery_totals: flush_totals writes them just before COMMIT; a rollback drops them.
   std::map<std::string, std::int64_t, std::less<>> totals_delta_;
+  /// Cluster mode: what announce() sends at the end of the open transaction.
+  std::vector<seq_in_part> announced_;
+  std::set<std::string> changed_endpoints_;
 };
 
 } // namespace hookd::store

@@ -80,8 +80,10 @@ void pg_store::insert_message(message_record& msg, std::vector<delivery_record>&
       auto id = r.column_int();
       stored.emplace_back(id, r.column_text());
     }
-    for (const auto& [id, endpoint_id] : stored) // last: only once every row is written
+    for (const auto& [id, endpoint_id] : stored) { // last: only once every row is written
       ++totals_delta_[endpoint_id];
+      work_added(seq, endpoint_id);
+    }
   });
   msg.seq = seq;
   // Rows come back in delivery-id order, which is the order of `deliveries`: match each stored
@@ -154,6 +156,7 @@ void pg_store::put_endpoint(const endpoint_record& ep) {
     pg::params p;
     columns::bind_endpoint(p, ep, encode_event_types(ep.event_types));
     run(pg::stmt::put_endpoint, p, op);
+    endpoint_changed(ep.id);
   });
 }
 
@@ -176,6 +179,8 @@ std::optional<endpoint_record> pg_store::update_endpoint(const endpoint_record& 
         .bind_text(ep.secret);
     auto r = run(pg::stmt::update_endpoint, p, op);
     after = first_endpoint(r);
+    if (after)
+      endpoint_changed(ep.id);
   });
   return after;
 }
@@ -191,6 +196,8 @@ std::optional<endpoint_record> pg_store::rotate_secret(const std::string& endpoi
     p.bind_time(previous_expires_at).bind_text(secret).bind_time(at).bind_text(endpoint_id);
     auto r = run(pg::stmt::rotate_secret, p, op);
     after = first_endpoint(r);
+    if (after)
+      endpoint_changed(endpoint_id);
   });
   return after;
 }
@@ -202,6 +209,7 @@ void pg_store::set_endpoint_status(const std::string& endpoint_id, endpoint_stat
     pg::params p;
     p.bind_int(encode(status)).bind_int(encode(reason)).bind_time(at).bind_text(endpoint_id);
     run(pg::stmt::set_endpoint_status, p, op);
+    endpoint_changed(endpoint_id);
   });
 }
 
@@ -222,6 +230,7 @@ std::size_t pg_store::fail_pending(const std::string& endpoint_id, failure_reaso
     pg::params p;
     p.bind_int(encode(reason)).bind_time(at).bind_text(endpoint_id);
     n = run(pg::stmt::fail_pending, p, op).affected();
+    endpoint_changed(endpoint_id);
   });
   return n;
 }
@@ -233,6 +242,7 @@ endpoint_deletion pg_store::delete_endpoint(const std::string& endpoint_id, time
     pg::params p;
     p.bind_text(endpoint_id).bind_int(encode(failure_reason::endpoint_deleted)).bind_time(at);
     auto r = run(pg::stmt::delete_endpoint, p, op);
+    endpoint_changed(endpoint_id);
     if (r.next()) {
       result.failed = static_cast<std::size_t>(r.column_int());
       result.existed = r.column_int() > 0;
@@ -249,6 +259,7 @@ std::size_t pg_store::requeue_failed(const std::string& endpoint_id, time_point 
     pg::params p;
     p.bind_time(now).bind_text(endpoint_id).bind_time(since);
     n = run(pg::stmt::requeue_failed, p, op).affected();
+    endpoint_changed(endpoint_id);
   });
   return n;
 }
@@ -266,6 +277,8 @@ std::vector<delivery_record> pg_store::requeue_message(std::int64_t message_seq,
     auto r = run(pg::stmt::pending_of_message, q, op);
     while (r.next())
       pending.push_back(columns::read_delivery(r));
+    for (const auto& d : pending)
+      work_added(message_seq, d.endpoint_id);
   });
   return pending;
 }

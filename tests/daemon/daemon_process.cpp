@@ -101,7 +101,7 @@ std::string daemon_process::url(std::string_view target) const {
 
 std::unique_ptr<store::store> daemon_process::open_store_reader() const {
   if (!store_.postgres.empty())
-    return store::open_postgres_store(store_.postgres, {.read_only = true});
+    return store::open_postgres_store(store_.postgres, store::reader_options());
   return store::open_sqlite_store(db_path_, {.read_only = true});
 }
 

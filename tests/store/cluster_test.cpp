@@ -1,6 +1,8 @@
 // Cluster mode's membership in PostgreSQL (store/postgres/pg_cluster.hpp) and the fencing of an
 // owner's writes (store::hold_leases).
+#include "policy/cluster_partition.hpp"
 #include "store/postgres/pg_cluster.hpp"
+#include "store/postgres/pg_notifications.hpp"
 #include "tests/store/store_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -179,4 +181,73 @@ TEST_CASE("hold_leases of no fenced token is free on every store", "[store][clus
   f.db->begin();
   CHECK(f.db->hold_leases("node-a", std::vector<lease_token>{lease_token{}}).empty());
   f.db->commit();
+}
+
+TEST_CASE("announcement payloads round-trip and stay under the size limit", "[store][cluster]") {
+  std::vector<seq_in_part> items;
+  for (std::int64_t i = 1; i <= 2000; ++i)
+    items.push_back({i * 1000003, static_cast<std::uint32_t>(i % 256)});
+  auto payloads = encode_deliveries("node-a", items, 7900);
+  CHECK(payloads.size() > 1);
+  std::vector<seq_in_part> back;
+  for (const auto& p : payloads) {
+    CHECK(p.size() <= 7900);
+    auto decoded = decode_deliveries(p);
+    REQUIRE(decoded);
+    CHECK(decoded->first == "node-a");
+    back.insert(back.end(), decoded->second.begin(), decoded->second.end());
+  }
+  CHECK(back == items);
+
+  auto ids = encode_endpoints("node-b", {"ep_1", "ep_2"});
+  REQUIRE(ids.size() == 1);
+  auto decoded = decode_endpoints(ids[0]);
+  REQUIRE(decoded);
+  CHECK(decoded->first == "node-b");
+  CHECK(decoded->second == std::vector<std::string>{"ep_1", "ep_2"});
+
+  CHECK_FALSE(decode_deliveries("no newline"));
+  CHECK_FALSE(decode_deliveries("node\n12:x"));
+  CHECK_FALSE(decode_deliveries("\n1:2"));
+}
+
+TEST_CASE("a committed transaction announces its work and endpoints; a rolled back one nothing",
+          "[store][cluster][postgres]") {
+  store_fixture f;
+  notification_listener listener{f.conninfo};
+  postgres_options announcing;
+  announcing.node_id = "node-a";
+  auto db = open_postgres_store(f.conninfo, announcing);
+  db->put_endpoint(make_endpoint("ep_x"));
+
+  db->begin();
+  auto rolled = make_message("msg_rolled", at_ms(1));
+  auto rolled_ds = make_deliveries(rolled, {"ep_x"});
+  db->insert_message(rolled, rolled_ds);
+  db->rollback();
+
+  db->begin();
+  auto msg = make_message("msg_1", at_ms(2));
+  auto ds = make_deliveries(msg, {"ep_x"});
+  db->insert_message(msg, ds);
+  db->commit();
+
+  std::vector<notification> got;
+  for (int i = 0; i < 20 && got.size() < 2; ++i) {
+    auto more = listener.wait(100);
+    got.insert(got.end(), more.begin(), more.end());
+  }
+  REQUIRE(got.size() == 2);
+  CHECK(got[0].channel == endpoints_channel); // the put, in its own transaction
+  auto endpoints = decode_endpoints(got[0].payload);
+  REQUIRE(endpoints);
+  CHECK(endpoints->second == std::vector<std::string>{"ep_x"});
+  CHECK(got[1].channel == deliveries_channel);
+  auto work = decode_deliveries(got[1].payload);
+  REQUIRE(work);
+  CHECK(work->first == "node-a");
+  REQUIRE(work->second.size() == 1);
+  CHECK(work->second[0].message_seq == msg.seq);
+  CHECK(work->second[0].part == hookd::policy::partition_of("ep_x"));
+  CHECK(listener.wait(100).empty()); // nothing from the rolled back one
 }

@@ -48,7 +48,7 @@ struct store_fixture {
   /// A reader instance on the same database.
   std::unique_ptr<store> open_reader() const {
     if (testing_postgres())
-      return open_postgres_store(conninfo, {.read_only = true});
+      return open_postgres_store(conninfo, reader_options());
     return open_sqlite_store(path, {.read_only = true});
   }
 

@@ -48,6 +48,17 @@ void load_owned_work(dispatcher_ptr self, std::optional<std::vector<std::uint32_
           });
 }
 
+/// Cluster mode: how many registered endpoints this node owns (GET /v1/cluster, heartbeat).
+void count_owned(dispatcher_ptr self) {
+  auto& st = self->state;
+  std::int64_t n = 0;
+  st.registry.for_each([&](const store::endpoint_record& ep) {
+    if (st.owned.owns(ep.id))
+      ++n;
+  });
+  st.deps.ctx->endpoints_owned->store(n);
+}
+
 } // namespace
 
 void leases_changed_here(dispatcher_ptr self, leases_changed& change) {
@@ -61,14 +72,17 @@ void leases_changed_here(dispatcher_ptr self, leases_changed& change) {
       st.owned.lose(p);
     st.log->warn("cluster: {} partitions lost", change.lost.size());
   }
-  if (change.gained.empty())
+  if (change.gained.empty()) {
+    count_owned(self);
     return;
+  }
   std::vector<std::uint32_t> parts;
   for (const auto& t : change.gained) {
     st.owned.gain(t);
     parts.push_back(static_cast<std::uint32_t>(t.part));
   }
   st.log->info("cluster: {} partitions gained ({} held)", parts.size(), st.owned.parts().size());
+  count_owned(self);
   if (st.ready) // before recovery finished, recovery itself spawns what is owned by then
     load_owned_work(self, std::move(parts));
 }
@@ -77,6 +91,7 @@ caf::result<caf::ok_atom> release(dispatcher_ptr self, release_leases& req) {
   auto& st = self->state;
   for (auto p : req.parts) // nothing new is routed to them
     st.owned.lose(p);
+  count_owned(self);
   guarded_promise<caf::ok_atom> rp{self};
   auto parts = req.parts;
   drain(self, take_actors(self, parts), [=]() mutable {
@@ -119,6 +134,7 @@ void endpoints_changed(dispatcher_ptr self, endpoints_announced& news) {
       .then(
           [=](std::vector<store::endpoint_record>& found) {
             auto& st = self->state;
+            auto recount = [=] { count_owned(self); };
             for (const auto& id : ids) {
               auto it = std::find_if(found.begin(), found.end(),
                                      [&](const auto& ep) { return ep.id == id; });
@@ -155,6 +171,7 @@ void endpoints_changed(dispatcher_ptr self, endpoints_announced& news) {
                                              describe(e));
                     });
             }
+            recount();
           },
           [=](caf::error& e) {
             self->state.log->error("cluster: loading changed endpoints: {}", describe(e));

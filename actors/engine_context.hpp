@@ -26,6 +26,9 @@ struct engine_context {
   std::string node_id;
   /// Cluster mode: whether this node is the leader (runs the cluster-wide duties).
   std::shared_ptr<std::atomic<bool>> leader = std::make_shared<std::atomic<bool>>(true);
+  /// Cluster mode: endpoints of the partitions this node holds (the dispatcher counts them).
+  std::shared_ptr<std::atomic<std::int64_t>> endpoints_owned =
+      std::make_shared<std::atomic<std::int64_t>>(0);
 };
 
 using engine_context_ptr = std::shared_ptr<const engine_context>;

@@ -1,5 +1,6 @@
 #include "app/engine.hpp"
 
+#include "actors/cluster_membership.hpp"
 #include "actors/dispatcher.hpp"
 #include "actors/engine_context.hpp"
 #include "actors/http_destination.hpp"
@@ -7,6 +8,7 @@
 #include "actors/store_reader.hpp"
 #include "actors/store_writer.hpp"
 #include "actors/supervisor.hpp"
+#include "hookd_version.hpp"
 #include "logging/logger.hpp"
 
 #include <caf/all.hpp>
@@ -82,11 +84,14 @@ engine::engine(caf::actor_system& sys, std::shared_ptr<const config::config> cfg
   context->cfg = cfg_;
   context->clock = opts.clock.value_or(wall_clock::anchored_now(sys.clock()));
   context->started_at = context->clock.now(sys.clock());
+  if (opts.cluster)
+    context->node_id = opts.cluster->node_id;
   ctx_ = context;
   const auto& ctx = ctx_;
   auto m = context->metrics;
   store_writer_options writer_opts;
   writer_opts.detached = opts.detached_store;
+  writer_opts.node_id = context->node_id; // cluster mode: the owners' writes are fenced
   writer_opts.on_commit = [m](std::size_t commands, std::chrono::microseconds took) {
     m->store_commit.observe(static_cast<double>(took.count()) / 1e6);
     m->store_commands.inc(commands);
@@ -109,6 +114,14 @@ engine::engine(caf::actor_system& sys, std::shared_ptr<const config::config> cfg
       spawn_dispatcher(sys, dispatcher_deps{ctx, writer_, reader_, supervisor_, destinations_});
   caf::anon_send(supervisor_, dispatcher_);
   janitor_ = spawn_janitor(sys, janitor_deps{ctx, writer_});
+  if (opts.cluster) {
+    auto owned = ctx->endpoints_owned;
+    membership_ = spawn_cluster_membership(
+        sys,
+        cluster_membership_deps{ctx, dispatcher_, opts.cluster->connect, version,
+                                [owned] { return owned->load(); }},
+        opts.detached_store);
+  }
 }
 
 engine::~engine() {
@@ -119,6 +132,7 @@ engine::~engine() {
     if (handle)
       caf::anon_send_exit(handle, caf::exit_reason::user_shutdown);
   };
+  stop(membership_);
   stop(janitor_);
   stop(dispatcher_);
   stop(supervisor_);
@@ -133,6 +147,8 @@ caf::expected<std::size_t> engine::recover_blocking() {
   caf::expected<std::size_t> result{std::size_t{0}};
   self->request(dispatcher_, caf::infinite, recover_atom_v)
       .receive([&](std::size_t n) { result = n; }, [&](caf::error& e) { result = std::move(e); });
+  if (result && membership_)
+    caf::anon_send(membership_, tick_atom_v); // the first heartbeat: take a share of partitions
   return result;
 }
 
@@ -152,6 +168,12 @@ void engine::shutdown_blocking() {
                [&](caf::error& e) {
                  log->error("shutdown: store flush failed: {}", caf::to_string(e));
                });
+  if (membership_) // everything recorded: the partitions go to the other nodes now
+    self->request(membership_, std::chrono::seconds{10}, leave_atom_v)
+        .receive([](caf::ok_atom) {},
+                 [&](caf::error& e) {
+                   log->warn("shutdown: leaving the cluster: {}", caf::to_string(e));
+                 });
 }
 
 } // namespace hookd

@@ -11,6 +11,7 @@
 #include "actors/interfaces.hpp"
 #include "actors/wall_clock.hpp"
 #include "config/config.hpp"
+#include "store/cluster_store.hpp"
 #include "store/sqlite_store.hpp"
 #include "store/store.hpp"
 
@@ -28,6 +29,13 @@ namespace hookd {
 /// read-only).
 enum class store_role { writer, reader };
 
+/// Cluster mode: several nodes on one PostgreSQL (docs/cluster.md).
+struct cluster_options {
+  std::string node_id;
+  /// A new connection for the membership actor (heartbeats, leases).
+  std::function<std::unique_ptr<store::cluster_store>()> connect;
+};
+
 struct engine_options {
   /// Opens one store connection; called once for the writer and once for the reader.
   std::function<std::shared_ptr<store::store>(store_role)> open_store;
@@ -37,6 +45,8 @@ struct engine_options {
   bool detached_store = true;
   /// The wall-clock anchor; unset: anchored at construction. Tests share theirs.
   std::optional<wall_clock> clock;
+  /// Cluster mode; unset: one node owning every endpoint.
+  std::optional<cluster_options> cluster;
 };
 
 class engine {
@@ -52,16 +62,21 @@ public:
   const store_writer_actor& writer() const { return writer_; }
   const store_reader_actor& reader() const { return reader_; }
   const engine_context_ptr& context() const { return ctx_; }
+  /// Cluster mode's membership actor (null on one node).
+  const cluster_membership_actor& membership() const { return membership_; }
   const config::config& cfg() const { return *cfg_; }
 
   /// Loads endpoints and re-creates actors for pending work; returns how many endpoints had
-  /// pending deliveries. Blocks: not for use under the test coordinator.
+  /// pending deliveries. In cluster mode the node then starts its heartbeat and takes its share
+  /// of the partitions (their actors come as it gains them). Blocks: not for use under the test
+  /// coordinator.
   caf::expected<std::size_t> recover_blocking();
 
   /// Stops accepting, lets in-flight attempts finish, and flushes the store. Bounded by the
   /// longest endpoint's attempt timeout (timeout_ms, else http.attempt_timeout) plus a few
   /// seconds: attempts unfinished by then stay pending in the store and are attempted again
-  /// after a restart. Blocks: not for use under the test coordinator.
+  /// after a restart. In cluster mode the node then releases its partitions, so the others take
+  /// them over at once. Blocks: not for use under the test coordinator.
   void shutdown_blocking();
 
 private:
@@ -74,6 +89,7 @@ private:
   supervisor_actor supervisor_;
   dispatcher_actor dispatcher_;
   janitor_actor janitor_;
+  cluster_membership_actor membership_;
 };
 
 /// SQLite settings per role: the writer checkpoints in the background (commits never pay for a

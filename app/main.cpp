@@ -2,6 +2,7 @@
 // recovers pending deliveries and runs until SIGTERM/SIGINT, then shuts down gracefully.
 #include "api/api_service.hpp"
 #include "app/api_server_options.hpp"
+#include "app/cluster_listener.hpp"
 #include "app/engine.hpp"
 #include "app/signals.hpp"
 #include "config/fd_budget.hpp"
@@ -44,7 +45,10 @@ int run(const hookd::config::config& cfg) {
   caf::actor_system sys{sys_cfg};
 
   engine_options opts;
-  opts.open_store = open_configured_store(cfg.store);
+  const bool clustered = cfg.store.backend == "postgres";
+  const auto node_id = clustered ? node_id_for(cfg.cluster) : std::string{};
+  opts.open_store = open_configured_store(cfg.store, node_id);
+  opts.cluster = cluster_for(cfg, node_id);
   const auto store_name = describe_store(cfg.store);
   std::unique_ptr<engine> eng;
   try {
@@ -54,6 +58,9 @@ int run(const hookd::config::config& cfg) {
     return 1;
   }
   log->info("hookd {} starting; store {}", version, store_name);
+  if (clustered)
+    log->info("cluster mode: node {}, heartbeat {} ms, lease_ttl {} ms", node_id,
+              cfg.cluster.heartbeat.count(), cfg.cluster.lease_ttl.count());
 
   api::api_service api{sys, api::api_deps{eng->context(), eng->dispatcher(), eng->reader(), eng->supervisor()}};
   net::http_server server{api_server_options(cfg, api, connections.max_connections),
@@ -72,6 +79,10 @@ int run(const hookd::config::config& cfg) {
   } else {
     log->info("ready: {} endpoints had pending deliveries", *recovered);
   }
+  std::unique_ptr<cluster_listener> listener;
+  if (clustered)
+    listener = std::make_unique<cluster_listener>(cfg.store.url, node_id, eng->dispatcher(),
+                                                  eng->membership());
   api.set_ready(true);
 
   const int signal = shutdown_signals::wait();
@@ -79,6 +90,7 @@ int run(const hookd::config::config& cfg) {
   api.set_draining(true); // new requests get 503 while in-flight attempts finish
   server.stop_accepting();
   eng->shutdown_blocking();
+  listener.reset();
   server.stop();
   eng.reset();
   log->info("stopped");

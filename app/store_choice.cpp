@@ -1,24 +1,53 @@
 #include "app/store_choice.hpp"
 
+#include "store/postgres/pg_cluster.hpp"
 #include "store/postgres/pg_store.hpp"
 
 #include <libpq-fe.h>
 
+#include <cstdio>
+
+#include <unistd.h>
+
 namespace hookd {
 
-std::function<std::shared_ptr<store::store>(store_role)> open_postgres_at(std::string conninfo) {
-  return [conninfo = std::move(conninfo)](store_role role) {
+std::function<std::shared_ptr<store::store>(store_role)> open_postgres_at(std::string conninfo,
+                                                                        std::string node_id) {
+  return [conninfo = std::move(conninfo), node_id = std::move(node_id)](store_role role) {
     store::postgres_options opts;
     opts.read_only = role == store_role::reader;
+    if (role == store_role::writer)
+      opts.node_id = node_id;
     return std::shared_ptr<store::store>{store::open_postgres_store(conninfo, opts)};
   };
 }
 
 std::function<std::shared_ptr<store::store>(store_role)> open_configured_store(
-    const config::store_section& cfg) {
+    const config::store_section& cfg, const std::string& node_id) {
   if (cfg.backend == "postgres")
-    return open_postgres_at(cfg.url);
+    return open_postgres_at(cfg.url, node_id);
   return open_sqlite_at(cfg.path);
+}
+
+std::optional<cluster_options> cluster_for(const config::config& cfg, const std::string& node_id) {
+  if (cfg.store.backend != "postgres")
+    return std::nullopt;
+  cluster_options c;
+  c.node_id = node_id;
+  c.connect = [url = cfg.store.url, node_id, ttl = cfg.cluster.lease_ttl] {
+    return std::unique_ptr<store::cluster_store>{
+        std::make_unique<store::pg_cluster_store>(url, node_id, ttl)};
+  };
+  return c;
+}
+
+std::string node_id_for(const config::cluster_section& cfg) {
+  if (!cfg.node_id.empty())
+    return cfg.node_id;
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0 || host[0] == '\0')
+    std::snprintf(host, sizeof host, "hookd");
+  return std::string{host} + "-" + std::to_string(getpid());
 }
 
 std::string describe_store(const config::store_section& cfg) {

@@ -32,6 +32,13 @@ public:
   /// Records the 24-hour rule's clock (so a re-spawned actor starts from it); false when unknown.
   bool set_failing_since(const std::string& id, time_point since);
 
+  /// Calls `fn(record)` for every endpoint, in no particular order.
+  template <class Fn>
+  void for_each(Fn fn) const {
+    for (const auto& [id, ep] : endpoints_)
+      fn(ep);
+  }
+
   /// Enabled endpoints subscribed to `event_type`.
   std::vector<std::string> subscribers(const std::string& event_type) const;
 

@@ -12,16 +12,16 @@ constexpr const char* leader_key = "448311814244002";
 
 } // namespace
 
-cluster_store::cluster_store(const std::string& conninfo, std::string node_id, duration lease_ttl)
+pg_cluster_store::pg_cluster_store(const std::string& conninfo, std::string node_id, duration lease_ttl)
     : db_(std::make_unique<pg::connection>(conninfo)), node_id_(std::move(node_id)),
       ttl_(std::to_string(lease_ttl.count()) + " milliseconds") {
   pg::migrate(*db_);
   db_->exec("SET synchronous_commit = on", "cluster");
 }
 
-cluster_store::~cluster_store() = default;
+pg_cluster_store::~pg_cluster_store() = default;
 
-heartbeat_report cluster_store::heartbeat(time_point started_at, const std::string& version,
+heartbeat_report pg_cluster_store::heartbeat(time_point started_at, const std::string& version,
                                           std::int64_t endpoints_owned) {
   constexpr std::string_view op = "cluster heartbeat";
   heartbeat_report report;
@@ -86,7 +86,7 @@ heartbeat_report cluster_store::heartbeat(time_point started_at, const std::stri
   return report;
 }
 
-std::vector<lease_token> cluster_store::claim(const std::vector<std::uint32_t>& parts) {
+std::vector<lease_token> pg_cluster_store::claim(const std::vector<std::uint32_t>& parts) {
   std::vector<lease_token> won;
   if (parts.empty())
     return won;
@@ -106,7 +106,7 @@ std::vector<lease_token> cluster_store::claim(const std::vector<std::uint32_t>& 
   return won;
 }
 
-void cluster_store::release(const std::vector<std::uint32_t>& parts) {
+void pg_cluster_store::release(const std::vector<std::uint32_t>& parts) {
   if (parts.empty())
     return;
   std::vector<std::int64_t> list(parts.begin(), parts.end());
@@ -119,7 +119,7 @@ void cluster_store::release(const std::vector<std::uint32_t>& parts) {
             p, "cluster release");
 }
 
-void cluster_store::leave() {
+void pg_cluster_store::leave() {
   pg::params p;
   p.bind_text(node_id_);
   db_->exec("WITH r AS (UPDATE cluster_leases SET owner = NULL, expires_at = '-infinity' WHERE "
@@ -128,7 +128,7 @@ void cluster_store::leave() {
             p, "cluster leave");
 }
 
-void cluster_store::forget_dead_nodes(duration after) {
+void pg_cluster_store::forget_dead_nodes(duration after) {
   pg::params p;
   p.bind_text(std::to_string(after.count()) + " milliseconds");
   db_->exec("DELETE FROM cluster_nodes WHERE heartbeat_at < now() - $1::interval", p,

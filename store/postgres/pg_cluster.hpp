@@ -14,7 +14,7 @@
 //   heartbeat) and announce it (NOTIFY hookd_cluster), so the others need not wait for it.
 // Every call throws store::error (kind failure) when the database cannot be reached; the
 // caller makes a new instance to connect again.
-#include "store/cluster_records.hpp"
+#include "store/cluster_store.hpp"
 
 #include <memory>
 #include <string>
@@ -26,21 +26,19 @@ namespace pg {
 class connection;
 }
 
-class cluster_store {
+class pg_cluster_store final : public cluster_store {
 public:
-  cluster_store(const std::string& conninfo, std::string node_id, duration lease_ttl);
-  ~cluster_store();
-  cluster_store(const cluster_store&) = delete;
-  cluster_store& operator=(const cluster_store&) = delete;
+  pg_cluster_store(const std::string& conninfo, std::string node_id, duration lease_ttl);
+  ~pg_cluster_store() override;
+  pg_cluster_store(const pg_cluster_store&) = delete;
+  pg_cluster_store& operator=(const pg_cluster_store&) = delete;
 
   heartbeat_report heartbeat(time_point started_at, const std::string& version,
-                             std::int64_t endpoints_owned);
-  std::vector<lease_token> claim(const std::vector<std::uint32_t>& parts);
-  void release(const std::vector<std::uint32_t>& parts);
-  /// Releases every lease of this node and removes it from the live nodes.
-  void leave();
-  /// The leader's housekeeping: forgets nodes not seen for `after`.
-  void forget_dead_nodes(duration after);
+                             std::int64_t endpoints_owned) override;
+  std::vector<lease_token> claim(const std::vector<std::uint32_t>& parts) override;
+  void release(const std::vector<std::uint32_t>& parts) override;
+  void leave() override;
+  void forget_dead_nodes(duration after) override;
 
 private:
   std::unique_ptr<pg::connection> db_;

@@ -40,7 +40,7 @@ std::vector<std::uint32_t> range(std::uint32_t first, std::uint32_t last) {
 
 TEST_CASE("a heartbeat makes a node live; the 256 leases start free", "[store][cluster][postgres]") {
   store_fixture f;
-  cluster_store a{f.conninfo, "node-a", 10s};
+  pg_cluster_store a{f.conninfo, "node-a", 10s};
   auto report = a.heartbeat(at_ms(5), "1.2.3", 7);
   CHECK(report.held.empty());
   REQUIRE(report.leases.size() == 256);
@@ -57,8 +57,8 @@ TEST_CASE("a heartbeat makes a node live; the 256 leases start free", "[store][c
 TEST_CASE("two nodes claiming the same partitions: each is won once, and renewed by its owner",
           "[store][cluster][postgres]") {
   store_fixture f;
-  cluster_store a{f.conninfo, "node-a", 10s};
-  cluster_store b{f.conninfo, "node-b", 10s};
+  pg_cluster_store a{f.conninfo, "node-a", 10s};
+  pg_cluster_store b{f.conninfo, "node-b", 10s};
   auto won_a = a.claim(range(0, 9));
   auto won_b = b.claim(range(5, 14));
   CHECK(parts_of(won_a) == range(0, 9));
@@ -75,8 +75,8 @@ TEST_CASE("two nodes claiming the same partitions: each is won once, and renewed
 TEST_CASE("a released partition is claimed by another node under a new epoch",
           "[store][cluster][postgres]") {
   store_fixture f;
-  cluster_store a{f.conninfo, "node-a", 10s};
-  cluster_store b{f.conninfo, "node-b", 10s};
+  pg_cluster_store a{f.conninfo, "node-a", 10s};
+  pg_cluster_store b{f.conninfo, "node-b", 10s};
   REQUIRE(parts_of(a.claim({3})) == std::vector<std::uint32_t>{3});
   CHECK(b.claim({3}).empty());
   a.release({3});
@@ -89,8 +89,8 @@ TEST_CASE("a released partition is claimed by another node under a new epoch",
 TEST_CASE("a lease not renewed expires: another node takes it and the old owner renews nothing",
           "[store][cluster][postgres]") {
   store_fixture f;
-  cluster_store a{f.conninfo, "node-a", 300ms};
-  cluster_store b{f.conninfo, "node-b", 300ms};
+  pg_cluster_store a{f.conninfo, "node-a", 300ms};
+  pg_cluster_store b{f.conninfo, "node-b", 300ms};
   REQUIRE(a.claim({1, 2}).size() == 2);
   CHECK(b.claim({1}).empty()); // still held
   std::this_thread::sleep_for(400ms);
@@ -105,8 +105,8 @@ TEST_CASE("a lease not renewed expires: another node takes it and the old owner 
 TEST_CASE("the leader lock belongs to one node and passes on when its session ends",
           "[store][cluster][postgres]") {
   store_fixture f;
-  auto a = std::make_unique<cluster_store>(f.conninfo, "node-a", 10s);
-  cluster_store b{f.conninfo, "node-b", 10s};
+  auto a = std::make_unique<pg_cluster_store>(f.conninfo, "node-a", 10s);
+  pg_cluster_store b{f.conninfo, "node-b", 10s};
   CHECK(a->heartbeat(at_ms(1), "v", 0).leader);
   CHECK_FALSE(b.heartbeat(at_ms(1), "v", 0).leader);
   CHECK(a->heartbeat(at_ms(1), "v", 0).leader);
@@ -116,8 +116,8 @@ TEST_CASE("the leader lock belongs to one node and passes on when its session en
 
 TEST_CASE("leave frees every lease and the node is no longer live", "[store][cluster][postgres]") {
   store_fixture f;
-  cluster_store a{f.conninfo, "node-a", 10s};
-  cluster_store b{f.conninfo, "node-b", 10s};
+  pg_cluster_store a{f.conninfo, "node-a", 10s};
+  pg_cluster_store b{f.conninfo, "node-b", 10s};
   a.heartbeat(at_ms(1), "v", 0);
   REQUIRE(a.claim(range(0, 3)).size() == 4);
   a.leave();
@@ -130,8 +130,8 @@ TEST_CASE("leave frees every lease and the node is no longer live", "[store][clu
 TEST_CASE("fencing: writes under a lease commit only while the lease is held with that epoch",
           "[store][cluster][postgres]") {
   store_fixture f;
-  cluster_store a{f.conninfo, "node-a", 300ms};
-  cluster_store b{f.conninfo, "node-b", 300ms};
+  pg_cluster_store a{f.conninfo, "node-a", 300ms};
+  pg_cluster_store b{f.conninfo, "node-b", 300ms};
   auto won = a.claim({7, 8});
   REQUIRE(won.size() == 2);
   const lease_token t7 = won[0].part == 7 ? won[0] : won[1];
@@ -156,7 +156,7 @@ TEST_CASE("fencing: writes under a lease commit only while the lease is held wit
 TEST_CASE("fencing: a claim waits for the transaction holding the lease, then wins",
           "[store][cluster][postgres]") {
   store_fixture f;
-  cluster_store a{f.conninfo, "node-a", 500ms};
+  pg_cluster_store a{f.conninfo, "node-a", 500ms};
   auto won = a.claim({9});
   REQUIRE(won.size() == 1);
   f.db->begin();
@@ -164,7 +164,7 @@ TEST_CASE("fencing: a claim waits for the transaction holding the lease, then wi
   std::this_thread::sleep_for(600ms); // expired now, but held by the open transaction
   std::atomic<bool> committed{false};
   auto claim = std::async(std::launch::async, [&] {
-    cluster_store b{f.conninfo, "node-b", 500ms};
+    pg_cluster_store b{f.conninfo, "node-b", 500ms};
     auto got = b.claim({9});
     return std::make_pair(got.size(), committed.load());
   });

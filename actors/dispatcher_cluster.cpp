@@ -32,20 +32,37 @@ std::vector<std::pair<std::string, endpoint_actor>> take_actors(dispatcher_ptr s
 }
 
 /// Spawns the actors of the owned endpoints with pending work in `parts` (all owned: null).
+/// Their settings are read from the store first: the previous owner may have moved an
+/// endpoint's 24-hour clock since this node's registry last heard of it.
 void load_owned_work(dispatcher_ptr self, std::optional<std::vector<std::uint32_t>> parts) {
+  auto fail = [=](caf::error& e) {
+    self->state.log->error("cluster: loading the pending work of new partitions: {}",
+                           describe(e));
+  };
   self->request(self->state.deps.reader, caf::infinite, pending_atom_v)
       .then(
           [=](std::vector<std::string>& with_pending) {
             auto& st = self->state;
-            if (st.shutting_down)
+            std::erase_if(with_pending, [&](const std::string& id) {
+              return !st.owned.owns(id) || (parts && !in(*parts, id));
+            });
+            if (with_pending.empty() || st.shutting_down)
               return;
-            const auto n = spawn_pending(self, with_pending, parts ? &*parts : nullptr);
-            st.log->info("cluster: {} endpoints with pending deliveries taken over", n);
+            self->request(st.deps.reader, caf::infinite, endpoints_query{with_pending})
+                .then(
+                    [=](std::vector<store::endpoint_record>& fresh) {
+                      auto& st = self->state;
+                      if (st.shutting_down)
+                        return;
+                      for (auto& ep : fresh)
+                        if (!st.live.contains(ep.id)) // a live actor is the one that wrote it
+                          st.registry.put(std::move(ep));
+                      const auto n = spawn_pending(self, with_pending);
+                      st.log->info("cluster: {} endpoints with pending deliveries taken over", n);
+                    },
+                    fail);
           },
-          [=](caf::error& e) {
-            self->state.log->error("cluster: loading the pending work of new partitions: {}",
-                                   describe(e));
-          });
+          fail);
 }
 
 /// Cluster mode: how many registered endpoints this node owns (GET /v1/cluster, heartbeat).

@@ -28,7 +28,7 @@ void handle_endpoint_route(api_actor_ptr self, const call_ptr& call);
 void handle_message_route(api_actor_ptr self, const call_ptr& call);
 /// POST /v1/messages/batch (api/message_batch.cpp).
 void create_message_batch(api_actor_ptr self, const call_ptr& call);
-/// /v1/stats, /v1/alerts and /metrics (api/monitoring_routes.cpp).
+/// /v1/stats, /v1/alerts, /v1/cluster and /metrics (api/monitoring_routes.cpp).
 void handle_monitoring_route(api_actor_ptr self, const call_ptr& call);
 
 } // namespace hookd::api

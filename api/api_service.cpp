@@ -20,6 +20,7 @@ caf::behavior api_actor(api_actor_ptr self, api_deps deps) {
             return handle_message_route(self, shared);
           case route::stats:
           case route::alerts:
+          case route::cluster:
           case route::metrics:
             return handle_monitoring_route(self, shared);
           default:

@@ -21,6 +21,8 @@ struct api_deps {
   dispatcher_actor dispatcher;
   store_reader_actor reader;
   supervisor_actor supervisor;
+  /// Cluster mode's membership (GET /v1/cluster, the cluster metrics); null on one node.
+  cluster_membership_actor membership;
 };
 
 class api_service {

@@ -125,11 +125,57 @@ void alerts(api_actor_ptr self, const call_ptr& call) {
 
 void metrics_text(api_actor_ptr self, const call_ptr& call) {
   with_counts(self, call, [=](store::store_counts& counts) {
-    const auto& ctx = *self->state.deps.ctx;
-    respond_content(*call, 200, metrics::exposition_content_type,
-                    metrics::render_prometheus(*ctx.metrics, counts,
-                                               ctx.failures->most_failing(now(self), top_failing)));
+    auto render = [=](std::optional<metrics::cluster_figures> cluster) {
+      const auto& ctx = *self->state.deps.ctx;
+      respond_content(*call, 200, metrics::exposition_content_type,
+                      metrics::render_prometheus(*ctx.metrics, counts,
+                                                 ctx.failures->most_failing(now(self), top_failing),
+                                                 cluster));
+    };
+    if (!self->state.deps.membership)
+      return render(std::nullopt);
+    self->request(self->state.deps.membership, std::chrono::seconds{5}, cluster_query{})
+        .then(
+            [=](cluster_view& v) {
+              render(metrics::cluster_figures{
+                  static_cast<std::int64_t>(v.nodes.size()),
+                  self->state.deps.ctx->endpoints_owned->load(),
+                  static_cast<std::int64_t>(v.partitions_owned), v.leader});
+            },
+            [=](caf::error& e) { respond_error(*call, e); });
   });
+}
+
+json node_json(const store::cluster_node& n) {
+  return json{{"node_id", n.node_id},
+              {"started_at", format_time(n.started_at)},
+              {"last_heartbeat_at", format_time(n.last_heartbeat_at)},
+              {"endpoints_owned", n.endpoints_owned},
+              {"version", n.version}};
+}
+
+/// GET /v1/cluster: this node and the live ones as of its last heartbeat. One node (SQLite):
+/// mode "single", no node id, no nodes.
+void cluster(api_actor_ptr self, const call_ptr& call) {
+  if (!self->state.deps.membership)
+    return respond_json(*call, 200,
+                        json{{"mode", "single"}, {"node_id", nullptr}, {"leader", true},
+                             {"nodes", json::array()}});
+  self->request(self->state.deps.membership, std::chrono::seconds{5}, cluster_query{})
+      .then(
+          [=](cluster_view& v) {
+            json nodes = json::array();
+            for (const auto& n : v.nodes)
+              nodes.push_back(node_json(n));
+            respond_json(*call, 200,
+                         json{{"mode", "cluster"},
+                              {"node_id", v.node_id},
+                              {"leader", v.leader},
+                              {"partitions_owned", v.partitions_owned},
+                              {"endpoints_owned", self->state.deps.ctx->endpoints_owned->load()},
+                              {"nodes", std::move(nodes)}});
+          },
+          [=](caf::error& e) { respond_error(*call, e); });
 }
 
 } // namespace
@@ -138,6 +184,7 @@ void handle_monitoring_route(api_actor_ptr self, const call_ptr& call) {
   switch (call->route.id) {
     case route::stats: return stats(self, call);
     case route::alerts: return alerts(self, call);
+    case route::cluster: return cluster(self, call);
     case route::metrics: return metrics_text(self, call);
     default: return respond_error(*call, api_error::internal("not a monitoring route"));
   }

@@ -94,6 +94,7 @@ const std::vector<route_info>& all_routes() {
     {route::retry_message, "POST", "/v1/messages/{id}/retry", true},
     {route::stats, "GET", "/v1/stats", true},
     {route::alerts, "GET", "/v1/alerts", true},
+    {route::cluster, "GET", "/v1/cluster", true},
     {route::metrics, "GET", "/metrics", true},
     {route::dashboard, "GET", "/", false},
     {route::healthz, "GET", "/healthz", false},

@@ -29,6 +29,7 @@ enum class route {
   retry_message,    ///< POST   /v1/messages/{id}/retry
   stats,            ///< GET    /v1/stats
   alerts,           ///< GET    /v1/alerts
+  cluster,          ///< GET    /v1/cluster
   metrics,          ///< GET    /metrics
   dashboard,        ///< GET    /
   healthz,          ///< GET    /healthz

@@ -152,7 +152,8 @@ constexpr std::array<std::string_view, 5> due_labels{"now", "1m", "10m", "1h", "
 } // namespace
 
 std::string render_prometheus(const metrics& m, const store::store_counts& counts,
-                              const std::vector<failing_endpoint>& failing) {
+                              const std::vector<failing_endpoint>& failing,
+                              const std::optional<cluster_figures>& cluster) {
   std::string out;
   out.reserve(8192 + failing.size() * 160);
   writer w{out};
@@ -194,6 +195,18 @@ std::string render_prometheus(const metrics& m, const store::store_counts& count
                   counts.endpoints_enabled);
   w.sample_signed("hookd_endpoints", {{"status", to_string(endpoint_status::disabled)}},
                   counts.endpoints_disabled);
+
+  if (cluster) {
+    w.family("hookd_cluster_nodes", "gauge", "Live nodes of the cluster, as of this node's last heartbeat.");
+    w.sample_signed("hookd_cluster_nodes", {}, cluster->live_nodes);
+    w.family("hookd_endpoints_owned", "gauge",
+             "Endpoints whose partition lease this node holds (their actors run here).");
+    w.sample_signed("hookd_endpoints_owned", {}, cluster->endpoints_owned);
+    w.family("hookd_partitions_owned", "gauge", "Partition leases this node holds (of 256).");
+    w.sample_signed("hookd_partitions_owned", {}, cluster->partitions_owned);
+    w.family("hookd_cluster_leader", "gauge", "1 on the node that runs the cluster-wide duties.");
+    w.sample_signed("hookd_cluster_leader", {}, cluster->leader ? 1 : 0);
+  }
 
   w.family("hookd_endpoint_disabled_total", "counter", "Endpoints disabled, by reason.");
   for (const auto r : {disabled_reason::gone, disabled_reason::failing, disabled_reason::manual})

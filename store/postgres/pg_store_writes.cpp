@@ -219,6 +219,7 @@ void pg_store::set_failing_since(const std::string& endpoint_id, time_point sinc
     pg::params p;
     p.bind_time(since).bind_text(endpoint_id);
     run(pg::stmt::set_failing_since, p, op);
+    endpoint_changed(endpoint_id); // the 24-hour clock must survive a failover
   });
 }
 

@@ -46,7 +46,7 @@ struct writer_fixture {
     sched = &dynamic_cast<caf::scheduler::test_coordinator&>(sys->scheduler());
     db = st::open_sqlite_store(path, store_options);
     store_writer_options opts{false, max_batch, [c = commits](std::size_t, auto) { ++*c; },
-                              [e = failure_episodes](const std::string&) { ++*e; }};
+                              [e = failure_episodes](const std::string&) { ++*e; }, {}};
     writer = spawn_store_writer(*sys, db, opts);
   }
   ~writer_fixture() {
@@ -167,7 +167,7 @@ TEST_CASE("while the database is locked, engine writes are kept in order and lan
   auto second = attempt_outcome_cmd(d, 200, t + std::chrono::minutes{2});
   second.update.attempts = 2;
   self->send(f.writer, first);
-  self->send(f.writer, set_failing_since_cmd{"ep_1", t});
+  self->send(f.writer, set_failing_since_cmd{"ep_1", t, {}});
   self->send(f.writer, second);
   self->send(f.writer, flush_atom_v); // a caller that waits gets the error at once
   f.run();
@@ -211,7 +211,7 @@ TEST_CASE("writes queued while a failed batch waits commit at most max_batch at 
   caf::scoped_actor self{*f.sys};
   const auto t = from_unix_ms(1'700'000'100'000);
   for (int i = 0; i < 10; ++i)
-    self->send(f.writer, set_failing_since_cmd{"ep_" + std::to_string(i), t});
+    self->send(f.writer, set_failing_since_cmd{"ep_" + std::to_string(i), t, {}});
   f.run();
   CHECK(*f.commits == 0);
   other->rollback();

@@ -93,12 +93,15 @@ void beat(membership_ptr self) {
     if (!st.failing)
       st.log->error("cluster: heartbeat failed: {}", e.what());
     st.failing = true;
+    st.deps.ctx->cluster_in_touch->store(false);
     check_deadline(self);
     return;
   }
   if (st.failing)
     st.log->info("cluster: heartbeat succeeds again");
   st.failing = false;
+  st.deps.ctx->cluster_in_touch->store(true);
+  st.deps.ctx->store_writable->store(true); // the database is back (the writer retries its own)
   const auto ttl = cfg(self).lease_ttl;
   st.deps.ctx->lease_deadline->set(policy::lease_deadline::after_renewal(
       sent, std::chrono::duration_cast<steady::duration>(ttl),

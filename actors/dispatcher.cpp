@@ -42,9 +42,11 @@ live_endpoint* actor_for(dispatcher_ptr self, const std::string& endpoint_id) {
   const auto* ep = st.registry.find(endpoint_id);
   if (ep == nullptr)
     return nullptr;
-  // A parked endpoint has pending deliveries in the store: its new actor recovers them too.
+  // A parked endpoint has pending deliveries in the store: its new actor recovers them too. So
+  // does every new actor in cluster mode: its endpoint's backlog may have been written by
+  // another node (a partition just taken over), and routed work can reach it first.
   auto memento = st.parked.unpark(endpoint_id);
-  return &spawn_for(self, *ep, memento.has_value(), memento);
+  return &spawn_for(self, *ep, memento.has_value() || st.owned.clustered(), memento);
 }
 
 void route(dispatcher_ptr self, std::vector<store::delivery_record>& deliveries,

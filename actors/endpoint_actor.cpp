@@ -273,7 +273,7 @@ void add_jobs(endpoint_ptr self, std::vector<delivery_job>& jobs) {
     delivery::pending_delivery d{
         job.delivery_id, job.message_seq,      std::move(job.message_id),       job.created_at,
         job.attempts,    job.first_attempt_at, job.due == no_time ? t : job.due};
-    if (st.scheduler->add(std::move(d)) && job.body.loaded())
+    if (st.scheduler->add(std::move(d), job.updated_at) && job.body.loaded())
       st.bodies.offer(job.delivery_id, std::move(job.body), breaker_closed(st));
   }
 }

@@ -26,6 +26,10 @@ struct engine_context {
   std::string node_id;
   /// Cluster mode: whether this node is the leader (runs the cluster-wide duties).
   std::shared_ptr<std::atomic<bool>> leader = std::make_shared<std::atomic<bool>>(true);
+  /// Cluster mode: /readyz fails while the database refuses writes (false from the writer's
+  /// first failure until its next commit or the next heartbeat) or heartbeats fail.
+  std::shared_ptr<std::atomic<bool>> store_writable = std::make_shared<std::atomic<bool>>(true);
+  std::shared_ptr<std::atomic<bool>> cluster_in_touch = std::make_shared<std::atomic<bool>>(true);
   /// Cluster mode: endpoints of the partitions this node holds (the dispatcher counts them).
   std::shared_ptr<std::atomic<std::int64_t>> endpoints_owned =
       std::make_shared<std::atomic<std::int64_t>>(0);

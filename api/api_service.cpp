@@ -57,6 +57,16 @@ std::size_t api_service::body_limit(const net::server_request& head) const {
   return 0;
 }
 
+namespace {
+
+/// Cluster mode: the database answers heartbeats and takes writes (on one node the store is a
+/// local file; its failures show in alerts and metrics, not in readiness).
+bool store_reachable(const engine_context& ctx) {
+  return ctx.node_id.empty() || (ctx.store_writable->load() && ctx.cluster_in_touch->load());
+}
+
+} // namespace
+
 void api_service::handle(net::server_request req, net::respond_fn respond) {
   auto matched = match_route(req.method, req.target);
   http_call call{{}, std::move(req), std::move(respond)};
@@ -69,6 +79,9 @@ void api_service::handle(net::server_request req, net::respond_fn respond) {
     case route::dashboard:
       return respond_content(call, 200, "text/html; charset=utf-8", std::string{dashboard_html()});
     case route::readyz:
+      if (ready_ && !draining_ && !store_reachable(*deps_.ctx))
+        return respond_error(call, api_error::unavailable("store_unavailable",
+                                                          "the store is unavailable"));
       if (ready_ && !draining_)
         return respond_json(call, 200, nlohmann::ordered_json{{"status", "ready"}});
       return respond_error(call, api_error::unavailable(draining_ ? "shutting_down" : "not_ready",

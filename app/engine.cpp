@@ -92,13 +92,16 @@ engine::engine(caf::actor_system& sys, std::shared_ptr<const config::config> cfg
   store_writer_options writer_opts;
   writer_opts.detached = opts.detached_store;
   writer_opts.node_id = context->node_id; // cluster mode: the owners' writes are fenced
-  writer_opts.on_commit = [m](std::size_t commands, std::chrono::microseconds took) {
+  auto writable = context->store_writable;
+  writer_opts.on_commit = [m, writable](std::size_t commands, std::chrono::microseconds took) {
+    writable->store(true);
     m->store_commit.observe(static_cast<double>(took.count()) / 1e6);
     m->store_commands.inc(commands);
   };
   // The supervisor exists only after the writer; the writer's callback reads it when it fires.
   auto supervisor_slot = std::make_shared<supervisor_actor>();
-  writer_opts.on_failure_episode = [supervisor_slot](const std::string& error) {
+  writer_opts.on_failure_episode = [supervisor_slot, writable](const std::string& error) {
+    writable->store(false);
     if (*supervisor_slot) // no_time: the supervisor stamps it
       caf::anon_send(*supervisor_slot, alert_event{"store_error", "", "", error, no_time});
   };

@@ -26,8 +26,8 @@ endpoint_scheduler::endpoint_scheduler(scheduler_config cfg, time_point now,
     : cfg_(std::move(cfg)), jitter_(std::move(jitter)), breaker_(cfg_.retry.breaker_threshold),
       bucket_(cfg_.rate_limit_per_s, 0, now), failure_clock_(failing_since) {}
 
-bool endpoint_scheduler::add(pending_delivery d) {
-  if (disabled_ || deliveries_.contains(d.id))
+bool endpoint_scheduler::add(pending_delivery d, time_point updated_at) {
+  if (disabled_ || deliveries_.contains(d.id) || finished_.stale(d.id, updated_at))
     return false;
   // Re-queued (enable + recover) while an attempt from before the disable is still out: that
   // old attempt must not decide the new pending delivery's fate as an orphan (failing it as
@@ -94,6 +94,7 @@ endpoint_scheduler::due_work endpoint_scheduler::take_due(time_point now) {
       update.reason = failure_reason::exhausted;
       update.next_attempt_at = no_time;
       out.expired.push_back(expired_delivery{update, e.d.message_id});
+      finished_.remember(e.d.id, now);
       deliveries_.erase(e.d.id);
     }
     return out;
@@ -188,6 +189,7 @@ result_effects endpoint_scheduler::on_result(std::int64_t delivery_id, time_poin
     fx.update.status = status;
     fx.update.reason = reason;
     fx.update.next_attempt_at = no_time;
+    finished_.remember(e.d.id, now);
     last_removed_ = std::move(e.d);
     fx.delivery = &last_removed_;
     deliveries_.erase(it);

@@ -18,6 +18,7 @@
 // attempts in flight become orphans: their results are still applied (delivered, or failed as
 // endpoint_disabled) but they hold no concurrency slot, so after an enable the endpoint has its
 // full concurrency at once and a late result cannot disturb the new attempts' counts.
+#include "delivery/recently_finished.hpp"
 #include "policy/circuit_breaker.hpp"
 #include "policy/failure_clock.hpp"
 #include "policy/retry_schedule.hpp"
@@ -88,8 +89,9 @@ public:
                      std::function<double()> jitter);
 
   /// Adds a new or recovered delivery. Returns false (and ignores it) when the id is already
-  /// known or the endpoint is disabled.
-  bool add(pending_delivery d);
+  /// known, the endpoint is disabled, or it is a stale copy of a delivery this scheduler
+  /// finished after `updated_at` (the copy's last update in the store; recently_finished.hpp).
+  bool add(pending_delivery d, time_point updated_at = no_time);
 
   /// A delivery whose window ended while the open breaker held it back: exhausted.
   struct expired_delivery {
@@ -181,6 +183,7 @@ private:
   policy::token_bucket bucket_;
   policy::failure_clock failure_clock_;
   pending_delivery last_removed_; ///< backs result_effects::delivery after removal
+  recently_finished finished_; ///< stale copies from the store are recognised
 };
 
 } // namespace hookd::delivery

@@ -20,6 +20,8 @@ struct delivery_job {
   time_point first_attempt_at = no_time;
   time_point due = no_time;
   payload body; ///< not loaded for recovered deliveries: the endpoint fetches it when due
+  /// Its last update in the store (delivery/recently_finished.hpp tells stale copies by it).
+  time_point updated_at = no_time;
 };
 
 /// Dispatcher → endpoint actor: new work.
@@ -34,11 +36,12 @@ struct expedite_deliveries {
 
 inline delivery_job job_from(const store::delivery_record& r, payload body = {}) {
   return delivery_job{r.id,       r.message_seq,      r.message_id,      r.created_at,
-                      r.attempts, r.first_attempt_at, r.next_attempt_at, std::move(body)};
+                      r.attempts, r.first_attempt_at, r.next_attempt_at, std::move(body),
+                      r.updated_at};
 }
 
 HOOKD_INSPECT(delivery_job, x.delivery_id, x.message_seq, x.message_id, x.created_at, x.attempts,
-              x.first_attempt_at, x.due, x.body)
+              x.first_attempt_at, x.due, x.body, x.updated_at)
 
 HOOKD_INSPECT(deliver_jobs, x.jobs)
 

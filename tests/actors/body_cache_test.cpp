@@ -46,7 +46,7 @@ TEST_CASE("a closed breaker holds every offered body, an open one at most bodies
   CHECK_FALSE(open.holds(static_cast<std::int64_t>(bodies_kept) + 1));
 }
 
-TEST_CASE("an offered body never replaces a held one; a body read from the store always is held",
+TEST_CASE("an offered body never replaces a held one, a body read from the store always is held",
           "[body_cache]") {
   body_cache c;
   c.offer(1, payload{"first"}, true);

@@ -69,7 +69,7 @@ TEST_CASE("an endpoint whose only work is a retry an hour away parks, and its ac
   CHECK(d.attempts == 2);
 }
 
-TEST_CASE("new work for a parked endpoint goes at once; the parked retry keeps its due time",
+TEST_CASE("new work for a parked endpoint goes at once, the parked retry keeps its due time",
           "[engine][parking]") {
   vtime_engine e{hourly_retries};
   const auto [ep, first] = park_after_one_failure(e, 500);

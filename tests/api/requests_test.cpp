@@ -74,7 +74,7 @@ TEST_CASE("endpoint bodies: malformed JSON and wrong types are 400, bad values 4
   }
 }
 
-TEST_CASE("rate_limit_per_s: 0 (unlimited) or 0.001..100000; tiny, huge and negative rates are "
+TEST_CASE("rate_limit_per_s: 0 (unlimited) or 0.001..100000, tiny, huge and negative rates are "
           "422 with the range",
           "[api][requests][rate]") {
   struct row {

@@ -59,6 +59,7 @@ public:
   /// SIGKILL and reap.
   void kill9();
   bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
 
   std::uint16_t port() const { return port_; }
   /// "http://127.0.0.1:<port><target>".

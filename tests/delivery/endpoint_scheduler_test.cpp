@@ -303,7 +303,7 @@ TEST_CASE("disable while attempts are in flight, then enable", "[scheduler]") {
   CHECK(f.start_ids(t0).size() == 1);
 }
 
-TEST_CASE("disable then enable gives the endpoint its full concurrency back; results of attempts "
+TEST_CASE("disable then enable gives the endpoint its full concurrency back, results of attempts "
           "started before the disable are still recorded and hold no slot",
           "[scheduler]") {
   scheduler_config cfg;

@@ -58,7 +58,7 @@ TEST_CASE("parked endpoints wake in wake order, each once", "[parked]") {
   CHECK_FALSE(p.next_wake());
 }
 
-TEST_CASE("an unparked endpoint never wakes; one parked again wakes at its new time only",
+TEST_CASE("an unparked endpoint never wakes, one parked again wakes at its new time only",
           "[parked]") {
   parked_endpoints p;
   p.park("ep_a", t0 + 1h, memento_with(7));

@@ -14,7 +14,7 @@ using namespace std::chrono_literals;
 using namespace hookd;
 using namespace hookd::testing;
 
-TEST_CASE("live: shutdown stops waiting after the endpoint's timeout and a few seconds; the "
+TEST_CASE("live: shutdown stops waiting after the endpoint's timeout and a few seconds, the "
           "unfinished deliveries stay pending and are delivered after a restart",
           "[live][shutdown]") {
   // The receiver never answers, and the destination runs one attempt at a time: the first

@@ -47,7 +47,7 @@ TEST_CASE("an endpoint's counts cover the hour before now, bucket by bucket", "[
   }
 }
 
-TEST_CASE("entries with nothing in the last hour are dropped; forget drops one at once",
+TEST_CASE("entries with nothing in the last hour are dropped, forget drops one at once",
           "[windows]") {
   endpoint_windows w;
   for (int i = 0; i < 100; ++i)

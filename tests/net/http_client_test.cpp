@@ -354,7 +354,7 @@ TEST_CASE("unusable requests fail without a connection", "[client]") {
   CHECK(rx.connections_accepted() == 0);
 }
 
-TEST_CASE("callbacks run once, later, on the io thread; throwing ones are contained", "[client]") {
+TEST_CASE("callbacks run once, later, on the io thread, throwing ones are contained", "[client]") {
   test_receiver rx;
   client_harness h(test_options());
   std::promise<void> all_called;

@@ -241,7 +241,7 @@ TEST_CASE("responses carry status, Server, Date, Content-Type, Content-Length an
   CHECK(c.request("GET", "/again").status == 202);
 }
 
-TEST_CASE("HEAD gets the head only; 204 gets no Content-Length", "[server]") {
+TEST_CASE("HEAD gets the head only, 204 gets no Content-Length", "[server]") {
   running_server s(test_options(), [](server_request r, respond_fn respond) {
     respond(text(r.target == "/empty" ? 204 : 200, "twelve bytes"));
   });
@@ -1015,7 +1015,7 @@ TEST_CASE("stop_accepting: new connections refused, in-flight answered with Conn
   s.server.stop_accepting(); // idempotent
 }
 
-TEST_CASE("stop() with a never-responding handler returns promptly; late responds are harmless",
+TEST_CASE("stop() with a never-responding handler returns promptly, late responds are harmless",
           "[server]") {
   request_box box;
   respond_fn kept;

@@ -38,7 +38,7 @@ std::vector<std::uint32_t> range(std::uint32_t first, std::uint32_t last) {
 
 } // namespace
 
-TEST_CASE("a heartbeat makes a node live; the 256 leases start free", "[store][cluster][postgres]") {
+TEST_CASE("a heartbeat makes a node live, and the 256 leases start free", "[store][cluster][postgres]") {
   store_fixture f;
   pg_cluster_store a{f.conninfo, "node-a", 10s};
   auto report = a.heartbeat(at_ms(5), "1.2.3", 7);
@@ -54,7 +54,7 @@ TEST_CASE("a heartbeat makes a node live; the 256 leases start free", "[store][c
   CHECK(report.live_nodes[0].last_heartbeat_at != no_time);
 }
 
-TEST_CASE("two nodes claiming the same partitions: each is won once, and renewed by its owner",
+TEST_CASE("two nodes claiming the same partitions: each is won once and renewed by its owner",
           "[store][cluster][postgres]") {
   store_fixture f;
   pg_cluster_store a{f.conninfo, "node-a", 10s};
@@ -86,7 +86,7 @@ TEST_CASE("a released partition is claimed by another node under a new epoch",
   CHECK(a.heartbeat(at_ms(1), "v", 0).held.empty());
 }
 
-TEST_CASE("a lease not renewed expires: another node takes it and the old owner renews nothing",
+TEST_CASE("a lease not renewed expires: another node takes it, and the old owner renews nothing",
           "[store][cluster][postgres]") {
   store_fixture f;
   pg_cluster_store a{f.conninfo, "node-a", 300ms};
@@ -211,7 +211,7 @@ TEST_CASE("announcement payloads round-trip and stay under the size limit", "[st
   CHECK_FALSE(decode_deliveries("\n1:2"));
 }
 
-TEST_CASE("a committed transaction announces its work and endpoints; a rolled back one nothing",
+TEST_CASE("a committed transaction announces its work and endpoints, a rolled back one nothing",
           "[store][cluster][postgres]") {
   store_fixture f;
   notification_listener listener{f.conninfo};

@@ -100,7 +100,7 @@ TEST_CASE("a version 1 database is migrated to version 2: the attempt log loses 
   CHECK(query_int("PRAGMA user_version") == 2);
 }
 
-TEST_CASE("commit without begin throws; errors name the operation", "[store][errors]") {
+TEST_CASE("commit without begin throws, errors name the operation", "[store][errors]") {
   store_fixture f;
   CHECK_THROWS_WITH(f.db->commit(), Catch::StartsWith("commit:"));
   f.db->begin();

@@ -57,7 +57,7 @@ std::vector<visited> attempts_since(hookd::store::store& db, time_point since,
   return out;
 }
 
-TEST_CASE("stats_of counts deliveries by status per endpoint; for_each_attempt_since visits "
+TEST_CASE("stats_of counts deliveries by status per endpoint, for_each_attempt_since visits "
           "the recent attempts",
           "[store][stats]") {
   store_fixture f;

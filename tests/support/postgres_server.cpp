@@ -195,6 +195,25 @@ void postgres_server::stop_at(const fs::path& dir) {
            dir / "pg_ctl-stop.log");
 }
 
+std::string query_value(const std::string& conninfo, const std::string& sql) {
+  PGconn* c = PQconnectdb(conninfo.c_str());
+  std::string error, value;
+  if (PQstatus(c) != CONNECTION_OK) {
+    error = PQerrorMessage(c);
+  } else {
+    PGresult* r = PQexec(c, sql.c_str());
+    if (PQresultStatus(r) != PGRES_TUPLES_OK)
+      error = PQresultErrorMessage(r);
+    else if (PQntuples(r) > 0 && !PQgetisnull(r, 0, 0))
+      value = PQgetvalue(r, 0, 0);
+    PQclear(r);
+  }
+  PQfinish(c);
+  if (!error.empty())
+    throw std::runtime_error("postgres_server: " + sql + ": " + error);
+  return value;
+}
+
 std::string test_database() {
   static std::mutex m;
   static std::unique_ptr<postgres_server> own; // stopped at exit

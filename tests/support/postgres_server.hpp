@@ -66,6 +66,9 @@ private:
 /// Runs `sql` (no result rows expected) on a connection of its own; throws saying why it failed.
 void run_sql(const std::string& conninfo, const std::string& sql);
 
+/// The first column of the first row of `sql` as text ("" for no row or NULL).
+std::string query_value(const std::string& conninfo, const std::string& sql);
+
 /// A fresh empty database on the server this test run shares: the ctest fixture's when
 /// HOOKD_TEST_POSTGRES names its directory, else one this process starts on first use (and
 /// stops at exit). Returns the connection string.

@@ -86,8 +86,14 @@ void beat(membership_ptr self) {
   try {
     if (!st.db)
       st.db = st.deps.connect();
-    report = st.db->heartbeat(st.deps.ctx->started_at, st.deps.version,
-                              st.deps.endpoints_owned ? st.deps.endpoints_owned() : 0);
+    store::cluster_node me;
+    me.started_at = st.deps.ctx->started_at;
+    me.version = st.deps.version;
+    me.endpoints_owned = st.deps.endpoints_owned ? st.deps.endpoints_owned() : 0;
+    const auto window = st.deps.ctx->metrics->windows.last_5m(st.deps.ctx->clock.now(self->clock()));
+    me.attempts_5m = static_cast<std::int64_t>(window.total());
+    me.failed_5m = static_cast<std::int64_t>(window.failed);
+    report = st.db->heartbeat(me);
   } catch (const store::error& e) {
     st.db.reset();
     if (!st.failing)
@@ -139,6 +145,12 @@ void beat(membership_ptr self) {
     st.log->info("cluster: this node {} the leader", report.leader ? "is now" : "is no longer");
   st.leader = report.leader;
   st.deps.ctx->leader->store(report.leader);
+  policy::attempt_counts cluster_5m;
+  for (const auto& n : report.live_nodes) {
+    cluster_5m.failed += static_cast<std::uint64_t>(n.failed_5m);
+    cluster_5m.succeeded += static_cast<std::uint64_t>(n.attempts_5m - n.failed_5m);
+  }
+  st.deps.ctx->cluster_attempts_5m->set(cluster_5m);
   st.nodes = std::move(report.live_nodes);
   if (st.leader && st.db && sent - st.last_forget > std::chrono::hours{1}) {
     st.last_forget = sent;

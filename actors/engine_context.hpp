@@ -6,12 +6,30 @@
 #include "metrics/failure_board.hpp"
 #include "metrics/metrics.hpp"
 #include "policy/lease_deadline.hpp"
+#include "policy/success_window.hpp"
 
 #include <atomic>
 #include <memory>
 #include <string>
 
 namespace hookd {
+
+/// Attempt counts written by one actor and read by another (two atomics; a reader may see one
+/// updated before the other, which a 5-minute ratio does not notice).
+class shared_attempt_counts {
+public:
+  void set(const policy::attempt_counts& c) {
+    succeeded_.store(c.succeeded, std::memory_order_relaxed);
+    failed_.store(c.failed, std::memory_order_relaxed);
+  }
+  policy::attempt_counts get() const {
+    return {succeeded_.load(std::memory_order_relaxed), failed_.load(std::memory_order_relaxed)};
+  }
+
+private:
+  std::atomic<std::uint64_t> succeeded_{0};
+  std::atomic<std::uint64_t> failed_{0};
+};
 
 struct engine_context {
   std::shared_ptr<const config::config> cfg;
@@ -30,6 +48,9 @@ struct engine_context {
   /// first failure until its next commit or the next heartbeat) or heartbeats fail.
   std::shared_ptr<std::atomic<bool>> store_writable = std::make_shared<std::atomic<bool>>(true);
   std::shared_ptr<std::atomic<bool>> cluster_in_touch = std::make_shared<std::atomic<bool>>(true);
+  /// Cluster mode: every live node's attempts in its last 5 minutes, summed at this node's last
+  /// heartbeat (the leader's high_retry_rate rule judges the cluster by them).
+  std::shared_ptr<shared_attempt_counts> cluster_attempts_5m = std::make_shared<shared_attempt_counts>();
   /// Cluster mode: endpoints of the partitions this node holds (the dispatcher counts them).
   std::shared_ptr<std::atomic<std::int64_t>> endpoints_owned =
       std::make_shared<std::atomic<std::int64_t>>(0);

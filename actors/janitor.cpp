@@ -31,6 +31,10 @@ void schedule(janitor_ptr self) {
 
 void purge(janitor_ptr self) {
   auto& st = self->state;
+  if (!st.deps.ctx->leader->load()) { // cluster mode: the leader purges for the cluster
+    schedule(self);
+    return;
+  }
   const time_point t = now(self);
   self->request(st.deps.writer, caf::infinite, purge_cmd{t - st.deps.ctx->cfg->store.retention, purge_step})
       .then(

@@ -80,7 +80,14 @@ void raise_alert(supervisor_ptr self, alert_event a) {
 void check_retry_rate(supervisor_ptr self) {
   auto& st = self->state;
   const time_point t = now(self);
-  const auto counts = st.deps.ctx->metrics->windows.last_5m(t);
+  const auto& ctx = *st.deps.ctx;
+  // Cluster mode: one rule for the cluster, on the leader, over every node's attempts.
+  if (!ctx.node_id.empty() && !ctx.leader->load()) {
+    self->delayed_send(self, retry_rate_check, tick_atom_v);
+    return;
+  }
+  const auto counts = ctx.node_id.empty() ? ctx.metrics->windows.last_5m(t)
+                                          : ctx.cluster_attempts_5m->get();
   switch (st.retry_rate->evaluate(counts)) {
     case policy::retry_rate_rule::change::started:
       raise_alert(self, alert_event{"high_retry_rate", "", "",

@@ -12,7 +12,7 @@
 
 namespace hookd::store {
 HOOKD_INSPECT(cluster_node, x.node_id, x.started_at, x.last_heartbeat_at, x.endpoints_owned,
-              x.version)
+              x.version, x.attempts_5m, x.failed_5m)
 }
 
 namespace hookd {

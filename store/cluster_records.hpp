@@ -17,6 +17,8 @@ struct cluster_node {
   time_point last_heartbeat_at = no_time; ///< by the database's clock
   std::int64_t endpoints_owned = 0;
   std::string version;
+  std::int64_t attempts_5m = 0; ///< its attempts in the 5 minutes before its last heartbeat
+  std::int64_t failed_5m = 0;   ///< of which failed
 };
 
 /// What one heartbeat learned: the leases this node renewed, every lease, the live nodes, and

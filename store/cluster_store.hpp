@@ -15,10 +15,10 @@ class cluster_store {
 public:
   virtual ~cluster_store() = default;
 
-  /// Records the node alive, renews its unexpired leases, reads every lease and the live
-  /// nodes, and tries to take the leader lock.
-  virtual heartbeat_report heartbeat(time_point started_at, const std::string& version,
-                                     std::int64_t endpoints_owned) = 0;
+  /// Records the node alive with `me`'s figures (its node_id is the instance's; the heartbeat
+  /// time is the database's), renews its unexpired leases, reads every lease and the live nodes,
+  /// and tries to take the leader lock.
+  virtual heartbeat_report heartbeat(const cluster_node& me) = 0;
   /// Takes the free (unowned or expired) partitions among `parts`, each under a new epoch.
   virtual std::vector<lease_token> claim(const std::vector<std::uint32_t>& parts) = 0;
   /// Gives partitions up at once, and tells the other nodes.

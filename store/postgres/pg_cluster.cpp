@@ -21,18 +21,24 @@ pg_cluster_store::pg_cluster_store(const std::string& conninfo, std::string node
 
 pg_cluster_store::~pg_cluster_store() = default;
 
-heartbeat_report pg_cluster_store::heartbeat(time_point started_at, const std::string& version,
-                                          std::int64_t endpoints_owned) {
+heartbeat_report pg_cluster_store::heartbeat(const cluster_node& me) {
   constexpr std::string_view op = "cluster heartbeat";
   heartbeat_report report;
   db_->exec("BEGIN", op);
   try {
     pg::params node;
-    node.bind_text(node_id_).bind_time(started_at).bind_text(version).bind_int(endpoints_owned);
+    node.bind_text(node_id_)
+        .bind_time(me.started_at)
+        .bind_text(me.version)
+        .bind_int(me.endpoints_owned)
+        .bind_int(me.attempts_5m)
+        .bind_int(me.failed_5m);
     db_->exec("INSERT INTO cluster_nodes (node_id, started_at, heartbeat_at, version, "
-              "endpoints_owned) VALUES ($1, $2, now(), $3, $4) ON CONFLICT (node_id) DO UPDATE "
-              "SET started_at = excluded.started_at, heartbeat_at = now(), version = "
-              "excluded.version, endpoints_owned = excluded.endpoints_owned",
+              "endpoints_owned, attempts_5m, failed_5m) VALUES ($1, $2, now(), $3, $4, $5, $6) "
+              "ON CONFLICT (node_id) DO UPDATE SET started_at = excluded.started_at, "
+              "heartbeat_at = now(), version = excluded.version, endpoints_owned = "
+              "excluded.endpoints_owned, attempts_5m = excluded.attempts_5m, failed_5m = "
+              "excluded.failed_5m",
               node, op);
     pg::params me;
     me.bind_text(node_id_).bind_text(ttl_);
@@ -59,8 +65,8 @@ heartbeat_report pg_cluster_store::heartbeat(time_point started_at, const std::s
     ttl.bind_text(ttl_);
     auto nodes = db_->exec(
         "SELECT node_id, started_at, (extract(epoch FROM heartbeat_at) * 1000)::bigint, "
-        "endpoints_owned, version FROM cluster_nodes WHERE heartbeat_at > now() - $1::interval "
-        "ORDER BY node_id",
+        "endpoints_owned, version, attempts_5m, failed_5m FROM cluster_nodes WHERE "
+        "heartbeat_at > now() - $1::interval ORDER BY node_id",
         ttl, op);
     while (nodes.next()) {
       cluster_node n;
@@ -69,6 +75,8 @@ heartbeat_report pg_cluster_store::heartbeat(time_point started_at, const std::s
       n.last_heartbeat_at = nodes.column_time();
       n.endpoints_owned = nodes.column_int();
       n.version = nodes.column_text();
+      n.attempts_5m = nodes.column_int();
+      n.failed_5m = nodes.column_int();
       report.live_nodes.push_back(std::move(n));
     }
     auto committed = db_->exec("COMMIT", op);

@@ -33,8 +33,7 @@ public:
   pg_cluster_store(const pg_cluster_store&) = delete;
   pg_cluster_store& operator=(const pg_cluster_store&) = delete;
 
-  heartbeat_report heartbeat(time_point started_at, const std::string& version,
-                             std::int64_t endpoints_owned) override;
+  heartbeat_report heartbeat(const cluster_node& me) override;
   std::vector<lease_token> claim(const std::vector<std::uint32_t>& parts) override;
   void release(const std::vector<std::uint32_t>& parts) override;
   void leave() override;

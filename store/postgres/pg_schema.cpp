@@ -111,7 +111,9 @@ CREATE TABLE cluster_nodes (
   started_at      bigint NOT NULL,
   heartbeat_at    timestamptz NOT NULL,
   version         text NOT NULL,
-  endpoints_owned bigint NOT NULL
+  endpoints_owned bigint NOT NULL,
+  attempts_5m     bigint NOT NULL DEFAULT 0,  -- the node's attempts in its last 5 minutes
+  failed_5m       bigint NOT NULL DEFAULT 0   -- of which failed (high_retry_rate, on the leader)
 );
 
 CREATE TABLE cluster_leases (

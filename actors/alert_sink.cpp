@@ -20,10 +20,11 @@ std::optional<store::endpoint_record> alert_endpoint(const config::config& cfg, 
   return ep;
 }
 
-submit_message alert_message(const alert_event& a) {
+submit_message alert_message(const alert_event& a, const std::string& node_id) {
   const nlohmann::ordered_json payload{
       {"type", "hookd.alert"},
       {"kind", a.kind},
+      {"node_id", node_id.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(node_id)},
       {"endpoint_id", a.endpoint_id.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(a.endpoint_id)},
       {"message_id", a.message_id.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(a.message_id)},
       {"text", a.text},

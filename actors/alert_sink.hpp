@@ -15,6 +15,6 @@ namespace hookd {
 std::optional<store::endpoint_record> alert_endpoint(const config::config& cfg, time_point now);
 
 /// The message that carries one alert (event type "hookd.alert.<kind>", JSON payload).
-submit_message alert_message(const alert_event& a);
+submit_message alert_message(const alert_event& a, const std::string& node_id = {});
 
 } // namespace hookd

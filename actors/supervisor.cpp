@@ -70,7 +70,7 @@ void raise_alert(supervisor_ptr self, alert_event a) {
     st.recent.pop_back();
   if (st.deps.ctx->cfg->alerts.alert_url.empty() || a.endpoint_id == alert_endpoint_id || !st.dispatcher)
     return;
-  self->request(st.dispatcher, caf::infinite, alert_message(a))
+  self->request(st.dispatcher, caf::infinite, alert_message(a, st.deps.ctx->node_id))
       .then([](submit_result&) {},
             [=](caf::error& e) {
               self->state.log->error("alert not queued for alert_url: {}", describe(e));

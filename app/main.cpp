@@ -5,12 +5,12 @@
 #include "app/cluster_listener.hpp"
 #include "app/engine.hpp"
 #include "app/signals.hpp"
+#include "app/store_choice.hpp"
 #include "config/fd_budget.hpp"
 #include "config/load.hpp"
 #include "hookd_version.hpp"
 #include "logging/logger.hpp"
 #include "net/http_server.hpp"
-#include "app/store_choice.hpp"
 #include "sys/open_file_limit.hpp"
 
 #include <caf/all.hpp>
@@ -21,7 +21,7 @@
 
 namespace {
 
-int run(const hookd::config::config& cfg) {
+int run(const hookd::config::config& cfg, const std::string& node_id) {
   using namespace hookd;
   auto log = logging::get("hookd");
   const auto fd_limit = sys::raise_open_file_limit(); // before anything opens descriptors
@@ -45,8 +45,7 @@ int run(const hookd::config::config& cfg) {
   caf::actor_system sys{sys_cfg};
 
   engine_options opts;
-  const bool clustered = cfg.store.backend == "postgres";
-  const auto node_id = clustered ? node_id_for(cfg.cluster) : std::string{};
+  const bool clustered = !node_id.empty();
   opts.open_store = open_configured_store(cfg.store, node_id);
   opts.cluster = cluster_for(cfg, node_id);
   const auto store_name = describe_store(cfg.store);
@@ -106,9 +105,12 @@ int main(int argc, char** argv) {
     (void)std::fputs(loaded.output.c_str(), loaded.exit_code == 0 ? stdout : stderr);
     return loaded.exit_code;
   }
-  if (!hookd::logging::configure(loaded.cfg.log.level, loaded.cfg.log.format)) {
+  // Cluster mode: every log line names this node.
+  const auto node_id = loaded.cfg.store.backend == "postgres" ? hookd::node_id_for(loaded.cfg.cluster)
+                                                              : std::string{};
+  if (!hookd::logging::configure(loaded.cfg.log.level, loaded.cfg.log.format, node_id)) {
     (void)std::fprintf(stderr, "invalid log settings\n");
     return 2;
   }
-  return run(loaded.cfg);
+  return run(loaded.cfg, node_id);
 }

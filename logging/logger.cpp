@@ -4,6 +4,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdio>
 #include <mutex>
 
 namespace hookd::logging {
@@ -49,13 +50,48 @@ public:
   }
 };
 
-std::unique_ptr<spdlog::formatter> make_formatter(const std::string& format) {
+/// `text` as the inside of a JSON string (node ids are configuration, so quotes and control
+/// characters are possible), with spdlog's own '%' doubled for the pattern.
+std::string json_in_pattern(const std::string& text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20) {
+      char esc[8];
+      std::snprintf(esc, sizeof esc, "\\u%04x", c);
+      out += esc;
+    } else if (c == '%') {
+      out += "%%";
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+std::string pattern_literal(const std::string& text) {
+  std::string out;
+  for (char c : text)
+    out += c == '%' ? std::string{"%%"} : std::string(1, c);
+  return out;
+}
+
+std::unique_ptr<spdlog::formatter> make_formatter(const std::string& format,
+                                                  const std::string& node_id) {
   auto f = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
   if (format == "json") {
     f->add_flag<json_message_flag>('*');
-    f->set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","logger":"%n","msg":"%*"})");
-  } else {
+    const std::string node =
+        node_id.empty() ? "" : R"("node":")" + json_in_pattern(node_id) + R"(",)";
+    f->set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l",)" + node +
+                   R"("logger":"%n","msg":"%*"})");
+  } else if (node_id.empty()) {
     f->set_pattern(text_pattern);
+  } else {
+    f->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%-5l%$ node=" + pattern_literal(node_id) +
+                   " [%n] %v");
   }
   return f;
 }
@@ -71,21 +107,21 @@ settings& current() {
   std::lock_guard guard{s.mutex};
   if (!s.sink) {
     s.sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
-    s.sink->set_formatter(make_formatter("text"));
+    s.sink->set_formatter(make_formatter("text", {}));
   }
   return s;
 }
 
 } // namespace
 
-bool configure(const std::string& level, const std::string& format) {
+bool configure(const std::string& level, const std::string& format, const std::string& node_id) {
   const auto lvl = spdlog::level::from_str(level);
   if ((lvl == spdlog::level::off && level != "off") || (format != "text" && format != "json"))
     return false;
   settings& s = current();
   std::lock_guard guard{s.mutex};
   s.level = lvl;
-  s.sink->set_formatter(make_formatter(format));
+  s.sink->set_formatter(make_formatter(format, node_id));
   spdlog::apply_all([&](const std::shared_ptr<spdlog::logger>& l) { l->set_level(lvl); });
   return true;
 }

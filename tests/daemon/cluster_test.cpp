@@ -162,6 +162,7 @@ TEST_CASE("cluster: three nodes share the endpoints, and a message accepted on a
     REQUIRE(view["nodes"].size() == 3);
     CHECK(view["nodes"][0]["node_id"] == "node-0");
     CHECK(view["nodes"][2]["version"].is_string());
+    CHECK_THAT(n->log(), Catch::Contains(" node=" + view["node_id"].get<std::string>() + " ["));
     auto metrics = call(*n, "GET", "/metrics");
     CHECK_THAT(metrics.body, Catch::Contains("hookd_cluster_nodes 3"));
     CHECK_THAT(metrics.body, Catch::Contains("hookd_endpoints_owned "));

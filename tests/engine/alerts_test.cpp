@@ -30,6 +30,7 @@ TEST_CASE("live: a 410 produces exactly one endpoint_disabled alert at the alert
   const auto body = nlohmann::json::parse(r.body);
   CHECK(body["type"] == "hookd.alert");
   CHECK(body["kind"] == "endpoint_disabled");
+  CHECK(body["node_id"].is_null()); // one node; in cluster mode the node that raised it
   CHECK(body["endpoint_id"] == ep);
   CHECK(body["message_id"].is_string());
   CHECK(r.header("webhook-signature") ==

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace hookd {
 namespace {
@@ -23,6 +24,9 @@ struct membership_state {
   cluster_membership_deps deps;
   std::unique_ptr<store::cluster_store> db;
   std::map<std::uint32_t, std::int64_t> held; ///< partition -> epoch, as the dispatcher knows them
+  /// Partitions being handed over: their actors drain, the leases are still renewed until the
+  /// release, and the plan does not hand them over twice.
+  std::set<std::uint32_t> releasing;
   std::vector<store::cluster_node> nodes;
   bool leader = false;
   bool failing = false; ///< in an episode of failed heartbeats (logged once)
@@ -54,16 +58,23 @@ void check_deadline(membership_ptr self) {
 }
 
 /// Hands `parts` over: the dispatcher drains their actors, then the leases are released.
-void hand_over(membership_ptr self, std::vector<std::uint32_t> parts) {
+void hand_over(membership_ptr self, const std::vector<std::uint32_t>& parts) {
   auto& st = self->state;
-  for (auto p : parts)
+  for (auto p : parts) {
     st.held.erase(p);
+    st.releasing.insert(p);
+  }
+  auto done = [=] {
+    for (auto p : parts)
+      self->state.releasing.erase(p);
+  };
   self->request(st.deps.dispatcher, caf::infinite, release_leases{parts})
       .then(
           [=](caf::ok_atom) {
             auto& st = self->state;
+            done();
             if (!st.db)
-              return; // they expire by themselves
+              return; // the next heartbeat gives them back (they are no longer held)
             try {
               st.db->release(parts);
               st.log->info("cluster: released {} partitions", parts.size());
@@ -72,6 +83,7 @@ void hand_over(membership_ptr self, std::vector<std::uint32_t> parts) {
             }
           },
           [=](caf::error& e) {
+            done();
             self->state.log->warn("cluster: handing partitions over: {}", describe(e));
           });
 }
@@ -93,9 +105,16 @@ void beat(membership_ptr self) {
     const auto window = st.deps.ctx->metrics->windows.last_5m(st.deps.ctx->clock.now(self->clock()));
     me.attempts_5m = static_cast<std::int64_t>(window.total());
     me.failed_5m = static_cast<std::int64_t>(window.failed);
-    report = st.db->heartbeat(me);
+    std::vector<std::uint32_t> mine(st.releasing.begin(), st.releasing.end());
+    for (const auto& [part, epoch] : st.held)
+      mine.push_back(part);
+    report = st.db->heartbeat(me, mine);
   } catch (const store::error& e) {
-    st.db.reset();
+    st.db.reset(); // the session ends, and the leader lock with it
+    if (st.leader)
+      st.log->info("cluster: this node is no longer the leader");
+    st.leader = false;
+    st.deps.ctx->leader->store(false);
     if (!st.failing)
       st.log->error("cluster: heartbeat failed: {}", e.what());
     st.failing = true;
@@ -138,8 +157,9 @@ void beat(membership_ptr self) {
   }
   if (!change.gained.empty() || !change.lost.empty())
     self->send(st.deps.dispatcher, std::move(change));
+  std::erase_if(plan.release, [&](std::uint32_t p) { return st.releasing.contains(p); });
   if (!plan.release.empty())
-    hand_over(self, std::move(plan.release));
+    hand_over(self, plan.release);
 
   if (report.leader != st.leader)
     st.log->info("cluster: this node {} the leader", report.leader ? "is now" : "is no longer");

@@ -259,7 +259,7 @@ caf::result<std::size_t> recover(dispatcher_ptr self) {
 
 } // namespace
 
-void drain(dispatcher_ptr self, std::vector<std::pair<std::string, endpoint_actor>> actors,
+void drain(dispatcher_ptr self, const std::vector<std::pair<std::string, endpoint_actor>>& actors,
            std::function<void()> done) {
   auto& st = self->state;
   if (actors.empty()) {

@@ -105,7 +105,7 @@ void resync(dispatcher_ptr self);
 
 /// Drains `actors` (shutdown_atom: attempts in flight finish and are recorded), each within
 /// its attempt timeout + 2 × drain_margin, then calls `done`.
-void drain(dispatcher_ptr self, std::vector<std::pair<std::string, endpoint_actor>> actors,
+void drain(dispatcher_ptr self, const std::vector<std::pair<std::string, endpoint_actor>>& actors,
            std::function<void()> done);
 
 // Operator actions (actors/dispatcher_operations.cpp).

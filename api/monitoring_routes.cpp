@@ -123,6 +123,12 @@ void alerts(api_actor_ptr self, const call_ptr& call) {
           [=](caf::error& e) { respond_error(*call, e); });
 }
 
+/// The membership actor did not answer (it is blocked on an unreachable database).
+api_error membership_unavailable() {
+  return api_error::unavailable("cluster_unavailable",
+                                "the cluster membership did not answer; retry later");
+}
+
 void metrics_text(api_actor_ptr self, const call_ptr& call) {
   with_counts(self, call, [=](store::store_counts& counts) {
     auto render = [=](std::optional<metrics::cluster_figures> cluster) {
@@ -142,7 +148,7 @@ void metrics_text(api_actor_ptr self, const call_ptr& call) {
                   self->state.deps.ctx->endpoints_owned->load(),
                   static_cast<std::int64_t>(v.partitions_owned), v.leader});
             },
-            [=](caf::error& e) { respond_error(*call, e); });
+            [=](caf::error&) { respond_error(*call, membership_unavailable()); });
   });
 }
 
@@ -175,7 +181,7 @@ void cluster(api_actor_ptr self, const call_ptr& call) {
                               {"endpoints_owned", self->state.deps.ctx->endpoints_owned->load()},
                               {"nodes", std::move(nodes)}});
           },
-          [=](caf::error& e) { respond_error(*call, e); });
+          [=](caf::error&) { respond_error(*call, membership_unavailable()); });
 }
 
 } // namespace

@@ -46,7 +46,7 @@ std::string node_id_for(const config::cluster_section& cfg) {
     return cfg.node_id;
   char host[256] = {};
   if (gethostname(host, sizeof host - 1) != 0 || host[0] == '\0')
-    std::snprintf(host, sizeof host, "hookd");
+    (void)std::snprintf(host, sizeof host, "hookd");
   return std::string{host} + "-" + std::to_string(getpid());
 }
 

@@ -60,7 +60,7 @@ std::string json_in_pattern(const std::string& text) {
       out += static_cast<char>(c);
     } else if (c < 0x20) {
       char esc[8];
-      std::snprintf(esc, sizeof esc, "\\u%04x", c);
+      (void)std::snprintf(esc, sizeof esc, "\\u%04x", c);
       out += esc;
     } else if (c == '%') {
       out += "%%";

@@ -16,9 +16,12 @@ public:
   virtual ~cluster_store() = default;
 
   /// Records the node alive with `me`'s figures (its node_id is the instance's; the heartbeat
-  /// time is the database's), renews its unexpired leases, reads every lease and the live nodes,
-  /// and tries to take the leader lock.
-  virtual heartbeat_report heartbeat(const cluster_node& me) = 0;
+  /// time is the database's), renews the unexpired leases among `held` (the partitions this
+  /// process runs or is handing over) and releases any other lease under its node id (left by
+  /// an earlier process with the same id, or dropped at the lease deadline), reads every lease
+  /// and the live nodes, and tries to take the leader lock.
+  virtual heartbeat_report heartbeat(const cluster_node& me,
+                                     const std::vector<std::uint32_t>& held) = 0;
   /// Takes the free (unowned or expired) partitions among `parts`, each under a new epoch.
   virtual std::vector<lease_token> claim(const std::vector<std::uint32_t>& parts) = 0;
   /// Gives partitions up at once, and tells the other nodes.

@@ -21,7 +21,8 @@ pg_cluster_store::pg_cluster_store(const std::string& conninfo, std::string node
 
 pg_cluster_store::~pg_cluster_store() = default;
 
-heartbeat_report pg_cluster_store::heartbeat(const cluster_node& me) {
+heartbeat_report pg_cluster_store::heartbeat(const cluster_node& me,
+                                             const std::vector<std::uint32_t>& held) {
   constexpr std::string_view op = "cluster heartbeat";
   heartbeat_report report;
   db_->exec("BEGIN", op);
@@ -40,11 +41,18 @@ heartbeat_report pg_cluster_store::heartbeat(const cluster_node& me) {
               "excluded.endpoints_owned, attempts_5m = excluded.attempts_5m, failed_5m = "
               "excluded.failed_5m",
               node, op);
-    pg::params me;
-    me.bind_text(node_id_).bind_text(ttl_);
+    std::vector<std::int64_t> mine(held.begin(), held.end());
+    pg::params leases_of_me;
+    leases_of_me.bind_text(node_id_).bind_array(pg::int_array(mine));
+    db_->exec("UPDATE cluster_leases SET owner = NULL, expires_at = '-infinity' WHERE owner = $1 "
+              "AND NOT (part = ANY ($2::integer[]))",
+              leases_of_me, op);
+    pg::params renew;
+    renew.bind_text(node_id_).bind_text(ttl_).bind_array(pg::int_array(mine));
     auto renewed = db_->exec("UPDATE cluster_leases SET expires_at = now() + $2::interval "
-                             "WHERE owner = $1 AND expires_at > now() RETURNING part, epoch",
-                             me, op);
+                             "WHERE owner = $1 AND part = ANY ($3::integer[]) AND expires_at > "
+                             "now() RETURNING part, epoch",
+                             renew, op);
     while (renewed.next()) {
       lease_token t;
       t.part = static_cast<std::int32_t>(renewed.column_int());

@@ -3,9 +3,10 @@
 // heartbeat, its partition leases, and the leader lock. One instance is one connection of its
 // own, used by one thread (actors/cluster_membership).
 //
-// - heartbeat() records the node as alive, renews the leases it holds unexpired (expires_at =
-//   now() + lease_ttl, by the database's clock; an expired lease is not renewed: it must be
-//   claimed again, under a new epoch), reads every lease and the live nodes, and tries to take
+// - heartbeat() records the node as alive, renews the leases the process holds unexpired
+//   (expires_at = now() + lease_ttl, by the database's clock; an expired lease is not renewed:
+//   it must be claimed again, under a new epoch), releases leases under its node id that the
+//   process does not hold (a restart with the same id, partitions dropped at the deadline), reads every lease and the live nodes, and tries to take
 //   the leader lock (a session advisory lock: held until the session ends, so a dead node's
 //   leadership passes on by itself).
 // - claim() takes free partitions (no owner, or expired) under a new epoch; a partition another
@@ -33,7 +34,8 @@ public:
   pg_cluster_store(const pg_cluster_store&) = delete;
   pg_cluster_store& operator=(const pg_cluster_store&) = delete;
 
-  heartbeat_report heartbeat(const cluster_node& me) override;
+  heartbeat_report heartbeat(const cluster_node& me,
+                             const std::vector<std::uint32_t>& held) override;
   std::vector<lease_token> claim(const std::vector<std::uint32_t>& parts) override;
   void release(const std::vector<std::uint32_t>& parts) override;
   void leave() override;

@@ -76,10 +76,11 @@ std::array<std::string, static_cast<std::size_t>(stmt::count_)> sql_of() {
            "FROM deliveries WHERE id = $9 RETURNING seq) "
            "SELECT a.seq, (SELECT count(*) FROM u) FROM a"}));
   // Rows changed, and whether the delivery exists at all.
-  set(stmt::update_delivery,
-      cat({"WITH u AS (UPDATE deliveries SET ", set_delivery_state, " WHERE id = $9 AND ",
-           only_pending, " RETURNING id) SELECT (SELECT count(*) FROM u), "
-           "EXISTS (SELECT 1 FROM deliveries WHERE id = $9)"}));
+  constexpr std::string_view changed_and_exists =
+      " RETURNING id) SELECT (SELECT count(*) FROM u), EXISTS (SELECT 1 FROM deliveries WHERE "
+      "id = $9)";
+  set(stmt::update_delivery, cat({"WITH u AS (UPDATE deliveries SET ", set_delivery_state,
+                                  " WHERE id = $9 AND ", only_pending, changed_and_exists}));
   set(stmt::put_endpoint,
       cat({"INSERT INTO endpoints (", endpoint_list, ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
            "$9, $10, $11, $12, $13, $14, $15, $16) ON CONFLICT (id) DO UPDATE SET url = "

@@ -138,7 +138,7 @@ void pg_store::work_added(std::int64_t message_seq, const std::string& endpoint_
 void pg_store::announce(std::string_view op) {
   if (options_.node_id.empty())
     return;
-  auto send = [&](const char* channel, std::vector<std::string> payloads) {
+  auto send = [&](const char* channel, const std::vector<std::string>& payloads) {
     if (payloads.empty())
       return;
     pg::params p;

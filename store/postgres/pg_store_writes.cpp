@@ -289,6 +289,7 @@ std::vector<delivery_record> pg_store::requeue_message(std::int64_t message_seq,
 void pg_store::require_enabled(const std::vector<delivery_record>& deliveries,
                                std::string_view op) {
   std::vector<std::string> ids;
+  ids.reserve(deliveries.size());
   for (const auto& d : deliveries)
     ids.push_back(d.endpoint_id);
   pg::params p;

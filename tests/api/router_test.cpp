@@ -49,6 +49,7 @@ TEST_CASE("every documented route matches, with its parameter", "[api][router]")
       {"GET", "/", route::dashboard, ""},
       {"GET", "/healthz", route::healthz, ""},
       {"GET", "/readyz", route::readyz, ""},
+      {"GET", "/v1/cluster", route::cluster, ""},
   };
   for (const auto& r : table) {
     INFO(r.method << " " << r.target);

@@ -459,7 +459,7 @@ TEST_CASE("cluster: a delivery's retry window keeps its start across a failover"
   // The window (4 s) counts from the first attempt, made on node-1: every attempt started within
   // it, wherever it ran (node-0 did not start the window again at the takeover).
   const auto span_ms = std::stoll(query_value(db, "SELECT max(at) - min(at) FROM attempts"));
-  CHECK(span_ms <= 4000);
+  CHECK(span_ms <= 4000 + 50); // the last retry is due at the window's end; timers fire a little late
   CHECK(span_ms >= 1500); // attempts on both sides of the failover
   WARN("retry window (4 s) across a failover: " << attempts.size() << " attempts over " << span_ms
                                                 << " ms, then exhausted");

@@ -53,7 +53,7 @@ std::vector<std::uint32_t> range(std::uint32_t first, std::uint32_t last) {
 TEST_CASE("a heartbeat makes a node live, and the 256 leases start free", "[store][cluster][postgres]") {
   store_fixture f;
   pg_cluster_store a{f.conninfo, "node-a", 10s};
-  auto report = a.heartbeat(facts(at_ms(5), "1.2.3", 7, 40, 9));
+  auto report = a.heartbeat(facts(at_ms(5), "1.2.3", 7, 40, 9), {});
   CHECK(report.held.empty());
   REQUIRE(report.leases.size() == 256);
   CHECK(std::all_of(report.leases.begin(), report.leases.end(),
@@ -79,7 +79,7 @@ TEST_CASE("two nodes claiming the same partitions: each is won once and renewed 
   CHECK(parts_of(won_b) == range(10, 14));
   CHECK(std::all_of(won_a.begin(), won_a.end(), [](const auto& t) { return t.epoch == 1; }));
 
-  auto report = b.heartbeat(facts(at_ms(1), "v", 0));
+  auto report = b.heartbeat(facts(at_ms(1), "v", 0), range(10, 14));
   CHECK(parts_of(report.held) == range(10, 14));
   CHECK(report.leases[3].owner == "node-a");
   CHECK_FALSE(report.leases[3].expired);
@@ -97,7 +97,7 @@ TEST_CASE("a released partition is claimed by another node under a new epoch",
   auto won = b.claim({3});
   REQUIRE(won.size() == 1);
   CHECK(won[0].epoch == 2);
-  CHECK(a.heartbeat(facts(at_ms(1), "v", 0)).held.empty());
+  CHECK(a.heartbeat(facts(at_ms(1), "v", 0), {3}).held.empty());
 }
 
 TEST_CASE("a lease not renewed expires: another node takes it, and the old owner renews nothing",
@@ -111,9 +111,24 @@ TEST_CASE("a lease not renewed expires: another node takes it, and the old owner
   auto won = b.claim({1});
   REQUIRE(won.size() == 1);
   CHECK(won[0].epoch == 2);
-  auto report = a.heartbeat(facts(at_ms(1), "v", 0));
+  auto report = a.heartbeat(facts(at_ms(1), "v", 0), {1, 2});
   CHECK(report.held.empty()); // 2 expired too: claimed again, never renewed
   CHECK(report.leases[2].expired);
+}
+
+TEST_CASE("a heartbeat gives back leases under its node id that the process does not hold",
+          "[store][cluster][postgres]") {
+  store_fixture f;
+  {
+    pg_cluster_store before_restart{f.conninfo, "node-a", 10s};
+    REQUIRE(before_restart.claim({5, 6}).size() == 2);
+  } // the process restarts with the same node id, well within lease_ttl
+  pg_cluster_store a{f.conninfo, "node-a", 10s};
+  pg_cluster_store b{f.conninfo, "node-b", 10s};
+  auto report = a.heartbeat(facts(at_ms(1), "v", 0), {});
+  CHECK(report.held.empty());
+  CHECK(report.leases[5].owner.empty());
+  CHECK(parts_of(b.claim({5, 6})) == std::vector<std::uint32_t>{5, 6});
 }
 
 TEST_CASE("the leader lock belongs to one node and passes on when its session ends",
@@ -121,21 +136,21 @@ TEST_CASE("the leader lock belongs to one node and passes on when its session en
   store_fixture f;
   auto a = std::make_unique<pg_cluster_store>(f.conninfo, "node-a", 10s);
   pg_cluster_store b{f.conninfo, "node-b", 10s};
-  CHECK(a->heartbeat(facts(at_ms(1), "v", 0)).leader);
-  CHECK_FALSE(b.heartbeat(facts(at_ms(1), "v", 0)).leader);
-  CHECK(a->heartbeat(facts(at_ms(1), "v", 0)).leader);
+  CHECK(a->heartbeat(facts(at_ms(1), "v", 0), {}).leader);
+  CHECK_FALSE(b.heartbeat(facts(at_ms(1), "v", 0), {}).leader);
+  CHECK(a->heartbeat(facts(at_ms(1), "v", 0), {}).leader);
   a.reset(); // the node dies: its session ends
-  CHECK(b.heartbeat(facts(at_ms(1), "v", 0)).leader);
+  CHECK(b.heartbeat(facts(at_ms(1), "v", 0), {}).leader);
 }
 
 TEST_CASE("leave frees every lease and the node is no longer live", "[store][cluster][postgres]") {
   store_fixture f;
   pg_cluster_store a{f.conninfo, "node-a", 10s};
   pg_cluster_store b{f.conninfo, "node-b", 10s};
-  a.heartbeat(facts(at_ms(1), "v", 0));
+  a.heartbeat(facts(at_ms(1), "v", 0), {});
   REQUIRE(a.claim(range(0, 3)).size() == 4);
   a.leave();
-  auto report = b.heartbeat(facts(at_ms(1), "v", 0));
+  auto report = b.heartbeat(facts(at_ms(1), "v", 0), {});
   REQUIRE(report.live_nodes.size() == 1);
   CHECK(report.live_nodes[0].node_id == "node-b");
   CHECK(parts_of(b.claim(range(0, 3))) == range(0, 3));

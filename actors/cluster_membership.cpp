@@ -40,17 +40,22 @@ using membership_ptr = cluster_membership_actor::stateful_pointer<membership_sta
 
 const config::cluster_section& cfg(membership_ptr self) { return self->state.deps.ctx->cfg->cluster; }
 
-/// The deadline passed without a renewal: drop every partition (another node may hold them).
+/// Partitions whose deadline passed without a renewal are dropped (another node may hold them).
 void check_deadline(membership_ptr self) {
   auto& st = self->state;
-  if (st.held.empty() || st.deps.ctx->lease_deadline->allows(steady::now()))
-    return;
+  const auto now = steady::now();
   leases_changed change;
-  for (const auto& [part, epoch] : st.held)
-    change.lost.push_back(part);
-  st.held.clear();
-  st.deps.ctx->lease_deadline->revoke();
-  st.log->error("cluster: no lease renewal for {} ms: stopped delivering for all {} partitions "
+  for (auto it = st.held.begin(); it != st.held.end();) {
+    if (st.deps.ctx->lease_deadlines->allows(static_cast<std::int32_t>(it->first), now)) {
+      ++it;
+    } else {
+      change.lost.push_back(it->first);
+      it = st.held.erase(it);
+    }
+  }
+  if (change.lost.empty())
+    return;
+  st.log->error("cluster: no lease renewal for {} ms: stopped delivering for {} partitions "
                 "until the database answers again",
                 std::chrono::duration_cast<std::chrono::milliseconds>(cfg(self).lease_ttl).count(),
                 change.lost.size());
@@ -73,6 +78,8 @@ void hand_over(membership_ptr self, const std::vector<std::uint32_t>& parts) {
           [=](caf::ok_atom) {
             auto& st = self->state;
             done();
+            for (auto p : parts)
+              st.deps.ctx->lease_deadlines->revoke(p);
             if (!st.db)
               return; // the next heartbeat gives them back (they are no longer held)
             try {
@@ -128,9 +135,12 @@ void beat(membership_ptr self) {
   st.deps.ctx->cluster_in_touch->store(true);
   st.deps.ctx->store_writable->store(true); // the database is back (the writer retries its own)
   const auto ttl = cfg(self).lease_ttl;
-  st.deps.ctx->lease_deadline->set(policy::lease_deadline::after_renewal(
+  const auto deadline = policy::lease_deadlines::after_renewal(
       sent, std::chrono::duration_cast<steady::duration>(ttl),
-      std::chrono::duration_cast<steady::duration>(lease_margin(ttl))));
+      std::chrono::duration_cast<steady::duration>(lease_margin(ttl)));
+  auto& deadlines = *st.deps.ctx->lease_deadlines;
+  for (const auto& t : report.held) // renewed (held or being handed over): ahead again
+    deadlines.set(static_cast<std::uint32_t>(t.part), deadline);
 
   leases_changed change;
   for (auto it = st.held.begin(); it != st.held.end();) {
@@ -140,6 +150,7 @@ void beat(membership_ptr self) {
     if (renewed) {
       ++it;
     } else { // expired (a pause longer than the lease) or taken: not ours any more
+      deadlines.revoke(it->first);
       change.lost.push_back(it->first);
       it = st.held.erase(it);
     }
@@ -149,6 +160,7 @@ void beat(membership_ptr self) {
   try {
     for (const auto& t : st.db->claim(plan.claim)) {
       st.held[static_cast<std::uint32_t>(t.part)] = t.epoch;
+      deadlines.set(static_cast<std::uint32_t>(t.part), deadline);
       change.gained.push_back(t);
     }
   } catch (const store::error& e) {
@@ -185,7 +197,7 @@ void beat(membership_ptr self) {
 cluster_membership_actor::behavior_type membership(membership_ptr self,
                                                    cluster_membership_deps deps) {
   self->state.deps = std::move(deps);
-  self->state.deps.ctx->lease_deadline->revoke(); // nothing is held before the first beat
+  self->state.deps.ctx->lease_deadlines->revoke_all(); // nothing is held before the first beat
   self->state.deps.ctx->leader->store(false);
   return {
       [=](tick_atom) {
@@ -206,7 +218,7 @@ cluster_membership_actor::behavior_type membership(membership_ptr self,
       [=](leave_atom) -> caf::result<caf::ok_atom> {
         auto& st = self->state;
         st.left = true;
-        st.deps.ctx->lease_deadline->revoke();
+        st.deps.ctx->lease_deadlines->revoke_all();
         st.held.clear();
         try {
           if (!st.db)

@@ -6,10 +6,11 @@
 // actors of partitions to hand back before the membership releases them (release_leases), so
 // their attempts in flight are recorded first.
 //
-// Fencing, the local half: each successful renewal moves the node's lease deadline
-// (engine_context::lease_deadline, policy/lease_deadline.hpp) to when it was sent plus
-// lease_ttl minus a margin; endpoint actors start no attempt past it. When renewals keep
-// failing (the database is unreachable) and the deadline passes, every partition is dropped
+// Fencing, the local half: each successful renewal moves the deadline of each renewed
+// partition (engine_context::lease_deadlines, policy/lease_deadline.hpp) to when it was sent
+// plus lease_ttl minus a margin; endpoint actors start no attempt past their partition's. A
+// partition found expired or taken is revoked at once. When renewals keep failing (the
+// database is unreachable) and the deadlines pass, those partitions are dropped
 // (leases_changed, lost) and claimed again under new epochs once the database answers. The
 // database half: the store writer checks each owner write's lease at commit.
 //

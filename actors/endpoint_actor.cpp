@@ -143,15 +143,6 @@ void load_bodies(endpoint_ptr self) {
 
 void start_attempts(endpoint_ptr self, const std::vector<delivery::attempt_start>& starts) {
   auto& st = self->state;
-  if (!starts.empty() && !st.deps.ctx->lease_deadline->allows(std::chrono::steady_clock::now())) {
-    // Cluster mode: this node may no longer hold the endpoint's lease. Nothing starts and
-    // nothing is written: the deliveries stay pending in the store for the next owner.
-    for (const auto& s : starts)
-      st.scheduler->forget(s.delivery_id);
-    st.log->warn("lease deadline passed: {} attempts not started endpoint={}", starts.size(),
-                 st.settings.id);
-    return;
-  }
   for (const auto& s : starts) {
     if (st.bodies.holds(s.delivery_id))
       send_attempt(self, s.delivery_id);
@@ -239,6 +230,20 @@ void pump(endpoint_ptr self) {
     return;
   }
   const time_point t = now(self);
+  if (!st.deps.ctx->lease_deadlines->allows(st.deps.lease.part, std::chrono::steady_clock::now())) {
+    // Cluster mode: the partition's lease may have passed to another node (its renewal is late
+    // or failed). Nothing starts and nothing is written; the dispatcher stops this actor once
+    // the loss is known, or the next renewal lets it go on.
+    if (st.timer_at == no_time || st.timer_at > t + lease_recheck) {
+      st.timer_at = t + lease_recheck;
+      self->delayed_send(self, lease_recheck, tick_atom_v, st.timer_at);
+    }
+    if (!st.lease_warned)
+      st.log->warn("lease deadline passed: no attempt starts endpoint={}", st.settings.id);
+    st.lease_warned = true;
+    return;
+  }
+  st.lease_warned = false;
   auto work = st.scheduler->take_due(t);
   for (auto& e : work.expired) {
     log_expired(*st.log, st.settings.id, e);

@@ -13,9 +13,10 @@
 // deliveries of the unfinished attempts stay pending in the store with their due times, so
 // they are attempted again after a restart. A stop_atom while draining ends the drain at once.
 //
-// Cluster mode: it starts no attempt once the node's lease deadline has passed
-// (engine_context::lease_deadline); the dispatcher stops it soon after, and the partition's next
-// owner attempts those deliveries from the store.
+// Cluster mode: it starts no attempt once its partition's lease deadline has passed
+// (engine_context::lease_deadlines); it looks again every lease_recheck, and the dispatcher
+// stops it once the lease is known lost (the partition's next owner attempts those deliveries
+// from the store).
 //
 // Memory: a delivery's body is kept only while an attempt is near; after a failure whose retry
 // is more than `body_keep` away it is dropped and fetched from the store when due again

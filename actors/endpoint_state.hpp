@@ -32,6 +32,8 @@ struct endpoint_state {
   bool exhausted_episode = false; ///< a delivery_exhausted alert was raised; reset by a success
   /// Shutdown: answered when nothing is in flight, or at the drain deadline.
   std::optional<guarded_promise<caf::ok_atom>> draining;
+  /// Cluster mode: the lease deadline held attempts back (logged once per episode).
+  bool lease_warned = false;
   /// Jitter for retry delays. A small engine on purpose: this state exists once per endpoint
   /// with work, and std::mt19937_64 alone would be 2.5 KiB of it.
   std::minstd_rand rng{std::random_device{}()};
@@ -46,6 +48,9 @@ inline time_point now(endpoint_ptr self) {
 inline const config::config& cfg(endpoint_ptr self) {
   return *self->state.deps.ctx->cfg;
 }
+
+/// Cluster mode: how often an actor whose partition's lease deadline passed looks again.
+inline constexpr duration lease_recheck = std::chrono::milliseconds{250};
 
 // Timers, idling and parking (actors/endpoint_idling.cpp).
 

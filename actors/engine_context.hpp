@@ -37,9 +37,11 @@ struct engine_context {
   std::shared_ptr<metrics::metrics> metrics = std::make_shared<metrics::metrics>();
   std::shared_ptr<metrics::failure_board> failures = std::make_shared<metrics::failure_board>();
   time_point started_at = no_time;
-  /// Cluster mode: until when this node may start attempts (actors/cluster_membership keeps it
-  /// ahead while it renews its leases). One node: never expires.
-  std::shared_ptr<policy::lease_deadline> lease_deadline = std::make_shared<policy::lease_deadline>();
+  /// Cluster mode: until when this node may start attempts, per partition
+  /// (actors/cluster_membership keeps them ahead while it renews its leases). One node: actors
+  /// carry no partition, and nothing expires for them.
+  std::shared_ptr<policy::lease_deadlines> lease_deadlines =
+      std::make_shared<policy::lease_deadlines>();
   /// Cluster mode: this node's id (config cluster.node_id or <hostname>-<pid>); empty: one node.
   std::string node_id;
   /// Cluster mode: whether this node is the leader (runs the cluster-wide duties).

@@ -12,6 +12,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <csignal>
 #include <memory>
 #include <set>
@@ -189,8 +190,8 @@ TEST_CASE("cluster: kill -9 of a node under load loses nothing accepted, and its
   load0.start();
   load1.start();
   std::this_thread::sleep_for(600ms);
-  nodes[2]->kill9();
   const auto killed = steady::now();
+  nodes[2]->kill9();
   const bool taken_over = wait_until(
       [&] {
         return cluster_of(*nodes[0])["partitions_owned"].get<std::int64_t>() +
@@ -235,12 +236,33 @@ TEST_CASE("cluster: kill -9 of a node under load loses nothing accepted, and its
     }
   }
   CHECK(missing.empty());
-  // Only attempts in flight on the killed node may repeat: at most its endpoints' concurrency.
-  const auto duplicates = duplicate_deliveries(first, second);
-  CHECK(duplicates <= 2 * 16);
+  // Only attempts in flight on the killed node may repeat: those it had made but not recorded
+  // when it died (their results were in its writer's open batch). So every repeated delivery
+  // was first received before the kill; none that the survivors made is received twice.
+  std::map<std::string, std::vector<steady::time_point>> arrivals;
+  for (const auto* rx : {&first, &second})
+    for (const auto& r : rx->requests())
+      arrivals[r.target + " " + r.header("webhook-id").value_or("?")].push_back(r.arrival);
+  // The receiver stamps a request when its io thread has read it, which can be a little after
+  // the killed node wrote it: a first copy within 250 ms of the kill counts as the killed node's.
+  constexpr auto receiver_lag = 250ms;
+  std::size_t repeated = 0, repeated_after_kill = 0;
+  for (auto& [key, times] : arrivals) {
+    if (times.size() < 2)
+      continue;
+    repeated += times.size() - 1;
+    if (*std::min_element(times.begin(), times.end()) >= killed + receiver_lag)
+      repeated_after_kill += times.size() - 1;
+  }
+  // Known and not yet explained: in about one run in three, one or two deliveries are received
+  // twice with both copies after the kill (docs/cluster.md, "Not yet"). Bounded here so that a
+  // regression to hundreds (the bug fixed by per-partition lease deadlines) still fails.
+  CHECK(repeated_after_kill <= 3);
   WARN("kill -9 of 1 of 3 nodes: " << accepted.size() << " accepted, all delivered; "
-                                   << duplicates << " duplicates; partitions taken over after "
-                                   << takeover.count() << " ms (lease_ttl 1500 ms)");
+                                   << repeated << " repeated deliveries, first received before "
+                                   << "the kill but for " << repeated_after_kill
+                                   << "; partitions taken over after " << takeover.count()
+                                   << " ms (lease_ttl 1500 ms)");
   const auto audit = audit_store(*nodes[0], static_cast<std::int64_t>(t0.posted + t1.posted) + 100);
   CHECK(audit.half_written.empty());
   CHECK(nodes[0]->terminate() == 0);

@@ -46,7 +46,7 @@ TEST_CASE("d(n) follows the documented formula", "[policy][backoff]") {
   CHECK(max_backoff_delay(p) == 5400s);
 }
 
-TEST_CASE("the first retry lands in [120 s, 180 s) for 10,000 seeds", "[policy][backoff]") {
+TEST_CASE("the first retry lands from 120 s up to 180 s (not included) for 10,000 seeds", "[policy][backoff]") {
   retry_policy p;
   for (unsigned seed = 0; seed < 10'000; ++seed) {
     std::mt19937_64 rng{seed};

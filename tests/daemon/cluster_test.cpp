@@ -148,6 +148,9 @@ TEST_CASE("cluster: three nodes share the endpoints, and a message accepted on a
   constexpr int messages = 30;
   for (int e = 0; e < endpoints; ++e)
     create_endpoint(*nodes[static_cast<std::size_t>(e % 3)], rx.url("/e" + std::to_string(e)));
+  // A node fans a message out to the endpoints its registry knows; one created on another node
+  // reaches it with that node's announcement (milliseconds; within a second, docs/cluster.md).
+  std::this_thread::sleep_for(1s);
   for (int m = 0; m < messages; ++m)
     post_message(*nodes[static_cast<std::size_t>(m % 3)], "cluster.fanout");
 

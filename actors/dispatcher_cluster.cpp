@@ -151,7 +151,7 @@ void endpoints_changed(dispatcher_ptr self, endpoints_announced& news) {
       .then(
           [=](std::vector<store::endpoint_record>& found) {
             auto& st = self->state;
-            auto recount = [=] { count_owned(self); };
+            const auto registered_before = st.registry.size();
             for (const auto& id : ids) {
               auto it = std::find_if(found.begin(), found.end(),
                                      [&](const auto& ep) { return ep.id == id; });
@@ -188,7 +188,8 @@ void endpoints_changed(dispatcher_ptr self, endpoints_announced& news) {
                                              describe(e));
                     });
             }
-            recount();
+            if (st.registry.size() != registered_before) // created or deleted: count again
+              count_owned(self);
           },
           [=](caf::error& e) {
             self->state.log->error("cluster: loading changed endpoints: {}", describe(e));

@@ -2,6 +2,7 @@
 
 #include "store/enum_codes.hpp"
 #include "store/event_types_json.hpp"
+#include "store/write_rules.hpp"
 #include "store/sqlite_row_mapping.hpp"
 
 #include <utility>
@@ -16,10 +17,6 @@ using sqlite::query;
 using sqlite::read_all;
 using sqlite::read_delivery;
 using sqlite::read_endpoint;
-
-time_point initial_update_time(const message_record& msg, const delivery_record& d) {
-  return d.updated_at == no_time ? msg.created_at : d.updated_at;
-}
 
 } // namespace
 
@@ -75,10 +72,7 @@ void sqlite_store::put_idempotency(const idempotency_record& rec) {
 
 void sqlite_store::record_attempt(attempt_record& a, const delivery_update& d) {
   constexpr std::string_view op = "record_attempt";
-  if (a.delivery_id != 0 && a.delivery_id != d.delivery_id)
-    throw error("record_attempt: the attempt is for delivery " + std::to_string(a.delivery_id) +
-                    " but the update for delivery " + std::to_string(d.delivery_id),
-                error::kind::missing);
+  check_attempt_matches(a, d);
   atomically(op, [&] {
     apply_update(d, op);
     query q{sql_.insert_attempt, op};

@@ -2,6 +2,7 @@
 
 #include "store/enum_codes.hpp"
 #include "store/event_types_json.hpp"
+#include "store/write_rules.hpp"
 #include "store/record_columns.hpp"
 
 #include <algorithm>
@@ -11,10 +12,6 @@ namespace hookd::store {
 namespace {
 
 using codes::encode;
-
-time_point initial_update_time(const message_record& msg, const delivery_record& d) {
-  return d.updated_at == no_time ? msg.created_at : d.updated_at;
-}
 
 /// $5-$13 of insert_message: one array per delivery column.
 void bind_delivery_arrays(pg::params& p, const message_record& msg,
@@ -122,10 +119,7 @@ void pg_store::put_idempotency(const idempotency_record& rec) {
 
 void pg_store::record_attempt(attempt_record& a, const delivery_update& d) {
   constexpr std::string_view op = "record_attempt";
-  if (a.delivery_id != 0 && a.delivery_id != d.delivery_id)
-    throw error("record_attempt: the attempt is for delivery " + std::to_string(a.delivery_id) +
-                    " but the update for delivery " + std::to_string(d.delivery_id),
-                error::kind::missing);
+  check_attempt_matches(a, d);
   atomically(op, [&] {
     pg::params p;
     bind_update(p, d);

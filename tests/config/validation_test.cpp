@@ -36,6 +36,9 @@ const refused refused_values[] = {
     {"server.max_body_bytes_in_flight", "1048575", "must be >= server.max_payload_bytes (1048576)"},
     {"server.max_batch_bytes", "1023", "must be >= 1024"},
     {"store.path", "", "must not be empty"},
+    {"store.backend", "mysql", "must be one of sqlite, postgres"},
+    {"cluster.heartbeat", "0s", "must be > 0"},
+    {"cluster.lease_ttl", "3s", "must be at least twice cluster.heartbeat (2s)"},
     {"store.retention", "0s", "must be > 0"},
     {"retry.initial_interval", "0ms", "must be > 0"},
     {"retry.multiplier", "0.99", "must be >= 1.0"},
@@ -115,6 +118,12 @@ TEST_CASE("a refused file value names the file and line", "[config][validation]"
   CHECK_THAT(load_error({"--config", file.path()}),
              Catch::Contains("invalid value for retry.jitter (from " + file.path() +
                              ":3): must be between 0.0 and 1.0, got \"2.5\""));
+}
+
+TEST_CASE("store.backend = postgres needs store.url", "[config][validation]") {
+  CHECK_THAT(load_error({"--store.backend=postgres"}),
+             Catch::Contains("invalid value for store.url") &&
+                 Catch::Contains("must be set when store.backend is postgres"));
 }
 
 TEST_CASE("a cross-key rule names the key whose value is refused", "[config][validation]") {

@@ -441,7 +441,9 @@ TEST_CASE("over max_connections with none idle: 503 service_unavailable, then ro
   });
   blocking_client a(s.server.port());
   blocking_client b(s.server.port());
+  // One at a time: the box answers in arrival order, and the test answers a first.
   REQUIRE(a.send(format_request("GET", "/a")));
+  REQUIRE(box.wait_for(1));
   REQUIRE(b.send(format_request("GET", "/b")));
   REQUIRE(box.wait_for(2));
   CHECK(s.server.open_connections() == 2);

@@ -29,9 +29,10 @@ namespace {
 
 class connection : public std::enable_shared_from_this<connection> {
 public:
-  connection(asio::io_context& io, tcp::endpoint to, job_source& source,
-             std::chrono::milliseconds limit)
-      : stream_(io), timer_(io), to_(to), source_(source), limit_(limit) {}
+  /// Connects to `to[first]`; after a refused connect, to the next one (a node that died).
+  connection(asio::io_context& io, const std::vector<tcp::endpoint>& to, std::size_t first,
+             job_source& source, std::chrono::milliseconds limit)
+      : stream_(io), timer_(io), to_(to), at_(first % to.size()), source_(source), limit_(limit) {}
 
   void fetch() {
     std::chrono::nanoseconds wait{0};
@@ -55,9 +56,10 @@ private:
     reply_ = reply{};
     if (!open_) {
       stream_.expires_after(limit_);
-      stream_.async_connect(to_, [self = shared_from_this()](error_code ec) {
+      stream_.async_connect(to_[at_], [self = shared_from_this()](error_code ec) {
         if (ec) {
           self->reply_.error = "connect: " + ec.message();
+          self->at_ = (self->at_ + 1) % self->to_.size();
           return self->finish();
         }
         self->open_ = true;
@@ -132,7 +134,8 @@ private:
 
   beast::tcp_stream stream_;
   asio::steady_timer timer_;
-  tcp::endpoint to_;
+  const std::vector<tcp::endpoint>& to_;
+  std::size_t at_;
   job_source& source_;
   std::chrono::milliseconds limit_;
   bool open_ = false;
@@ -166,10 +169,17 @@ private:
 
 void run_jobs(std::uint16_t port, std::size_t connections, job_source& source,
               std::chrono::milliseconds limit) {
+  run_jobs(std::vector<std::uint16_t>{port}, connections, source, limit);
+}
+
+void run_jobs(const std::vector<std::uint16_t>& ports, std::size_t connections, job_source& source,
+              std::chrono::milliseconds limit) {
   asio::io_context io{1};
-  const tcp::endpoint to{asio::ip::make_address_v4("127.0.0.1"), port};
+  std::vector<tcp::endpoint> to;
+  for (auto port : ports)
+    to.emplace_back(asio::ip::make_address_v4("127.0.0.1"), port);
   for (std::size_t i = 0; i < connections; ++i) {
-    auto c = std::make_shared<connection>(io, to, source, limit);
+    auto c = std::make_shared<connection>(io, to, i, source, limit);
     asio::post(io, [c] { c->fetch(); });
   }
   io.run();

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace hookd::bench {
 
@@ -37,6 +38,10 @@ public:
 
 /// Runs until every connection has run out of jobs. `limit` bounds each connect/write/read.
 void run_jobs(std::uint16_t port, std::size_t connections, job_source& source,
+              std::chrono::milliseconds limit = std::chrono::seconds{60});
+/// The same over several hookd nodes: connection i starts on ports[i % n] and moves to the
+/// next port when a connect fails (its node is down).
+void run_jobs(const std::vector<std::uint16_t>& ports, std::size_t connections, job_source& source,
               std::chrono::milliseconds limit = std::chrono::seconds{60});
 
 /// "METHOD target HTTP/1.1" + Host + Content-Type/Length (with a body) + `extra_headers`

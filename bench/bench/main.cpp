@@ -3,11 +3,13 @@
 //   hookd-bench bench/scenarios/throughput [--json FILE] [--work-dir DIR] [--hookd PATH]
 //               [--receiver PATH] [--target PORT [--target-pid PID]] [--no-wrk]
 //               [--messages-scale F] [--producer builtin|wrk|both]
+//               [--nodes N[,N...] [--rounds R]]
 //
 // Exit status: 0 when every check passed, 1 when one failed, 2 on an error.
 #include "bench/bench/report.hpp"
 #include "bench/bench/runner.hpp"
 #include "bench/bench/scenario.hpp"
+#include "bench/bench/series.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -17,6 +19,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <vector>
 
 int main(int argc, char** argv) {
   using namespace hookd::bench;
@@ -47,6 +50,17 @@ int main(int argc, char** argv) {
   app.add_option("--producer", producer,
                  "override load.producer: who posts the main phase (builtin, wrk, or both in turn)")
       ->check(CLI::IsMember({"builtin", "wrk", "both"}));
+  std::vector<std::size_t> nodes;
+  app.add_option("--nodes", nodes,
+                 "override cluster.nodes: 0 runs one hookd on SQLite, N runs N cluster nodes on "
+                 "a PostgreSQL the bench starts; a list (0,1,2,3) runs the scenario once per "
+                 "entry, alternated, and compares them")
+      ->delimiter(',')
+      ->check(CLI::Range(0, 16));
+  std::size_t rounds = 1;
+  app.add_option("--rounds", rounds, "with a --nodes list: how many times to run the list")
+      ->check(CLI::Range(1, 20))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   o.wrk = !no_wrk;
   std::signal(SIGPIPE, SIG_IGN);
@@ -61,6 +75,9 @@ int main(int argc, char** argv) {
       s.batch = batch;
     if (!producer.empty())
       s.producer = producer;
+    if (nodes.size() == 1)
+      s.cluster.nodes = nodes.front();
+    check_cluster(s);
     apply_producer(s);
     if (work_dir.empty()) {
       const auto stamp = std::chrono::duration_cast<std::chrono::seconds>(
@@ -70,6 +87,15 @@ int main(int argc, char** argv) {
     }
     std::filesystem::create_directories(work_dir);
     o.work_dir = std::filesystem::absolute(work_dir).string();
+    if (nodes.size() > 1 || rounds > 1) {
+      if (nodes.empty())
+        nodes.push_back(s.cluster.nodes);
+      const auto runs = run_series(s, nodes, rounds, o, std::cout);
+      bool passed = true;
+      for (const auto& r : runs)
+        passed = passed && r.passed();
+      return passed ? 0 : 1;
+    }
     auto result = run_scenario(s, o);
     print_report(result, std::cout);
     if (json_path.empty())

@@ -222,11 +222,11 @@ private:
 
 produce_result produce(const scenario& s, std::uint16_t phase_no,
                        const std::vector<std::uint32_t>& plan, double rate, registry& reg,
-                       std::uint16_t hookd_port, producer_counters& counters) {
+                       const std::vector<std::uint16_t>& hookd_ports, producer_counters& counters) {
   produce_result out;
   out.first_seq = reg.messages.size();
-  message_jobs jobs{s, phase_no, plan, rate, reg, hookd_port, counters};
-  run_jobs(hookd_port, s.connections, jobs, std::chrono::seconds{30});
+  message_jobs jobs{s, phase_no, plan, rate, reg, hookd_ports.front(), counters};
+  run_jobs(hookd_ports, s.connections, jobs, std::chrono::seconds{30});
   out.end_seq = reg.messages.size();
   out.first_sent_ns = jobs.first_sent_;
   out.last_accept_ns = jobs.last_accept_;

@@ -40,9 +40,10 @@ struct produce_result {
   std::size_t first_seq = 0, end_seq = 0; ///< [first, end) in registry::messages
 };
 
-/// Posts the plan; returns when every message was accepted, rejected or given up.
+/// Posts the plan over the nodes on `hookd_ports` (connections spread evenly; one whose node is
+/// down moves to the next); returns when every message was accepted, rejected or given up.
 produce_result produce(const scenario& s, std::uint16_t phase_no, const std::vector<std::uint32_t>& plan,
-                       double rate, registry& reg, std::uint16_t hookd_port,
+                       double rate, registry& reg, const std::vector<std::uint16_t>& hookd_ports,
                        producer_counters& counters);
 
 } // namespace hookd::bench

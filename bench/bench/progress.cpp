@@ -10,9 +10,9 @@
 
 namespace hookd::bench {
 
-progress::progress(const producer_counters& producers, proc_sampler& hookd,
+progress::progress(const producer_counters& producers, std::function<proc_usage()> hookd_usage,
                    std::uint16_t receiver_port)
-    : producers_(producers), hookd_(hookd), receiver_port_(receiver_port),
+    : producers_(producers), hookd_usage_(std::move(hookd_usage)), receiver_port_(receiver_port),
       tty_(::isatty(2) != 0), thread_([this] { loop(); }) {}
 
 progress::~progress() {
@@ -68,7 +68,7 @@ void progress::loop() {
         pending = "down";
       }
     }
-    const auto usage = hookd_.last();
+    const auto usage = hookd_usage_();
     char line[400];
     std::lock_guard lock{mutex_};
     std::snprintf(line, sizeof line,

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -16,7 +17,9 @@ namespace hookd::bench {
 
 class progress {
 public:
-  progress(const producer_counters& producers, proc_sampler& hookd, std::uint16_t receiver_port);
+  /// `hookd_usage` returns hookd's latest RSS and CPU (summed over the nodes of a cluster).
+  progress(const producer_counters& producers, std::function<proc_usage()> hookd_usage,
+           std::uint16_t receiver_port);
   ~progress();
   progress(const progress&) = delete;
   progress& operator=(const progress&) = delete;
@@ -31,7 +34,7 @@ private:
   void loop();
 
   const producer_counters& producers_;
-  proc_sampler& hookd_;
+  std::function<proc_usage()> hookd_usage_;
   std::uint16_t receiver_port_;
   std::atomic<std::uint16_t> hookd_port_{0};
   std::mutex mutex_;

@@ -5,13 +5,13 @@
 
 namespace hookd::bench {
 
-namespace {
-
 std::string fmt(const char* format, double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, format, v);
   return buf;
 }
+
+namespace {
 
 std::string count(std::size_t v) {
   const auto digits = std::to_string(v);
@@ -104,6 +104,33 @@ nlohmann::json tally_json(const tally& t) {
        {{"min", t.disable_after_min_s ? nlohmann::json(*t.disable_after_min_s) : nlohmann::json()},
         {"max", t.disable_after_max_s ? nlohmann::json(*t.disable_after_max_s) : nlohmann::json()}}},
   };
+}
+
+void print_takeover(const takeover_result& t, std::ostream& out) {
+  if (!t.measured)
+    return;
+  auto seconds = [](const std::optional<double>& s) {
+    return s ? fmt("%.2f", *s) + " s" : std::string{"never"};
+  };
+  out << "takeover: node " << t.node << " of " << t.nodes << " killed at "
+      << fmt("%.1f", t.killed_at_s) << " s and left down; the others owned all 256 partitions "
+      << seconds(t.partitions_s) << " after the kill; " << count(t.stranded)
+      << " deliveries accepted before the kill were not yet made, " << count(t.stranded_delivered)
+      << " of them delivered since, the last " << seconds(t.stranded_last_s)
+      << " after the kill\n";
+}
+
+nlohmann::json takeover_json(const takeover_result& t) {
+  if (!t.measured)
+    return nullptr;
+  auto seconds = [](const std::optional<double>& s) { return s ? nlohmann::json(*s) : nlohmann::json(); };
+  return {{"node", t.node},
+          {"nodes", t.nodes},
+          {"killed_at_s", t.killed_at_s},
+          {"partitions_s", seconds(t.partitions_s)},
+          {"stranded", t.stranded},
+          {"stranded_delivered", t.stranded_delivered},
+          {"stranded_last_s", seconds(t.stranded_last_s)}};
 }
 
 } // namespace
@@ -245,6 +272,7 @@ void print_report(const run_result& r, std::ostream& out) {
   out << "\n";
   if (!r.first_rejection.empty())
     out << "first rejection: " << r.first_rejection << "\n";
+  print_takeover(r.takeover, out);
   out << "\nChecks\n";
   for (const auto& c : r.checks)
     out << (c.pass ? "  PASS  " : "  FAIL  ") << c.what << " — " << c.detail << "\n";
@@ -320,6 +348,8 @@ nlohmann::json to_json(const run_result& r) {
       {"scenario_path", r.scenario_path},
       {"started_at", r.started_at},
       {"hookd_command", r.hookd_command},
+      {"nodes", r.nodes},
+      {"takeover", takeover_json(r.takeover)},
       {"work_dir", r.work_dir},
       {"phases", phases},
       {"groups", groups},

@@ -11,4 +11,7 @@ namespace hookd::bench {
 void print_report(const run_result& r, std::ostream& out);
 nlohmann::json to_json(const run_result& r);
 
+/// `v` through snprintf's `format` (one double).
+std::string fmt(const char* format, double v);
+
 } // namespace hookd::bench

@@ -116,6 +116,19 @@ struct producer_figure {
   double producer_cpu_s = -1; ///< wrk's CPU for "wrk"; -1: not measured apart
 };
 
+/// A cluster node killed with SIGKILL and left down (scenario [crash] restart = false).
+struct takeover_result {
+  bool measured = false;
+  std::size_t node = 0;          ///< 1-based
+  std::size_t nodes = 0;         ///< in the cluster before the kill
+  std::int64_t killed_ns = 0;    ///< CLOCK_REALTIME
+  double killed_at_s = 0;        ///< after the first message phase started
+  std::optional<double> partitions_s; ///< kill → the survivors own all 256 partitions
+  std::size_t stranded = 0;      ///< accepted before the kill, not yet delivered at the kill
+  std::size_t stranded_delivered = 0;
+  std::optional<double> stranded_last_s; ///< kill → the last of them delivered
+};
+
 struct run_result {
   std::string scenario, description, scenario_path, hookd_command, work_dir, started_at;
   std::vector<std::string> group_names;
@@ -124,6 +137,8 @@ struct run_result {
   std::vector<phase_result> phases;
   std::size_t unknown_ids = 0; ///< receiver saw webhook-ids no producer was told about
   std::size_t kills = 0;
+  std::size_t nodes = 0;          ///< cluster nodes (0: one hookd on SQLite)
+  takeover_result takeover;
   std::map<std::string, std::uint64_t> producer; ///< producer counters
   std::map<int, std::uint64_t> rejected_by_status;
   std::string first_rejection;

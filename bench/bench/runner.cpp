@@ -2,11 +2,12 @@
 
 #include "bench/bench/analysis.hpp"
 #include "bench/bench/client_pool.hpp"
-#include "bench/bench/hookd_instance.hpp"
+#include "bench/bench/hookd_nodes.hpp"
 #include "bench/bench/producer.hpp"
 #include "bench/bench/progress.hpp"
 #include "bench/bench/receiver_process.hpp"
 #include "bench/bench/setup.hpp"
+#include "bench/bench/takeover.hpp"
 #include "bench/bench/wrk_baseline.hpp"
 #include "bench/bench/wrk_producer.hpp"
 #include "bench/common/clock.hpp"
@@ -45,14 +46,20 @@ hookd_stats get_stats(std::uint16_t port) {
 }
 
 /// Polls /v1/stats until nothing is pending or in flight (twice in a row); false on time-out.
-bool wait_final(std::uint16_t port, double timeout_s, std::int64_t& pending) {
+/// `pending` is the store's (any node says it for all); `in_flight` is each node's own.
+bool wait_final(const hookd_nodes& nodes, double timeout_s, std::int64_t& pending) {
   const auto deadline = steady::now() + std::chrono::milliseconds{static_cast<long>(timeout_s * 1000)};
   int quiet = 0;
   for (;;) {
-    auto s = get_stats(port);
-    if (s.ok)
-      pending = s.pending;
-    quiet = s.ok && s.pending == 0 && s.in_flight == 0 ? quiet + 1 : 0;
+    bool all_ok = true, idle = true;
+    for (auto port : nodes.ports()) {
+      auto s = get_stats(port);
+      all_ok = all_ok && s.ok;
+      if (s.ok)
+        pending = s.pending;
+      idle = idle && s.pending == 0 && s.in_flight == 0;
+    }
+    quiet = all_ok && idle ? quiet + 1 : 0;
     if (quiet >= 2)
       return true;
     if (steady::now() >= deadline)
@@ -94,24 +101,24 @@ run_result run_scenario(const scenario& s, const run_options& o) {
   proc_sampler receiver_usage;
   receiver_usage.watch(receiver.pid());
 
-  hookd_instance hookd = o.target_port
-                             ? hookd_instance::attach(o.target_port, o.target_pid)
-                             : hookd_instance{o.hookd_binary, o.work_dir, s.hookd_flags};
+  hookd_nodes hookd{s, o};
+  out.nodes = s.cluster.nodes;
   if (s.crash && !hookd.spawned())
     throw std::runtime_error("the crash scenario needs a hookd the bench starts (no --target)");
   out.hookd_command = hookd.command_line();
-  std::fprintf(stderr, "hookd-bench: %s — receiver on 127.0.0.1:%u, hookd on 127.0.0.1:%u\n",
-               s.name.c_str(), receiver.port(), hookd.port());
+  std::string ports;
+  for (auto port : hookd.ports())
+    ports += (ports.empty() ? "" : ", ") + std::to_string(port);
+  std::fprintf(stderr, "hookd-bench: %s — receiver on 127.0.0.1:%u, hookd on 127.0.0.1:%s%s\n",
+               s.name.c_str(), receiver.port(), ports.c_str(),
+               hookd.clustered() ? " (cluster on PostgreSQL)" : "");
   hookd.start();
-  proc_sampler hookd_usage;
-  if (hookd.pid() > 0)
-    hookd_usage.watch(hookd.pid());
   std::this_thread::sleep_for(1s); // let start-up settle before the baseline
-  out.baseline_rss = hookd_usage.sample().rss_bytes;
+  out.baseline_rss = hookd.sample().rss_bytes;
 
   registry reg{s};
   producer_counters counters;
-  progress live{counters, hookd_usage, receiver.port()};
+  progress live{counters, [&hookd] { return hookd.last(); }, receiver.port()};
   live.set_hookd_port(hookd.port());
 
   // The phase with the most messages is the "main" one (throughput and the wrk connections).
@@ -144,17 +151,27 @@ run_result run_scenario(const scenario& s, const run_options& o) {
         started = true;
         load_start_ns = realtime_ns();
         if (s.crash) {
-          crasher = std::thread([&, at = s.crash->at_s, restart = s.crash->restart_after_s] {
+          crasher = std::thread([&, c = *s.crash] {
             const auto t0 = steady::now();
-            for (double t : at) {
+            for (double t : c.at_s) {
               std::this_thread::sleep_until(t0 + std::chrono::milliseconds{static_cast<long>(t * 1000)});
-              hookd.kill9();
+              const auto killed_ns = realtime_ns();
+              hookd.kill9(c.node);
               ++out.kills;
-              note(live, "kill -9 hookd at " + std::to_string(t) + " s");
-              sleep_s(restart);
-              hookd.start(120s);
-              hookd_usage.watch(hookd.pid());
-              note(live, "hookd restarted (pid " + std::to_string(hookd.pid()) + ")");
+              note(live, "kill -9 hookd node " + std::to_string(c.node + 1) + " at " +
+                             std::to_string(t) + " s");
+              if (!c.restart) {
+                live.set_hookd_port(hookd.port());
+                measure_takeover(hookd, c.node, killed_ns, t, out.takeover);
+                note(live, out.takeover.partitions_s
+                               ? "the other nodes own all partitions " +
+                                     std::to_string(*out.takeover.partitions_s) + " s after the kill"
+                               : std::string{"the other nodes did not take over within 60 s"});
+                break; // it stays down: later kills would hit the same node
+              }
+              sleep_s(c.restart_after_s);
+              hookd.restart(c.node, 120s);
+              note(live, "hookd restarted (pid " + std::to_string(hookd.node(c.node).pid()) + ")");
             }
           });
         }
@@ -168,7 +185,7 @@ run_result run_scenario(const scenario& s, const run_options& o) {
         live.set_phase(spec.name + " (wrk)");
       auto r = spec.by_wrk ? produce_with_wrk(s, phase_no, plan, reg, hookd.port(), spec.timeout_s,
                                               o.work_dir, counters, out.wrk_producer)
-                           : produce(s, phase_no, plan, spec.rate, reg, hookd.port(), counters);
+                           : produce(s, phase_no, plan, spec.rate, reg, hookd.ports(), counters);
       if (spec.by_wrk) {
         out.wrk_producer.phase = spec.name;
         note(live, "phase " + spec.name + ": wrk posted " +
@@ -188,7 +205,7 @@ run_result run_scenario(const scenario& s, const run_options& o) {
     const auto settle_start = realtime_ns();
     if (spec.wait_final) {
       live.set_phase(spec.name + " settle");
-      ph.settled = wait_final(hookd.port(), spec.timeout_s, ph.pending);
+      ph.settled = wait_final(hookd, spec.timeout_s, ph.pending);
       if (!ph.settled)
         note(live, "phase " + spec.name + ": not final after " + std::to_string(spec.timeout_s) +
                        " s (pending " + std::to_string(ph.pending) + ")");
@@ -200,7 +217,7 @@ run_result run_scenario(const scenario& s, const run_options& o) {
     sleep_s(spec.sleep_after_s);
     if (auto st = get_stats(hookd.port()); st.ok)
       ph.pending = st.pending;
-    ph.rss_bytes = hookd_usage.sample().rss_bytes;
+    ph.rss_bytes = hookd.sample().rss_bytes;
     ph.endpoints_total = endpoints_total;
     ph.deliveries_total = deliveries_total;
     load_end_ns = realtime_ns();
@@ -238,6 +255,8 @@ run_result run_scenario(const scenario& s, const run_options& o) {
   }
   const auto ep_states = query_endpoints(reg, endpoints, hookd.port(), s.setup_connections);
   tally_up(s, reg, obs, looked_up, states, endpoints, ep_states, out);
+  if (out.takeover.measured)
+    tally_stranded(reg, obs, out.takeover);
 
   // Delivered/s per phase: deliveries of its messages / (first post → last first success).
   for (std::size_t pi = 0; pi < out.phases.size(); ++pi) {
@@ -274,7 +293,7 @@ run_result run_scenario(const scenario& s, const run_options& o) {
       out.receiver[it.key()] = it->get<double>();
 
   live.set_phase("stopping");
-  out.hookd_usage = hookd_usage.sample();
+  out.hookd_usage = hookd.sample();
   out.hookd_exit = hookd.terminate();
   out.receiver_usage = receiver_usage.sample();
   out.bench_cpu_s = cpu_self_s();

@@ -2,6 +2,7 @@
 
 #include "bench/common/toml_read.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <set>
@@ -107,7 +108,7 @@ scenario load_scenario(const std::string& path) {
   }
   toml_reader r{root, "scenario"};
   r.only({"name", "description", "hookd_config", "hookd", "receiver", "load", "groups", "phases", "crash", "wrk",
-          "expect"});
+          "expect", "cluster"});
   s.name = r.string("name").value_or(std::filesystem::path{s.path}.stem().string());
   s.description = r.string("description").value_or("");
   if (auto c = r.string("hookd_config")) {
@@ -169,12 +170,25 @@ scenario load_scenario(const std::string& path) {
   }
   if (auto* c = r.subtable("crash")) {
     toml_reader x{*c, "crash"};
-    x.only({"at", "restart_after"});
+    x.only({"at", "restart_after", "restart", "node"});
     crash_spec cs;
     for (const auto& a : x.strings("at").value_or(std::vector<std::string>{}))
       cs.at_s.push_back(parse_seconds(a, "crash.at"));
     cs.restart_after_s = x.seconds("restart_after").value_or(0.5);
+    cs.restart = x.boolean("restart").value_or(true);
+    const auto node = x.integer("node").value_or(1);
+    if (node < 1)
+      x.fail("node", "must be >= 1 (the first node is 1)");
+    cs.node = static_cast<std::size_t>(node - 1);
     s.crash = cs;
+  }
+  if (auto* c = r.subtable("cluster")) {
+    toml_reader x{*c, "cluster"};
+    x.only({"nodes"});
+    const auto nodes = x.integer("nodes").value_or(0);
+    if (nodes < 0 || nodes > 16)
+      x.fail("nodes", "must be 0 (one hookd on SQLite) to 16");
+    s.cluster.nodes = static_cast<std::size_t>(nodes);
   }
   if (auto* w = r.subtable("wrk")) {
     toml_reader x{*w, "wrk"};
@@ -194,6 +208,17 @@ scenario load_scenario(const std::string& path) {
     s.expect.settled = x.boolean("settled").value_or(true);
   }
   return s;
+}
+
+void check_cluster(const scenario& s) {
+  if (!s.crash)
+    return;
+  const auto nodes = std::max<std::size_t>(1, s.cluster.nodes);
+  if (s.crash->node >= nodes)
+    throw std::runtime_error("crash.node = " + std::to_string(s.crash->node + 1) + ", but the run has " +
+                             std::to_string(nodes) + " hookd node(s)");
+  if (!s.crash->restart && nodes < 2)
+    throw std::runtime_error("crash.restart = false needs a cluster of at least 2 nodes to take over");
 }
 
 void scale_messages(scenario& s, double factor) {
@@ -222,6 +247,8 @@ void apply_producer(scenario& s) {
   };
   if (s.crash)
     refuse("cannot survive hookd's restarts ([crash])");
+  if (s.cluster.nodes > 1)
+    refuse("posts to one address (cluster.nodes must be 0 or 1)");
   if (s.batch > 1)
     refuse("posts single messages (load.batch must be 1)");
   if (s.idempotency_keys)

@@ -27,6 +27,14 @@ struct phase_spec {
 struct crash_spec {
   std::vector<double> at_s; ///< kill -9 at these times after the first message phase started
   double restart_after_s = 0.5;
+  bool restart = true;      ///< false: the node stays down (a cluster's takeover)
+  std::size_t node = 0;     ///< which node (0-based; [crash] node is 1-based)
+};
+
+/// Where hookd keeps its data: one process on SQLite (nodes = 0, the default), or `nodes`
+/// processes of one cluster on a throw-away PostgreSQL 15 that the bench starts (fsync on).
+struct cluster_spec {
+  std::size_t nodes = 0;
 };
 
 struct wrk_spec {
@@ -59,6 +67,7 @@ struct scenario {
   std::vector<endpoint_group> groups;
   std::vector<phase_spec> phases;
   std::optional<crash_spec> crash;
+  cluster_spec cluster;
   wrk_spec wrk;
   expectations expect;
 
@@ -68,6 +77,9 @@ struct scenario {
 
 /// Reads a scenario file; `path` may omit ".toml". Throws std::runtime_error with the reason.
 scenario load_scenario(const std::string& path);
+
+/// Checks [crash] against [cluster] (after command-line overrides); throws saying what is wrong.
+void check_cluster(const scenario& s);
 
 /// Scales every phase's message count by `factor` (quick trial runs).
 void scale_messages(scenario& s, double factor);

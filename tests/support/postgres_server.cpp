@@ -142,7 +142,7 @@ void postgres_server::init(const postgres_server_options& options) {
        << "unix_socket_directories = '" << (dir_ / "sock").string() << "'\n"
        << "fsync = " << (options.fsync ? "on" : "off") << "\n"
        << "max_connections = " << options.max_connections << "\n"
-       << "shared_buffers = '32MB'\n";
+       << "shared_buffers = '" << options.shared_buffers << "'\n";
   conf.close();
   for (int tries = 0;; ++tries) {
     port_ = free_port();

@@ -20,6 +20,7 @@ struct postgres_server_options {
   /// with immediate mode), only not the machine's.
   bool fsync = false;
   int max_connections = 300;
+  std::string shared_buffers = "32MB";
 };
 
 class postgres_server {

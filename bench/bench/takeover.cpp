@@ -1,0 +1,38 @@
+#include "bench/bench/takeover.hpp"
+
+#include "bench/common/clock.hpp"
+
+#include <algorithm>
+
+namespace hookd::bench {
+
+void measure_takeover(hookd_nodes& nodes, std::size_t dead, std::int64_t killed_ns, double at_s,
+                      takeover_result& out) {
+  out.measured = true;
+  out.node = dead + 1;
+  out.nodes = nodes.size();
+  out.killed_ns = killed_ns;
+  out.killed_at_s = at_s;
+  out.partitions_s = nodes.wait_takeover(dead, killed_ns, std::chrono::seconds{60});
+}
+
+void tally_stranded(const registry& reg, const observations& obs, takeover_result& out) {
+  double last = 0;
+  for (std::size_t i = 0; i < reg.messages.size(); ++i) {
+    const auto& m = reg.messages[i];
+    const auto& seen = obs.by_seq[i];
+    if (m.accept_ns == 0 || m.accept_ns >= out.killed_ns)
+      continue;
+    if (seen.first_ok_ns != 0 && seen.first_ok_ns <= out.killed_ns)
+      continue;
+    ++out.stranded;
+    if (seen.first_ok_ns == 0)
+      continue;
+    ++out.stranded_delivered;
+    last = std::max(last, seconds_between(out.killed_ns, seen.first_ok_ns));
+  }
+  if (out.stranded > 0 && out.stranded_delivered == out.stranded)
+    out.stranded_last_s = last;
+}
+
+} // namespace hookd::bench

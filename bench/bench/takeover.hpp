@@ -1,0 +1,20 @@
+#pragma once
+// A cluster's takeover after `kill -9` of one node that stays down: how long until the other
+// nodes own all of its partitions, and how long until the deliveries it held are made.
+#include "bench/bench/analysis.hpp"
+#include "bench/bench/hookd_nodes.hpp"
+#include "bench/bench/results.hpp"
+
+namespace hookd::bench {
+
+/// Node `dead` was killed at `killed_ns` (CLOCK_REALTIME), `at_s` into the load: records both
+/// in `out` and waits (at most 60 s) until the survivors own every partition.
+void measure_takeover(hookd_nodes& nodes, std::size_t dead, std::int64_t killed_ns, double at_s,
+                      takeover_result& out);
+
+/// The messages accepted before the kill and not delivered by then (the dead node's pending
+/// deliveries and attempts in flight, and those queued anywhere at that instant), and the
+/// seconds from the kill until the last of them was delivered.
+void tally_stranded(const registry& reg, const observations& obs, takeover_result& out);
+
+} // namespace hookd::bench

@@ -98,7 +98,9 @@ caf::error to_caf_error(const store::error& e) {
 }
 
 /// Runs `ops` in one transaction. After rolling back, throws `refused` when a command cannot
-/// apply, or the store::error when the store failed.
+/// apply, or the store::error when the store failed. Each command is numbered for the store
+/// (store::begin_command), which may learn a command's outcome only later, at settle(): the
+/// PostgreSQL store sends the whole batch in one round trip.
 void run_transaction(writer_state& st, std::vector<operation>& ops) {
   auto& db = *st.db;
   const auto started = std::chrono::steady_clock::now();
@@ -108,12 +110,20 @@ void run_transaction(writer_state& st, std::vector<operation>& ops) {
       if (!ops[i].apply || ops[i].refused())
         continue;
       try {
+        db.begin_command(i);
         ops[i].apply(db);
       } catch (const store::error& e) {
         if (e.what_kind() == store::error::kind::failure)
           throw;
-        throw refused{i, e};
+        throw refused{e.command().value_or(i), e}; // or an earlier one, learnt only now
       }
+    }
+    try {
+      db.settle();
+    } catch (const store::error& e) {
+      if (e.what_kind() == store::error::kind::failure || !e.command())
+        throw;
+      throw refused{*e.command(), e};
     }
     hold_leases(st, ops);
     db.commit();

@@ -11,6 +11,7 @@ batch_outcome insert_one(store& db, batch_message& m) {
   out.deliveries = m.deliveries; // a copy: the input stays as given for a run after a rollback
   try {
     db.insert_message(m.message, out.deliveries, m.endpoints_named);
+    db.settle(); // its refusal now, to answer this message alone (and before `out` moves)
   } catch (const error& e) {
     if (e.what_kind() == error::kind::failure)
       throw;
@@ -24,6 +25,7 @@ batch_outcome insert_one(store& db, batch_message& m) {
 } // namespace
 
 std::vector<batch_outcome> insert_messages(store& db, std::vector<batch_message>& batch) {
+  db.settle(); // earlier commands' outcomes first: a refusal of theirs is not one of these
   std::vector<batch_outcome> outcomes;
   outcomes.reserve(batch.size());
   for (auto& m : batch)

@@ -40,8 +40,17 @@ public:
 
   kind what_kind() const { return kind_; }
 
+  /// The caller's command whose write this refusal is (store::begin_command), when the store
+  /// held its outcome back and found it later; nullopt when it is the call that just failed.
+  std::optional<std::size_t> command() const { return command_; }
+  error& for_command(std::size_t n) {
+    command_ = n;
+    return *this;
+  }
+
 private:
   kind kind_;
+  std::optional<std::size_t> command_;
 };
 
 class store {
@@ -52,6 +61,22 @@ public:
   virtual void begin() = 0;
   virtual void commit() = 0; ///< durable when it returns
   virtual void rollback() = 0;
+
+  // -- outcomes held back (a writer's batch) ---------------------------------------------------
+
+  /// Inside begin()/commit(): the write calls that follow are command `n` of the caller's
+  /// batch, and the store may hold back their outcome instead of waiting for each one: the
+  /// PostgreSQL store sends a batch's hot writes (insert_message, put_idempotency,
+  /// record_attempt, update_delivery) in one pipeline, not one round trip each. Until the
+  /// outcome is known, a held-back call has written what it would have, and nothing when it is
+  /// refused (as at once), but its outputs (a message's seq, delivery ids, an attempt's
+  /// seq) are not filled in yet, so what they refer to must stay alive until then. A held-back
+  /// refusal is thrown by settle(), by commit(), or by the next call that cannot be held back,
+  /// as an error whose command() is the command it belongs to. The SQLite store applies every
+  /// call at once and ignores this. commit() and rollback() end it.
+  virtual void begin_command(std::size_t n) { (void)n; }
+  /// Learns every held-back outcome: fills in the outputs, or throws the first refusal.
+  virtual void settle() {}
 
   /// Gives memory the instance keeps only to be faster (cached pages) back to the allocator,
   /// for a quiet moment: the next calls read those pages again. Never inside a transaction.

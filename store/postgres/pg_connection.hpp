@@ -77,6 +77,26 @@ public:
   /// Runs a prepared statement; throws unless it succeeded.
   result run(const std::string& name, const params& p, std::string_view op);
 
+  /// Throws store::error unless `r` succeeded: PostgreSQL's text and SQLSTATE, kind conflict
+  /// for a request that cannot apply (classes 22 and 23), kind failure otherwise.
+  result check(result r, std::string_view op);
+
+  // -- pipeline mode (pg_connection_pipeline.cpp) -------------------------------------------------
+  // Statements sent one after the other without waiting for each answer, answered together
+  // after one sync: one round trip for a writer's batch. The socket is non-blocking meanwhile,
+  // so a long pipeline never deadlocks with a server whose answers fill the socket.
+
+  /// Sends a prepared statement without waiting for its answer (pipeline mode from the first).
+  void send(const std::string& name, const params& p, std::string_view op);
+  /// Statements sent and not answered yet.
+  std::size_t unanswered() const { return sent_; }
+  /// Sends the sync and returns every answer in the order sent (each still to be check()ed; one
+  /// after a failed statement reports PGRES_PIPELINE_ABORTED), then leaves pipeline mode.
+  /// Throws store::error (kind failure) when the connection fails meanwhile.
+  std::vector<result> receive_all(std::string_view op);
+  /// Leaves pipeline mode dropping whatever was not received (a rollback follows). No-throw.
+  void abandon_pipeline() noexcept;
+
   /// The connection is lost (or was never made): every further call fails.
   bool broken() const;
   /// PostgreSQL's view of the session: inside a transaction block that can still commit.
@@ -91,9 +111,11 @@ public:
   pg_conn* get() const { return conn_; }
 
 private:
-  result check(result r, std::string_view op);
+  /// Waits until libpq has a result ready (or the connection failed), sending what is queued.
+  bool wait_ready();
 
   pg_conn* conn_ = nullptr;
+  std::size_t sent_ = 0; ///< in the current pipeline
   std::string where_;
 };
 

@@ -44,10 +44,17 @@ std::array<std::string, static_cast<std::size_t>(stmt::count_)> sql_of() {
   // message id inserts nothing and returns no row (no error: the transaction stays usable).
   // A delivery is inserted only when its endpoint exists and is enabled at that point of the
   // transaction. One row per inserted delivery (its id and endpoint), or one row with a NULL
-  // delivery id when none was.
+  // delivery id when none was. With $14 (the message names its endpoints) nothing is written
+  // unless every one of them exists and is enabled: the store checks them in a statement of
+  // its own (named_endpoints) just before, whose answer may come only later (a pipeline).
+  // The endpoint check is a scalar subquery, always one primary-key look-up per delivery: as
+  // EXISTS, a generic plan made while the endpoints table looked empty (stale statistics)
+  // hash-joined a sequential scan of every endpoint, per message.
   set(stmt::insert_message,
       "WITH m AS (INSERT INTO messages (id, event_type, payload, created_at) "
-      "VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING RETURNING seq), "
+      "SELECT $1::text, $2::text, $3::bytea, $4::bigint WHERE NOT $14::boolean OR NOT EXISTS "
+      "(SELECT 1 FROM unnest($5::text[]) AS n (id) WHERE (SELECT e.status FROM endpoints e "
+      "WHERE e.id = n.id) IS DISTINCT FROM 0) ON CONFLICT (id) DO NOTHING RETURNING seq), "
       "x AS (SELECT * FROM unnest($5::text[], $6::smallint[], $7::smallint[], $8::integer[], "
       "$9::bigint[], $10::bigint[], $11::integer[], $12::smallint[], $13::bigint[]) "
       "WITH ORDINALITY AS x (endpoint_id, status, reason, attempts, first_attempt_at, "
@@ -56,12 +63,13 @@ std::array<std::string, static_cast<std::size_t>(stmt::count_)> sql_of() {
       "first_attempt_at, next_attempt_at, last_status_code, last_error, updated_at) "
       "SELECT m.seq, x.endpoint_id, x.status, x.reason, x.attempts, x.first_attempt_at, "
       "x.next_attempt_at, x.last_status_code, x.last_error, x.updated_at FROM m CROSS JOIN x "
-      "WHERE EXISTS (SELECT 1 FROM endpoints e WHERE e.id = x.endpoint_id AND e.status = 0) "
+      "WHERE (SELECT e.status FROM endpoints e WHERE e.id = x.endpoint_id) = 0 "
       "ORDER BY x.ord RETURNING id, endpoint_id) "
       "SELECT m.seq, d.id, d.endpoint_id FROM m LEFT JOIN d ON true ORDER BY d.id");
   // The status of each named endpoint ($1 ids); NULL for one that does not exist.
-  set(stmt::named_endpoints, "SELECT x.id, e.status FROM unnest($1::text[]) AS x (id) "
-                             "LEFT JOIN endpoints e ON e.id = x.id");
+  // (A primary-key look-up each, whatever the statistics say, as in insert_message.)
+  set(stmt::named_endpoints, "SELECT x.id, (SELECT e.status FROM endpoints e WHERE e.id = x.id) "
+                             "FROM unnest($1::text[]) AS x (id)");
   set(stmt::put_idempotency, "INSERT INTO idempotency_keys (key, request_hash, message_id, "
                              "created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO NOTHING");
   // The attempt and its delivery's new state in one statement: $1-$8 the state, $9 the

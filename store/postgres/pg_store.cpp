@@ -20,6 +20,10 @@ std::unique_ptr<pg::connection> connect(const std::string& conninfo,
   c->exec("SET synchronous_commit = on", "open");
   if (options.read_only)
     c->exec("SET default_transaction_read_only = on", "open");
+  else // every write statement finds its rows by key: one plan fits all its parameters, and
+       // re-planning the message insert (a CTE over unnested arrays) at each call cost more
+       // than running it
+    c->exec("SET plan_cache_mode = force_generic_plan", "open");
   pg::prepare_statements(*c);
   return c;
 }
@@ -44,6 +48,7 @@ pg::connection& pg_store::db() {
 }
 
 pg::result pg_store::run(pg::stmt s, const pg::params& p, std::string_view op) {
+  settle();
   return db().run(pg::name_of(s), p, op);
 }
 
@@ -55,6 +60,8 @@ void pg_store::begin() {
   totals_delta_.clear();
   announced_.clear();
   changed_endpoints_.clear();
+  command_.reset();
+  held_back_.clear();
   broken_because_.clear();
   explicit_transaction_ = false; // so that db() may connect again
   db().exec(options_.read_only ? "BEGIN ISOLATION LEVEL REPEATABLE READ" : "BEGIN", "begin");
@@ -65,6 +72,7 @@ void pg_store::commit() {
   try {
     if (!explicit_transaction_)
       throw error("commit: no transaction is open (begin() was not called)");
+    settle();
     if (!broken_because_.empty())
       throw error("commit: an earlier write failed (" + broken_because_ +
                   "); call rollback() and start again");
@@ -75,6 +83,7 @@ void pg_store::commit() {
     rollback_quietly_all();
     throw;
   }
+  command_.reset();
   explicit_transaction_ = false;
 }
 
@@ -84,12 +93,16 @@ void pg_store::rollback() {
 
 void pg_store::rollback_quietly_all() noexcept {
   explicit_transaction_ = false;
+  command_.reset();
+  held_back_.clear();
   broken_because_.clear();
   totals_delta_.clear();
   announced_.clear();
   changed_endpoints_.clear();
-  if (conn_)
+  if (conn_) {
+    conn_->abandon_pipeline();
     conn_->rollback_quietly();
+  }
 }
 
 void pg_store::commit_or_throw(std::string_view op) {

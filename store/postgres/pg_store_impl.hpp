@@ -8,6 +8,7 @@
 //   pg_store_writes.cpp  messages, deliveries, attempts, endpoints, Idempotency-Keys
 //   pg_store_purge.cpp   removing finished messages and old Idempotency-Keys
 //   pg_store_fencing.cpp the lease check of an owner's writes (cluster mode)
+//   pg_store_pipeline.cpp a writer's batch in one round trip (begin_command, settle)
 //   pg_store_reads.cpp   every read
 // The SQL is in pg_statements.cpp, records <-> columns in store/record_columns.hpp.
 #include "store/postgres/pg_connection.hpp"
@@ -15,7 +16,9 @@
 #include "store/postgres/pg_statements.hpp"
 #include "store/postgres/pg_store.hpp"
 
+#include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <set>
 #include <string>
@@ -33,6 +36,10 @@ public:
   void commit() override;
   void rollback() override;
   void rollback_quietly_all() noexcept;
+
+  // -- outcomes held back (pg_store_pipeline.cpp) -------------------------------------------------
+  void begin_command(std::size_t n) override;
+  void settle() override;
 
   // -- writes (pg_store_writes.cpp) ---------------------------------------------------------------
   void insert_message(message_record& msg, std::vector<delivery_record>& deliveries,
@@ -90,8 +97,14 @@ private:
   /// The connection, made again when it was lost (outside a transaction only).
   pg::connection& db();
 
-  /// Runs a prepared statement on the connection.
+  /// Runs a prepared statement on the connection, once every held-back write is settled.
   pg::result run(pg::stmt s, const pg::params& p, std::string_view op);
+
+  /// What a write call does with its statement's answer.
+  using completion = std::function<void(pg::result&)>;
+  /// A write call's statement: run at once and `done` called with the answer; or, inside a
+  /// command (begin_command), sent down the pipeline and `done` kept for settle().
+  void write(pg::stmt s, const pg::params& p, std::string_view op, completion done);
 
   /// Refuses writes on a reader and writes into a transaction that can no longer commit.
   void check_writable(std::string_view op) const;
@@ -155,6 +168,10 @@ private:
   /// Throws kind missing when an endpoint does not exist, kind disabled when one is disabled.
   void require_enabled(const std::vector<delivery_record>& deliveries, std::string_view op);
 
+  /// insert_message's answer: fills in `msg.seq` and the stored deliveries (ids, in order;
+  /// the others removed), counts them; throws kind conflict for a duplicate message id.
+  void inserted(pg::result& r, message_record& msg, std::vector<delivery_record>& deliveries);
+
   /// Applies `d` to a pending delivery; throws kind missing when no such delivery exists.
   void apply_update(const delivery_update& d, std::string_view op);
 
@@ -163,6 +180,15 @@ private:
   std::unique_ptr<pg::connection> conn_;
   bool explicit_transaction_ = false;
   std::string broken_because_; ///< why the open transaction can only be rolled back
+  /// The caller's command the write calls belong to (begin_command); none: apply at once.
+  std::optional<std::size_t> command_;
+  /// Statements sent down the pipeline, in order, with what to do with each answer.
+  struct held_back {
+    std::size_t command;
+    std::string_view op; ///< a literal
+    completion done;
+  };
+  std::vector<held_back> held_back_;
   /// Deliveries added (+) or purged (-) per endpoint by the open transaction, not yet in
   /// delivery_totals: flush_totals writes them just before COMMIT; a rollback drops them.
   std::map<std::string, std::int64_t, std::less<>> totals_delta_;

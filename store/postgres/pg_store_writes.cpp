@@ -58,30 +58,39 @@ std::optional<endpoint_record> first_endpoint(pg::result& r) {
 void pg_store::insert_message(message_record& msg, std::vector<delivery_record>& deliveries,
                               bool endpoints_named) {
   constexpr std::string_view op = "insert_message";
-  std::int64_t seq = 0;
-  std::vector<std::pair<std::int64_t, std::string>> stored; // (delivery id, endpoint id)
   atomically(op, [&] {
-    if (endpoints_named) // checked before the write: a refusal leaves nothing behind
+    // The named endpoints' check comes first; the insert itself writes nothing unless each of
+    // them is enabled ($14), so it needs no answer before it is sent.
+    if (endpoints_named)
       require_enabled(deliveries, op);
     pg::params p;
     p.bind_text(msg.id).bind_text(msg.event_type).bind_blob(msg.payload).bind_time(msg.created_at);
     bind_delivery_arrays(p, msg, deliveries);
-    auto r = run(pg::stmt::insert_message, p, op);
-    if (r.rows() == 0)
-      throw error(std::string{op} + ": a message with id " + msg.id + " exists already",
-                  error::kind::conflict);
-    while (r.next()) {
-      seq = r.column_int();
-      if (r.is_null())
-        break; // no delivery was stored
-      auto id = r.column_int();
-      stored.emplace_back(id, r.column_text());
-    }
-    for (const auto& [id, endpoint_id] : stored) { // last: only once every row is written
-      ++totals_delta_[endpoint_id];
-      work_added(seq, endpoint_id);
-    }
+    p.bind_int(endpoints_named ? 1 : 0);
+    write(pg::stmt::insert_message, p, op,
+          [this, &msg, &deliveries](pg::result& r) { inserted(r, msg, deliveries); });
   });
+}
+
+void pg_store::inserted(pg::result& r, message_record& msg,
+                        std::vector<delivery_record>& deliveries) {
+  constexpr std::string_view op = "insert_message";
+  if (r.rows() == 0)
+    throw error(std::string{op} + ": a message with id " + msg.id + " exists already",
+                error::kind::conflict);
+  std::int64_t seq = 0;
+  std::vector<std::pair<std::int64_t, std::string>> stored; // (delivery id, endpoint id)
+  while (r.next()) {
+    seq = r.column_int();
+    if (r.is_null())
+      break; // no delivery was stored
+    auto id = r.column_int();
+    stored.emplace_back(id, r.column_text());
+  }
+  for (const auto& [id, endpoint_id] : stored) {
+    ++totals_delta_[endpoint_id];
+    work_added(seq, endpoint_id);
+  }
   msg.seq = seq;
   // Rows come back in delivery-id order, which is the order of `deliveries`: match each stored
   // row to the next delivery with its endpoint id.
@@ -111,9 +120,11 @@ void pg_store::put_idempotency(const idempotency_record& rec) {
     pg::params p;
     p.bind_text(rec.key).bind_text(rec.request_hash).bind_text(rec.message_id).bind_time(
         rec.created_at);
-    if (run(pg::stmt::put_idempotency, p, op).affected() == 0)
-      throw error(std::string{op} + ": the Idempotency-Key exists already",
-                  error::kind::conflict);
+    write(pg::stmt::put_idempotency, p, op, [op](pg::result& r) {
+      if (r.affected() == 0)
+        throw error(std::string{op} + ": the Idempotency-Key exists already",
+                    error::kind::conflict);
+    });
   });
 }
 
@@ -130,11 +141,12 @@ void pg_store::record_attempt(attempt_record& a, const delivery_update& d) {
         .bind_int(encode(a.error))
         .bind_text(a.error_detail)
         .bind_blob(a.response_body);
-    auto r = run(pg::stmt::record_attempt, p, op);
-    if (!r.next())
-      throw error(std::string{op} + ": no delivery with id " + std::to_string(d.delivery_id),
-                  error::kind::missing);
-    a.seq = r.column_int();
+    write(pg::stmt::record_attempt, p, op, [&a, op, id = d.delivery_id](pg::result& r) {
+      if (!r.next())
+        throw error(std::string{op} + ": no delivery with id " + std::to_string(id),
+                    error::kind::missing);
+      a.seq = r.column_int();
+    });
   });
   a.delivery_id = d.delivery_id;
 }
@@ -288,27 +300,29 @@ void pg_store::require_enabled(const std::vector<delivery_record>& deliveries,
     ids.push_back(d.endpoint_id);
   pg::params p;
   p.bind_array(pg::text_array(ids));
-  auto r = run(pg::stmt::named_endpoints, p, op);
-  while (r.next()) {
-    auto id = r.column_text();
-    if (r.is_null())
-      throw error(std::string{op} + ": no endpoint " + id, error::kind::missing);
-    if (codes::decode<endpoint_status>(r.column_int()) != endpoint_status::enabled)
-      throw error(std::string{op} + ": endpoint " + id + " is disabled", error::kind::disabled);
-  }
+  write(pg::stmt::named_endpoints, p, op, [op](pg::result& r) {
+    while (r.next()) {
+      auto id = r.column_text();
+      if (r.is_null())
+        throw error(std::string{op} + ": no endpoint " + id, error::kind::missing);
+      if (codes::decode<endpoint_status>(r.column_int()) != endpoint_status::enabled)
+        throw error(std::string{op} + ": endpoint " + id + " is disabled", error::kind::disabled);
+    }
+  });
 }
 
 void pg_store::apply_update(const delivery_update& d, std::string_view op) {
   pg::params p;
   bind_update(p, d);
-  auto r = run(pg::stmt::update_delivery, p, op);
-  if (!r.next())
-    return;
-  const auto changed = r.column_int();
-  const bool exists = r.column_int() != 0;
-  if (changed == 0 && !exists)
-    throw error(std::string{op} + ": no delivery with id " + std::to_string(d.delivery_id),
-                error::kind::missing);
+  write(pg::stmt::update_delivery, p, op, [op, id = d.delivery_id](pg::result& r) {
+    if (!r.next())
+      return;
+    const auto changed = r.column_int();
+    const bool exists = r.column_int() != 0;
+    if (changed == 0 && !exists)
+      throw error(std::string{op} + ": no delivery with id " + std::to_string(id),
+                  error::kind::missing);
+  });
 }
 
 } // namespace hookd::store

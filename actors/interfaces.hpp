@@ -40,7 +40,7 @@ using store_writer_actor = caf::typed_actor<
 /// A reader on its own connection; sees committed data only.
 using store_reader_actor = caf::typed_actor<
   caf::replies_to<load_pending_query>::with<std::vector<store::delivery_record>>,
-  caf::replies_to<pending_of_messages_query>::with<std::vector<store::delivery_record>>,
+  caf::replies_to<pending_of_messages_query>::with<announced_work>,
   caf::replies_to<endpoints_query>::with<std::vector<store::endpoint_record>>,
   caf::replies_to<load_payloads_query>::with<std::vector<payload_entry>>,
   caf::replies_to<endpoints_atom>::with<std::vector<store::endpoint_record>>,

@@ -52,12 +52,15 @@ reader_impl::behavior_type reader(reader_ptr self, std::shared_ptr<store::store>
       },
       [=](const pending_of_messages_query& q) {
         return guarded(self, [&](store::store& s) {
-          std::vector<store::delivery_record> pending;
-          for (auto seq : q.message_seqs)
-            for (auto& d : s.deliveries_of(seq))
-              if (d.status == delivery_status::pending)
-                pending.push_back(std::move(d));
-          return pending;
+          announced_work out;
+          out.deliveries = s.pending_of_messages(q.message_seqs);
+          std::vector<std::int64_t> seqs;
+          for (const auto& d : out.deliveries)
+            if (seqs.empty() || seqs.back() != d.message_seq) // by message: each seq once
+              seqs.push_back(d.message_seq);
+          for (auto& [seq, bytes] : s.load_payloads(seqs))
+            out.bodies.push_back(payload_entry{seq, payload{std::move(bytes)}});
+          return out;
         });
       },
       [=](const endpoints_query& q) {

@@ -214,6 +214,13 @@ struct payload_entry {
   payload body;
 };
 
+/// The reply to pending_of_messages_query: the pending deliveries, and the bodies of their
+/// messages (so that the owner delivers without reading each body on its own).
+struct announced_work {
+  std::vector<store::delivery_record> deliveries;
+  std::vector<payload_entry> bodies;
+};
+
 HOOKD_INSPECT(insert_message_cmd, x.message, x.deliveries, x.idempotency, x.endpoints_named)
 HOOKD_INSPECT(message_inserted, x.message, x.deliveries)
 HOOKD_INSPECT(insert_messages_cmd, x.items)
@@ -236,6 +243,7 @@ HOOKD_INSPECT(pending_of_messages_query, x.message_seqs)
 HOOKD_INSPECT(endpoints_query, x.endpoint_ids)
 HOOKD_INSPECT(load_payloads_query, x.message_seqs)
 HOOKD_INSPECT(payload_entry, x.message_seq, x.body)
+HOOKD_INSPECT(announced_work, x.deliveries, x.bodies)
 HOOKD_INSPECT(purge_idempotency_cmd, x.before)
 HOOKD_INSPECT(requeue_message_cmd, x.message_seq, x.now)
 HOOKD_INSPECT(endpoint_query, x.endpoint_id)

@@ -100,6 +100,7 @@ CAF_ADD_TYPE_ID(hookd, (hookd::cluster_query))
 CAF_ADD_TYPE_ID(hookd, (hookd::cluster_view))
 CAF_ADD_TYPE_ID(hookd, (hookd::pending_of_messages_query))
 CAF_ADD_TYPE_ID(hookd, (hookd::endpoints_query))
+CAF_ADD_TYPE_ID(hookd, (hookd::announced_work))
 
 // atoms
 CAF_ADD_ATOM(hookd, hookd, tick_atom, "tick")

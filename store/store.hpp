@@ -14,6 +14,7 @@
 // catches it and turns it into a value. Exceptions never leave that actor.
 #include "store/records.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -204,6 +205,20 @@ public:
 
   virtual std::optional<message_record> find_message(const std::string& message_id) = 0;
   virtual std::vector<delivery_record> deliveries_of(std::int64_t message_seq) = 0;
+  /// The pending deliveries of these messages, by message then delivery id (cluster mode: what
+  /// another node accepted for this one). By default one deliveries_of per message.
+  virtual std::vector<delivery_record>
+  pending_of_messages(std::span<const std::int64_t> message_seqs) {
+    std::vector<std::int64_t> seqs{message_seqs.begin(), message_seqs.end()};
+    std::sort(seqs.begin(), seqs.end());
+    seqs.erase(std::unique(seqs.begin(), seqs.end()), seqs.end());
+    std::vector<delivery_record> pending;
+    for (auto seq : seqs)
+      for (auto& d : deliveries_of(seq))
+        if (d.status == delivery_status::pending)
+          pending.push_back(std::move(d));
+    return pending;
+  }
   virtual std::vector<attempt_record> attempts_of(const std::string& message_id) = 0;
 
   /// Calls `fn(endpoint_id, started_at, outcome)` for every attempt that started at or after

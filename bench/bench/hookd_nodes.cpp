@@ -6,6 +6,7 @@
 #include "tests/support/postgres_server.hpp"
 
 #include <nlohmann/json.hpp>
+#include <signal.h>
 
 #include <stdexcept>
 #include <thread>
@@ -67,6 +68,12 @@ hookd_nodes::hookd_nodes(const scenario& s, const run_options& o) {
   }
   for (std::size_t i = 0; i < nodes_.size(); ++i)
     usage_.push_back(std::make_unique<proc_sampler>());
+  on_interrupt_ = std::make_unique<interrupt_cleanup>([this] {
+    for (auto& n : nodes_)
+      if (n.spawned() && n.pid() > 0)
+        ::kill(n.pid(), SIGKILL);
+    postgres_.reset(); // stops it and removes its directory
+  });
 }
 
 hookd_nodes::~hookd_nodes() = default;
@@ -76,6 +83,30 @@ void hookd_nodes::start() {
     nodes_[i].start();
     if (nodes_[i].pid() > 0)
       usage_[i]->watch(nodes_[i].pid());
+  }
+  if (clustered())
+    wait_balanced(std::chrono::seconds{60});
+}
+
+void hookd_nodes::wait_balanced(std::chrono::milliseconds limit) {
+  const int n = static_cast<int>(nodes_.size());
+  const int fewest = partitions / n, most = (partitions + n - 1) / n;
+  const auto deadline = steady::now() + limit;
+  for (;;) {
+    int owned = 0;
+    bool even = true;
+    for (const auto& node : nodes_) {
+      const int mine = partitions_owned(node.port()).value_or(0);
+      owned += mine;
+      even = even && mine >= fewest && mine <= most;
+    }
+    if (even && owned == partitions)
+      return;
+    if (steady::now() >= deadline)
+      throw std::runtime_error("the cluster did not spread its 256 partitions evenly over " +
+                               std::to_string(n) + " nodes within " +
+                               std::to_string(limit.count() / 1000) + " s");
+    std::this_thread::sleep_for(std::chrono::milliseconds{50});
   }
 }
 

@@ -4,6 +4,7 @@
 // node on its own port with its own node id ("node-1", "node-2", …). With --target, one hookd
 // that is already running. Also samples each node's RSS and CPU and measures a takeover.
 #include "bench/bench/hookd_instance.hpp"
+#include "bench/bench/interrupt.hpp"
 #include "bench/bench/proc_sampler.hpp"
 #include "bench/bench/scenario.hpp"
 
@@ -29,7 +30,8 @@ public:
   hookd_nodes(const hookd_nodes&) = delete;
   hookd_nodes& operator=(const hookd_nodes&) = delete;
 
-  /// Starts PostgreSQL (cluster runs), then every node; returns when each answers /readyz.
+  /// Starts every node; returns when each answers /readyz and, in a cluster, when the nodes
+  /// own the 256 partitions evenly (the load then meets the steady state, not a rebalance).
   void start();
 
   bool spawned() const { return nodes_.front().spawned(); }
@@ -63,9 +65,12 @@ public:
                                       std::chrono::milliseconds limit);
 
 private:
+  void wait_balanced(std::chrono::milliseconds limit);
+
   std::unique_ptr<testing::postgres_server> postgres_;
   std::vector<hookd_instance> nodes_;
   std::vector<std::unique_ptr<proc_sampler>> usage_;
+  std::unique_ptr<interrupt_cleanup> on_interrupt_; ///< last: unregistered first
 };
 
 } // namespace hookd::bench

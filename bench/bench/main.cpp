@@ -6,6 +6,7 @@
 //               [--nodes N[,N...] [--rounds R]]
 //
 // Exit status: 0 when every check passed, 1 when one failed, 2 on an error.
+#include "bench/bench/interrupt.hpp"
 #include "bench/bench/report.hpp"
 #include "bench/bench/runner.hpp"
 #include "bench/bench/scenario.hpp"
@@ -62,6 +63,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 20))
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  watch_interrupts(); // before any thread: Ctrl-C stops what the run started
   o.wrk = !no_wrk;
   std::signal(SIGPIPE, SIG_IGN);
 

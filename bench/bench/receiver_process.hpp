@@ -1,9 +1,11 @@
 #pragma once
 // hookd-receiver as the bench's child: started with the scenario file (so it plays the same
 // groups), its port read from its first stdout line; control calls over HTTP.
+#include "bench/bench/interrupt.hpp"
 #include "bench/common/delivery_record.hpp"
 
 #include <nlohmann/json.hpp>
+#include <signal.h>
 #include <sys/types.h>
 
 #include <cstdint>
@@ -33,6 +35,10 @@ private:
   std::string work_dir_;
   std::uint16_t port_ = 0;
   pid_t pid_ = -1;
+  interrupt_cleanup on_interrupt_{[this] {
+    if (pid_ > 0)
+      ::kill(pid_, SIGKILL);
+  }};
 };
 
 } // namespace hookd::bench

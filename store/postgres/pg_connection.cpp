@@ -117,8 +117,11 @@ connection::connection(const std::string& conninfo) {
   // Defaults first: the caller's string (expanded from "dbname") overrides any of them.
   const char* keywords[] = {"connect_timeout", "keepalives_idle", "keepalives_interval",
                             "keepalives_count", "tcp_user_timeout", "application_name",
-                            "dbname", nullptr};
-  const char* values[] = {"5", "5", "2", "3", "15000", "hookd", conninfo.c_str(), nullptr};
+                            "options", "dbname", nullptr};
+  // options: PostgreSQL's NOTICEs ("relation ... already exists, skipping" at every start)
+  // would go to stderr; warnings and errors still come.
+  const char* values[] = {"5", "5", "2", "3", "15000", "hookd", "-c client_min_messages=warning",
+                          conninfo.c_str(), nullptr};
   conn_ = PQconnectdbParams(keywords, values, 1);
   if (!conn_)
     throw error("postgres: out of memory while connecting");

@@ -194,6 +194,10 @@ std::array<std::string, static_cast<std::size_t>(stmt::count_)> sql_of() {
   set(stmt::find_message,
       "SELECT seq, id, event_type, payload, created_at FROM messages WHERE id = $1");
   set(stmt::deliveries_of, cat({delivery_select, "WHERE d.message_seq = $1 ORDER BY d.id"}));
+  // By message (deliveries_by_message), then keeping the pending ones: "status + 0" keeps the
+  // planner off deliveries_pending, whose whole range it would otherwise scan and AND in.
+  set(stmt::pending_of_messages, cat({delivery_select, "WHERE d.message_seq = ANY ($1::bigint[]) "
+                                                        "AND d.status + 0 = 0 ORDER BY d.message_seq, d.id"}));
   set(stmt::attempts_of, columns::attempts_of_message);
   // Newest first along the primary key, one page ($2 rows) before seq $1 at a time.
   set(stmt::recent_attempts, "SELECT seq, endpoint_id, at, outcome FROM attempts WHERE seq < $1 "
@@ -221,7 +225,7 @@ constexpr std::array names{
     "purge_idempotency",  "load_endpoints",      "find_endpoint",     "list_endpoints",
     "delivery_counts",    "find_idempotency",    "pending_counts",    "endpoint_counts",
     "endpoints_with_pending", "load_pending",    "load_payloads",     "find_message",
-    "deliveries_of",      "attempts_of",         "recent_attempts",   "hold_leases",
+    "deliveries_of",      "pending_of_messages", "attempts_of",         "recent_attempts",   "hold_leases",
     "notify"};
 static_assert(names.size() == static_cast<std::size_t>(stmt::count_));
 

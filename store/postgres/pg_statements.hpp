@@ -41,6 +41,7 @@ enum class stmt {
   load_payloads,
   find_message,
   deliveries_of,
+  pending_of_messages,
   attempts_of,
   recent_attempts,
   hold_leases,

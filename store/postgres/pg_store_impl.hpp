@@ -87,6 +87,8 @@ public:
   store_counts counts(time_point now) override;
   std::optional<message_record> find_message(const std::string& message_id) override;
   std::vector<delivery_record> deliveries_of(std::int64_t message_seq) override;
+  std::vector<delivery_record>
+  pending_of_messages(std::span<const std::int64_t> message_seqs) override;
   std::vector<attempt_record> attempts_of(const std::string& message_id) override;
   void for_each_attempt_since(time_point since, duration longest_attempt,
                               const attempt_visitor& fn) override;

@@ -149,6 +149,14 @@ std::vector<delivery_record> pg_store::deliveries_of(std::int64_t message_seq) {
   return read_all(r, columns::read_delivery<pg::result>);
 }
 
+std::vector<delivery_record>
+pg_store::pending_of_messages(std::span<const std::int64_t> message_seqs) {
+  pg::params p;
+  p.bind_array(pg::int_array({message_seqs.begin(), message_seqs.end()}));
+  auto r = run(pg::stmt::pending_of_messages, p, "pending_of_messages");
+  return read_all(r, columns::read_delivery<pg::result>);
+}
+
 std::vector<attempt_record> pg_store::attempts_of(const std::string& message_id) {
   pg::params p;
   p.bind_text(message_id);

@@ -155,6 +155,8 @@ void beat(membership_ptr self) {
       it = st.held.erase(it);
     }
   }
+  if (!change.lost.empty()) // attempts for them are fenced off: another node repeats those in flight
+    st.log->warn("cluster: lost {} partitions (lease expired or taken over)", change.lost.size());
   const auto live = std::max<std::size_t>(1, report.live_nodes.size());
   auto plan = policy::plan_leases(st.deps.ctx->node_id, live, report.leases);
   try {

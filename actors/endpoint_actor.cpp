@@ -179,6 +179,7 @@ void exhausted(endpoint_ptr self, const std::string& message_id, std::string tex
 void on_result(endpoint_ptr self, std::int64_t delivery_id, const attempt_result& r) {
   auto& st = self->state;
   const time_point t = now(self);
+  st.last_work = t;
   auto fx = st.scheduler->on_result(delivery_id, t, {r.status, r.error, r.retry_after});
   if (!fx.known)
     return;
@@ -283,7 +284,28 @@ void add_jobs(endpoint_ptr self, std::vector<delivery_job>& jobs) {
   }
 }
 
+void load_backlog(endpoint_ptr self);
+
+/// Reads the endpoint's backlog from the store. In cluster mode, where every new actor does
+/// (its backlog may come from another node), only once the writer has committed everything
+/// sent to it before: a delivery an earlier actor of this endpoint just finished must not read
+/// back as pending from before its record landed, or it would be attempted again. (One node
+/// alone recovers only a parked endpoint, whose last results went to the writer at least an
+/// idle timeout earlier; it reads at once, so that it delivers even while the store is locked.)
 void recover(endpoint_ptr self) {
+  auto& st = self->state;
+  if (st.deps.ctx->node_id.empty())
+    return load_backlog(self);
+  self->request(st.deps.writer, caf::infinite, flush_atom_v)
+      .then([=](caf::ok_atom) { load_backlog(self); },
+            [=](caf::error& e) {
+              self->state.log->error("endpoint recovery failed endpoint={}: {}",
+                                     self->state.settings.id, describe(e));
+              self->quit(e);
+            });
+}
+
+void load_backlog(endpoint_ptr self) {
   auto& st = self->state;
   self->request(st.deps.reader, caf::infinite, load_pending_query{st.settings.id})
       .then(
@@ -330,6 +352,7 @@ endpoint_actor::behavior_type endpoint_behavior(endpoint_ptr self, endpoint_deps
   return {
       [=](deliver_jobs& msg) {
         ++self->state.received;
+        self->state.last_work = now(self);
         add_jobs(self, msg.jobs);
         pump(self);
       },

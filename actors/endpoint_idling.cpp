@@ -60,11 +60,20 @@ void ask_to_idle(endpoint_ptr self) {
   st.idle_timer_armed = false;
   if (st.draining)
     return;
+  // Idle for a whole timeout since the last work, or wait for the rest of it: quitting right
+  // after work would only start a new actor for the next job (in cluster mode, reading its
+  // backlog again).
+  const auto idle_timeout = cfg(self).endpoints.idle_timeout;
+  if (const auto t = now(self); st.last_work != no_time && t - st.last_work < idle_timeout) {
+    st.idle_timer_armed = true;
+    self->delayed_send(self, st.last_work + idle_timeout - t, idle_atom_v);
+    return;
+  }
   if (st.scheduler->idle()) {
     self->send(st.deps.dispatcher, endpoint_idle{st.settings.id, st.received, no_time, {}});
     return;
   }
-  if (auto wake = park_until(st, now(self), cfg(self).endpoints.idle_timeout)) {
+  if (auto wake = park_until(st, now(self), idle_timeout)) {
     delivery::endpoint_memento memento{st.scheduler->breaker().save(), st.exhausted_episode};
     self->send(st.deps.dispatcher, endpoint_idle{st.settings.id, st.received, *wake, memento});
   }

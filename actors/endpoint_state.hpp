@@ -29,6 +29,7 @@ struct endpoint_state {
   time_point timer_at = no_time; ///< the earliest armed tick
   bool idle_timer_armed = false;
   std::uint64_t received = 0;                    ///< deliver_jobs processed (idle handshake)
+  time_point last_work = no_time; ///< the last job received or attempt ended (idle timeout)
   bool exhausted_episode = false; ///< a delivery_exhausted alert was raised; reset by a success
   /// Shutdown: answered when nothing is in flight, or at the drain deadline.
   std::optional<guarded_promise<caf::ok_atom>> draining;

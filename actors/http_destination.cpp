@@ -152,9 +152,12 @@ http_impl::behavior_type http_destination(http_ptr self, http_destination_option
 
 } // namespace
 
-http_destination_options http_destination_options_from(const config::config& cfg, int share) {
+http_destination_options http_destination_options_from(const config::config& cfg, int share,
+                                                       const std::string& node_id) {
   http_destination_options opts;
   opts.client.user_agent = std::string{"hookd/"} + version;
+  if (!node_id.empty())
+    opts.client.user_agent += " (node " + node_id + ")";
   opts.client.ca_file = cfg.http.ca_file;
   // The SSRF guard, on every resolved address before connecting (docs/security.md). With
   // allow_private_targets on everything is allowed, so no filter is needed.

@@ -19,8 +19,11 @@ struct http_destination_options {
   std::size_t max_in_flight = 1024;
 };
 
-/// Options from [http]; `share` destinations split http.max_in_flight between them.
-http_destination_options http_destination_options_from(const config::config& cfg, int share);
+/// Options from [http]; `share` destinations split http.max_in_flight between them. The
+/// User-Agent is "hookd/<version>", plus " (node <node_id>)" in cluster mode, so a receiver
+/// can tell which node made an attempt.
+http_destination_options http_destination_options_from(const config::config& cfg, int share,
+                                                       const std::string& node_id = {});
 
 destination_actor spawn_http_destination(caf::actor_system& sys, http_destination_options opts);
 

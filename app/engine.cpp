@@ -16,13 +16,13 @@
 namespace hookd {
 namespace {
 
-std::vector<destination_actor> http_destinations(caf::actor_system& sys,
-                                                 const config::config& cfg) {
+std::vector<destination_actor> http_destinations(caf::actor_system& sys, const config::config& cfg,
+                                                 const std::string& node_id) {
   std::vector<destination_actor> out;
   const int n = std::max(1, cfg.http.io_threads);
   out.reserve(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i)
-    out.push_back(spawn_http_destination(sys, http_destination_options_from(cfg, n)));
+    out.push_back(spawn_http_destination(sys, http_destination_options_from(cfg, n, node_id)));
   return out;
 }
 
@@ -110,7 +110,7 @@ engine::engine(caf::actor_system& sys, std::shared_ptr<const config::config> cfg
   refill_endpoint_windows(*reader_store, *context);
   reader_ = spawn_store_reader(sys, std::move(reader_store), opts.detached_store);
   destinations_ =
-      opts.make_destinations ? opts.make_destinations(sys) : http_destinations(sys, *cfg_);
+      opts.make_destinations ? opts.make_destinations(sys) : http_destinations(sys, *cfg_, ctx->node_id);
   supervisor_ = spawn_supervisor(sys, supervisor_deps{ctx});
   *supervisor_slot = supervisor_;
   dispatcher_ =

@@ -129,6 +129,15 @@ std::multiset<std::string> deliveries_seen(const test_receiver& rx) {
   return out;
 }
 
+/// The node id in a delivery's User-Agent ("hookd/<version> (node <id>)"), or "".
+std::string node_in_user_agent(const std::string& agent) {
+  const auto at = agent.find("(node ");
+  if (at == std::string::npos)
+    return "";
+  const auto end = agent.find(')', at);
+  return agent.substr(at + 6, end == std::string::npos ? std::string::npos : end - at - 6);
+}
+
 std::size_t repeats(const std::multiset<std::string>& seen) {
   return seen.size() - std::set<std::string>(seen.begin(), seen.end()).size();
 }
@@ -160,6 +169,14 @@ TEST_CASE("cluster: three nodes share the endpoints, and a message accepted on a
   const auto seen = deliveries_seen(rx);
   CHECK(seen.size() == endpoints * messages);
   CHECK(repeats(seen) == 0);
+  // Each attempt names the node that made it (User-Agent); with 9 endpoints spread over 3
+  // nodes, more than one node made some.
+  std::set<std::string> makers;
+  for (const auto& r : rx.requests())
+    makers.insert(node_in_user_agent(r.header("user-agent").value_or("")));
+  CHECK(makers.size() >= 2);
+  for (const auto& m : makers)
+    CHECK((m == "node-0" || m == "node-1" || m == "node-2"));
 
   for (auto& n : nodes) {
     const auto view = cluster_of(*n);
@@ -241,32 +258,41 @@ TEST_CASE("cluster: kill -9 of a node under load loses nothing accepted, and its
     }
   }
   CHECK(missing.empty());
-  // Only attempts in flight on the killed node may repeat: those it had made but not recorded
-  // when it died (their results were in its writer's open batch). So every repeated delivery
-  // was first received before the kill; none that the survivors made is received twice.
-  std::map<std::string, std::vector<steady::time_point>> arrivals;
+  // Only attempts made under a lease that was then lost may repeat: those the killed node had
+  // made but not recorded when it died (their results were in its writer's open batch), and
+  // those of a survivor that lost a lease for a moment (starved of CPU; it logs the loss). The
+  // User-Agent names the node that made each attempt.
+  std::set<std::string> lost_a_lease{"node-2"};
+  for (int n = 0; n < 2; ++n) {
+    const auto log = nodes[static_cast<std::size_t>(n)]->log();
+    if (log.find("cluster: lost") != std::string::npos ||
+        log.find("cluster: no lease renewal") != std::string::npos)
+      lost_a_lease.insert("node-" + std::to_string(n));
+  }
+  std::map<std::string, std::vector<std::pair<steady::time_point, std::string>>> copies;
   for (const auto* rx : {&first, &second})
     for (const auto& r : rx->requests())
-      arrivals[r.target + " " + r.header("webhook-id").value_or("?")].push_back(r.arrival);
-  // The receiver stamps a request when its io thread has read it, which can be a little after
-  // the killed node wrote it: a first copy within 250 ms of the kill counts as the killed node's.
-  constexpr auto receiver_lag = 250ms;
-  std::size_t repeated = 0, repeated_after_kill = 0;
-  for (auto& [key, times] : arrivals) {
-    if (times.size() < 2)
+      copies[r.target + " " + r.header("webhook-id").value_or("?")].emplace_back(
+          r.arrival, node_in_user_agent(r.header("user-agent").value_or("")));
+  std::size_t repeated = 0;
+  for (auto& [key, made] : copies) {
+    if (made.size() < 2)
       continue;
-    repeated += times.size() - 1;
-    if (*std::min_element(times.begin(), times.end()) >= killed + receiver_lag)
-      repeated_after_kill += times.size() - 1;
+    repeated += made.size() - 1;
+    std::sort(made.begin(), made.end());
+    const auto& first_copy = made.front();
+    std::string by;
+    for (const auto& [when, node] : made)
+      by += " " + node + "@" +
+            std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(when - killed).count()) +
+            "ms";
+    INFO(key << ": made by" << by << " (times since the kill)");
+    CHECK(lost_a_lease.count(first_copy.second) == 1);
   }
-  // Reported, not asserted: a survivor starved of CPU may also lose a lease for a moment, and
-  // the attempts it had made but not recorded are then repeated by the next owner, after the
-  // kill (docs/cluster.md, "Not yet").
-  WARN("kill -9 of 1 of 3 nodes: " << accepted.size() << " accepted, all delivered; "
-                                   << repeated << " repeated deliveries, first received before "
-                                   << "the kill but for " << repeated_after_kill
-                                   << "; partitions taken over after " << takeover.count()
-                                   << " ms (lease_ttl 3000 ms)");
+  WARN("kill -9 of 1 of 3 nodes: " << accepted.size() << " accepted, all delivered; " << repeated
+                                   << " repeated deliveries (nodes that lost a lease: "
+                                   << lost_a_lease.size() << "); partitions taken over after "
+                                   << takeover.count() << " ms (lease_ttl 3000 ms)");
   const auto audit = audit_store(*nodes[0], static_cast<std::int64_t>(t0.posted + t1.posted) + 100);
   CHECK(audit.half_written.empty());
   CHECK(nodes[0]->terminate() == 0);
@@ -485,7 +511,10 @@ TEST_CASE("cluster: a delivery's retry window keeps its start across a failover"
   // The window (8 s) counts from the first attempt, made on node-1: every attempt started within
   // it, wherever it ran (node-0 did not start the window again at the takeover).
   const auto span_ms = std::stoll(query_value(db, "SELECT max(at) - min(at) FROM attempts"));
-  CHECK(span_ms <= 8000 + 50); // the last retry is due at the window's end; timers fire a little late
+  // The last retry is due at the window's end, and starts late when the machine is busy (the
+  // whole suite runs alongside): 1.5 s of slack. A window started again at the takeover would
+  // span about 13 s.
+  CHECK(span_ms <= 8000 + 1500);
   CHECK(span_ms >= 5000); // attempts on both sides of the failover
   WARN("retry window (8 s) across a failover: " << attempts.size() << " attempts over " << span_ms
                                                 << " ms, then exhausted");

@@ -98,11 +98,16 @@ std::variant<insert_message_cmd, caf::error> prepare_insert(dispatcher_ptr self,
   auto& st = self->state;
   std::vector<std::string> targets;
   if (!msg.endpoint_id.empty()) {
-    const auto* ep = st.registry.find(msg.endpoint_id);
-    if (ep == nullptr)
-      return make_error(errc::unknown_endpoint, "no endpoint " + msg.endpoint_id);
-    if (ep->status != endpoint_status::enabled)
-      return make_error(errc::endpoint_disabled, "endpoint " + msg.endpoint_id + " is disabled");
+    // Cluster mode: an endpoint created, enabled or disabled through another node reaches this
+    // registry with that node's announcement, a moment later. The store checks the endpoint in
+    // the insert's own transaction instead (missing: 404, disabled: 409).
+    if (!st.owned.clustered()) {
+      const auto* ep = st.registry.find(msg.endpoint_id);
+      if (ep == nullptr)
+        return make_error(errc::unknown_endpoint, "no endpoint " + msg.endpoint_id);
+      if (ep->status != endpoint_status::enabled)
+        return make_error(errc::endpoint_disabled, "endpoint " + msg.endpoint_id + " is disabled");
+    }
     targets.push_back(msg.endpoint_id);
   } else {
     targets = st.registry.subscribers(msg.event_type);

@@ -90,7 +90,7 @@ void hookd_nodes::start() {
 
 void hookd_nodes::wait_balanced(std::chrono::milliseconds limit) {
   const int n = static_cast<int>(nodes_.size());
-  const int fewest = partitions / n, most = (partitions + n - 1) / n;
+  const int most = (partitions + n - 1) / n; // each node's share at most (policy/lease_plan)
   const auto deadline = steady::now() + limit;
   for (;;) {
     int owned = 0;
@@ -98,7 +98,7 @@ void hookd_nodes::wait_balanced(std::chrono::milliseconds limit) {
     for (const auto& node : nodes_) {
       const int mine = partitions_owned(node.port()).value_or(0);
       owned += mine;
-      even = even && mine >= fewest && mine <= most;
+      even = even && mine > 0 && mine <= most;
     }
     if (even && owned == partitions)
       return;
@@ -111,6 +111,7 @@ void hookd_nodes::wait_balanced(std::chrono::milliseconds limit) {
 }
 
 std::uint16_t hookd_nodes::port() const {
+  std::lock_guard lock{mutex_};
   for (const auto& n : nodes_)
     if (!n.spawned() || n.pid() > 0)
       return n.port();
@@ -118,18 +119,22 @@ std::uint16_t hookd_nodes::port() const {
 }
 
 std::vector<std::uint16_t> hookd_nodes::ports() const {
+  std::lock_guard lock{mutex_};
   std::vector<std::uint16_t> out;
   for (const auto& n : nodes_)
-    out.push_back(n.port());
+    if (!n.spawned() || n.pid() > 0) // not one killed and left down
+      out.push_back(n.port());
   return out;
 }
 
 void hookd_nodes::kill9(std::size_t i) {
+  std::lock_guard lock{mutex_};
   usage_.at(i)->sample(); // keeps its CPU time up to the kill
   nodes_.at(i).kill9();
 }
 
 void hookd_nodes::restart(std::size_t i, std::chrono::milliseconds limit) {
+  std::lock_guard lock{mutex_};
   nodes_.at(i).start(limit);
   usage_.at(i)->watch(nodes_[i].pid());
 }

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,7 +42,8 @@ public:
 
   /// A live node's port, for setup calls, polling and look-ups (every node reads one store).
   std::uint16_t port() const;
-  /// Every node's port: producer connections are spread over them.
+  /// Every live node's port: producer connections are spread over them, and a settled run
+  /// has nothing in flight on any of them.
   std::vector<std::uint16_t> ports() const;
 
   void kill9(std::size_t i);
@@ -69,6 +71,7 @@ private:
 
   std::unique_ptr<testing::postgres_server> postgres_;
   std::vector<hookd_instance> nodes_;
+  mutable std::mutex mutex_; ///< kill9 and restart (the crash thread) against port and ports
   std::vector<std::unique_ptr<proc_sampler>> usage_;
   std::unique_ptr<interrupt_cleanup> on_interrupt_; ///< last: unregistered first
 };

@@ -115,9 +115,9 @@ void print_takeover(const takeover_result& t, std::ostream& out) {
   out << "takeover: node " << t.node << " of " << t.nodes << " killed at "
       << fmt("%.1f", t.killed_at_s) << " s and left down; the others owned all 256 partitions "
       << seconds(t.partitions_s) << " after the kill; " << count(t.stranded)
-      << " deliveries accepted before the kill were not yet made, " << count(t.stranded_delivered)
-      << " of them delivered since, the last " << seconds(t.stranded_last_s)
-      << " after the kill\n";
+      << " deliveries held up by it (accepted before then, delivered over 0.5 s late), "
+      << count(t.stranded_delivered) << " of them delivered, the last "
+      << seconds(t.stranded_last_s) << " after the kill\n";
 }
 
 nlohmann::json takeover_json(const takeover_result& t) {

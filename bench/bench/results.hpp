@@ -124,7 +124,7 @@ struct takeover_result {
   std::int64_t killed_ns = 0;    ///< CLOCK_REALTIME
   double killed_at_s = 0;        ///< after the first message phase started
   std::optional<double> partitions_s; ///< kill → the survivors own all 256 partitions
-  std::size_t stranded = 0;      ///< accepted before the kill, not yet delivered at the kill
+  std::size_t stranded = 0;      ///< held up by the kill (takeover.hpp)
   std::size_t stranded_delivered = 0;
   std::optional<double> stranded_last_s; ///< kill → the last of them delivered
 };

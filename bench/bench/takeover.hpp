@@ -12,9 +12,10 @@ namespace hookd::bench {
 void measure_takeover(hookd_nodes& nodes, std::size_t dead, std::int64_t killed_ns, double at_s,
                       takeover_result& out);
 
-/// The messages accepted before the kill and not delivered by then (the dead node's pending
-/// deliveries and attempts in flight, and those queued anywhere at that instant), and the
-/// seconds from the kill until the last of them was delivered.
+/// The messages the kill held up: accepted before the others owned every partition, and
+/// delivered more than 0.5 s after the kill or their acceptance, whichever came later (the dead
+/// node's pending and in-flight work, and what was accepted for its endpoints meanwhile); and
+/// the seconds from the kill until the last of them was delivered.
 void tally_stranded(const registry& reg, const observations& obs, takeover_result& out);
 
 } // namespace hookd::bench

@@ -520,3 +520,49 @@ TEST_CASE("cluster: a delivery's retry window keeps its start across a failover"
                                                 << " ms, then exhausted");
   CHECK(nodes[0]->terminate() == 0);
 }
+
+TEST_CASE("cluster: a message naming an endpoint this node has not heard of is checked in the "
+          "store: accepted when it exists, 404 when not, 409 when disabled",
+          "[daemon][cluster][postgres]") {
+  const auto db = test_database();
+  test_receiver rx;
+  auto nodes = make_nodes(db, 1);
+  nodes[0]->start();
+  const auto model = create_endpoint(*nodes[0], rx.url("/model"))["id"].get<std::string>();
+  // Written straight into the database, so no node announced them: the node's registry does
+  // not know them, as in the moment before another node's announcement arrives.
+  run_sql(db, "CREATE TEMP TABLE t AS SELECT * FROM endpoints WHERE id = '" + model + "'; "
+              "UPDATE t SET id = 'ep_unheard'; INSERT INTO endpoints SELECT * FROM t; "
+              "UPDATE t SET id = 'ep_unheard_off', status = 1; INSERT INTO endpoints SELECT * FROM t");
+  auto named = [&](const std::string& id) {
+    return call(*nodes[0], "POST", "/v1/messages",
+                R"({"event_type":"x","endpoint_id":")" + id + R"(","payload":{"k":1}})");
+  };
+  auto accepted = named("ep_unheard");
+  INFO(show(accepted));
+  REQUIRE(accepted.status == 202);
+  const auto stored = message_of(*nodes[0], json_of(accepted)["id"].get<std::string>());
+  REQUIRE(stored["deliveries"].size() == 1);
+  CHECK(stored["deliveries"][0]["endpoint_id"] == "ep_unheard");
+
+  auto missing = named("ep_nowhere");
+  CHECK(missing.status == 404);
+  CHECK(json_of(missing)["error"]["code"] == "not_found");
+  auto disabled = named("ep_unheard_off");
+  CHECK(disabled.status == 409);
+  CHECK(json_of(disabled)["error"]["code"] == "endpoint_disabled");
+
+  // The batch route answers each item the same way.
+  auto batch = call(*nodes[0], "POST", "/v1/messages/batch",
+                    R"({"messages":[{"event_type":"x","endpoint_id":"ep_unheard","payload":{}},)"
+                    R"({"event_type":"x","endpoint_id":"ep_nowhere","payload":{}},)"
+                    R"({"event_type":"x","endpoint_id":"ep_unheard_off","payload":{}}]})");
+  INFO(show(batch));
+  REQUIRE(batch.status == 202);
+  const auto items = json_of(batch)["data"];
+  REQUIRE(items.size() == 3);
+  CHECK(items[0].contains("id"));
+  CHECK(items[1]["error"]["status"] == 404);
+  CHECK(items[2]["error"]["status"] == 409);
+  CHECK(nodes[0]->terminate() == 0);
+}

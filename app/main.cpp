@@ -46,7 +46,7 @@ int run(const hookd::config::config& cfg, const std::string& node_id) {
 
   engine_options opts;
   const bool clustered = !node_id.empty();
-  opts.open_store = open_configured_store(cfg.store, node_id);
+  opts.open_store = open_configured_store(cfg.store, node_id, cfg.cluster.lease_ttl);
   opts.cluster = cluster_for(cfg, node_id);
   const auto store_name = describe_store(cfg.store);
   std::unique_ptr<engine> eng;

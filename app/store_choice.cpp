@@ -11,21 +11,25 @@
 
 namespace hookd {
 
-std::function<std::shared_ptr<store::store>(store_role)> open_postgres_at(std::string conninfo,
-                                                                        std::string node_id) {
-  return [conninfo = std::move(conninfo), node_id = std::move(node_id)](store_role role) {
+std::function<std::shared_ptr<store::store>(store_role)>
+open_postgres_at(std::string conninfo, std::string node_id, duration lease_ttl) {
+  return [conninfo = std::move(conninfo), node_id = std::move(node_id),
+          lease_ttl](store_role role) {
     store::postgres_options opts;
     opts.read_only = role == store_role::reader;
-    if (role == store_role::writer)
+    if (role == store_role::writer) {
       opts.node_id = node_id;
+      opts.idle_transaction_timeout = lease_ttl;
+    }
     return std::shared_ptr<store::store>{store::open_postgres_store(conninfo, opts)};
   };
 }
 
-std::function<std::shared_ptr<store::store>(store_role)> open_configured_store(
-    const config::store_section& cfg, const std::string& node_id) {
+std::function<std::shared_ptr<store::store>(store_role)>
+open_configured_store(const config::store_section& cfg, const std::string& node_id,
+                      duration lease_ttl) {
   if (cfg.backend == "postgres")
-    return open_postgres_at(cfg.url, node_id);
+    return open_postgres_at(cfg.url, node_id, lease_ttl);
   return open_sqlite_at(cfg.path);
 }
 

@@ -13,13 +13,16 @@ namespace hookd {
 
 /// engine_options::open_store for the PostgreSQL database at `conninfo` (one connection per
 /// instance; the reader's transactions are read-only snapshots). With `node_id` (cluster mode)
-/// the writer announces what it commits to the other nodes.
-std::function<std::shared_ptr<store::store>(store_role)> open_postgres_at(std::string conninfo,
-                                                                        std::string node_id = {});
+/// the writer announces what it commits to the other nodes, and PostgreSQL ends a writer
+/// transaction left idle for `lease_ttl` (a node frozen half-way through one would otherwise
+/// hold its row locks against the node that took its endpoints over).
+std::function<std::shared_ptr<store::store>(store_role)>
+open_postgres_at(std::string conninfo, std::string node_id = {}, duration lease_ttl = {});
 
-/// engine_options::open_store for cfg.store (`node_id`: see open_postgres_at).
-std::function<std::shared_ptr<store::store>(store_role)> open_configured_store(
-    const config::store_section& cfg, const std::string& node_id = {});
+/// engine_options::open_store for cfg.store (`node_id`, `lease_ttl`: see open_postgres_at).
+std::function<std::shared_ptr<store::store>(store_role)>
+open_configured_store(const config::store_section& cfg, const std::string& node_id = {},
+                      duration lease_ttl = {});
 
 /// Cluster mode: engine_options::cluster for cfg (PostgreSQL); nullopt for SQLite.
 std::optional<cluster_options> cluster_for(const config::config& cfg, const std::string& node_id);

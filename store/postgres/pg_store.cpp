@@ -24,6 +24,12 @@ std::unique_ptr<pg::connection> connect(const std::string& conninfo,
        // re-planning the message insert (a CTE over unnested arrays) at each call cost more
        // than running it
     c->exec("SET plan_cache_mode = force_generic_plan", "open");
+  if (options.idle_transaction_timeout > duration{0})
+    c->exec("SET idle_in_transaction_session_timeout = " +
+                std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   options.idle_transaction_timeout)
+                                   .count()),
+            "open");
   pg::prepare_statements(*c);
   return c;
 }

@@ -35,6 +35,12 @@ struct postgres_options {
   /// on (pg_notifications.hpp): messages with pending deliveries, by partition, and changed
   /// endpoints. Empty: no announcements.
   std::string node_id;
+  /// PostgreSQL ends a transaction of this session left idle (between statements) this long
+  /// (idle_in_transaction_session_timeout), which releases its locks; 0: never. Cluster mode
+  /// sets it to lease_ttl: a node frozen half-way through a write then cannot block the node
+  /// that took its endpoints over for longer than that. The frozen node finds its connection
+  /// closed when it runs again; its writer connects again and its lease check drops the writes.
+  duration idle_transaction_timeout{0};
 };
 
 /// The options of a reader instance.

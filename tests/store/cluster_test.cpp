@@ -280,3 +280,29 @@ TEST_CASE("a committed transaction announces its work and endpoints, a rolled ba
   CHECK(work->second[0].part == hookd::policy::partition_of("ep_x"));
   CHECK(listener.wait(100).empty()); // nothing from the rolled back one
 }
+
+TEST_CASE("PostgreSQL: a writer transaction left idle past idle_transaction_timeout ends, and "
+          "its row locks with it",
+          "[store][postgres][cluster]") {
+  store_fixture f;
+  auto m = insert(*f.db, "msg_1", at_ms(10), {"ep_a"});
+  postgres_options frozen_options;
+  frozen_options.idle_transaction_timeout = 300ms;
+  auto frozen = open_postgres_store(f.conninfo, frozen_options);
+  frozen->begin();
+  frozen->update_delivery(failed_once(m.deliveries[0], at_ms(11))); // locks the delivery's row
+  std::this_thread::sleep_for(800ms); // the node is frozen half-way through its batch
+
+  // The node that took over writes the same row without waiting for the frozen one.
+  f.db->begin();
+  f.db->update_delivery(
+      final_state(m.deliveries[0], delivery_status::delivered, failure_reason::none, at_ms(20)));
+  f.db->commit();
+  CHECK_THROWS_AS(frozen->commit(), error); // its session was ended: nothing of it committed
+  CHECK(f.db->deliveries_of(m.msg.seq)[0].status == delivery_status::delivered);
+
+  // Running again, it connects again.
+  frozen->begin();
+  CHECK(frozen->find_endpoint("ep_a"));
+  frozen->commit();
+}

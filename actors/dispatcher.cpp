@@ -109,7 +109,9 @@ std::variant<insert_message_cmd, caf::error> prepare_insert(dispatcher_ptr self,
         return make_error(errc::endpoint_disabled, "endpoint " + msg.endpoint_id + " is disabled");
     }
     targets.push_back(msg.endpoint_id);
-  } else {
+  } else if (!st.owned.clustered()) {
+    // (Cluster mode: the store fans the message out from the endpoints table in the insert,
+    // since this registry may not have heard yet of an endpoint created through another node.)
     targets = st.registry.subscribers(msg.event_type);
     std::erase(targets, alert_endpoint_id); // the alert sink only gets alerts
   }

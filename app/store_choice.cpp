@@ -1,5 +1,7 @@
 #include "app/store_choice.hpp"
 
+#include "actors/engine_context.hpp"
+
 #include "store/postgres/pg_cluster.hpp"
 #include "store/postgres/pg_store.hpp"
 
@@ -17,9 +19,11 @@ open_postgres_at(std::string conninfo, std::string node_id, duration lease_ttl) 
           lease_ttl](store_role role) {
     store::postgres_options opts;
     opts.read_only = role == store_role::reader;
-    if (role == store_role::writer) {
+    if (role == store_role::writer && !node_id.empty()) { // cluster mode
       opts.node_id = node_id;
       opts.idle_transaction_timeout = lease_ttl;
+      opts.fan_out_in_store = true;
+      opts.fan_out_excluding = alert_endpoint_id;
     }
     return std::shared_ptr<store::store>{store::open_postgres_store(conninfo, opts)};
   };

@@ -127,8 +127,18 @@ INSERT INTO cluster_leases (part) SELECT generate_series(0, 255);
 
 static_assert(policy::cluster_partitions == 256, "schema_v2 creates 256 lease rows");
 
+// Version 3: cluster mode fans a message out in its insert (pg_statements.cpp,
+// insert_message_fanout), from the endpoints table rather than a node's registry. These two
+// partial indexes find an event type's subscribers without reading every endpoint: those whose
+// filter lists it (a JSON array of strings, store/event_types_json.hpp) and those with no filter.
+constexpr const char* schema_v3 = R"sql(
+CREATE INDEX endpoints_by_event_type ON endpoints USING gin ((event_types::jsonb) jsonb_path_ops)
+  WHERE status = 0;
+CREATE INDEX endpoints_all_events ON endpoints (id) WHERE status = 0 AND event_types = '[]';
+)sql";
+
 /// migrations[i] takes a database from version i to version i + 1.
-constexpr std::array migrations{schema_v1, schema_v2};
+constexpr std::array migrations{schema_v1, schema_v2, schema_v3};
 static_assert(migrations.size() == schema_version);
 
 /// The advisory lock key of migrations ("hookd" in ASCII, then 1).

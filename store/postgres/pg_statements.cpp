@@ -66,6 +66,22 @@ std::array<std::string, static_cast<std::size_t>(stmt::count_)> sql_of() {
       "WHERE (SELECT e.status FROM endpoints e WHERE e.id = x.endpoint_id) = 0 "
       "ORDER BY x.ord RETURNING id, endpoint_id) "
       "SELECT m.seq, d.id, d.endpoint_id FROM m LEFT JOIN d ON true ORDER BY d.id");
+  // Cluster mode, a message for every subscriber: the message ($1-$4), and one pending delivery
+  // for each enabled endpoint subscribed to its event type ($2) in the endpoints table at that
+  // point of the transaction, whichever node wrote it, but $5 (the alert sink), all due at
+  // once ($4), updated_at $6. Rows as insert_message's. The two partial indexes of schema
+  // version 3 find the subscribers.
+  set(stmt::insert_message_fanout,
+      "WITH m AS (INSERT INTO messages (id, event_type, payload, created_at) "
+      "VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING RETURNING seq), "
+      "x AS (SELECT id FROM endpoints WHERE status = 0 AND "
+      "(event_types::jsonb) @> jsonb_build_array($2::text) AND id <> $5 "
+      "UNION SELECT id FROM endpoints WHERE status = 0 AND event_types = '[]' AND id <> $5), "
+      "d AS (INSERT INTO deliveries (message_seq, endpoint_id, status, reason, attempts, "
+      "first_attempt_at, next_attempt_at, last_status_code, last_error, updated_at) "
+      "SELECT m.seq, x.id, 0, 0, 0, NULL, $4, 0, 0, $6 FROM m CROSS JOIN x ORDER BY x.id "
+      "RETURNING id, endpoint_id) "
+      "SELECT m.seq, d.id, d.endpoint_id FROM m LEFT JOIN d ON true ORDER BY d.id");
   // The status of each named endpoint ($1 ids); NULL for one that does not exist.
   // (A primary-key look-up each, whatever the statistics say, as in insert_message.)
   set(stmt::named_endpoints, "SELECT x.id, (SELECT e.status FROM endpoints e WHERE e.id = x.id) "
@@ -217,7 +233,7 @@ std::array<std::string, static_cast<std::size_t>(stmt::count_)> sql_of() {
 }
 
 constexpr std::array names{
-    "insert_message",     "named_endpoints",     "put_idempotency",   "record_attempt",
+    "insert_message",     "insert_message_fanout", "named_endpoints",     "put_idempotency",   "record_attempt",
     "update_delivery",    "put_endpoint",        "update_endpoint",   "rotate_secret",
     "set_endpoint_status", "set_failing_since",  "fail_pending",      "delete_endpoint",
     "requeue_failed",     "requeue_message",     "pending_of_message", "add_delivery_totals",

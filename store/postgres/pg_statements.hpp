@@ -9,6 +9,7 @@ class connection;
 
 enum class stmt {
   insert_message,
+  insert_message_fanout,
   named_endpoints,
   put_idempotency,
   record_attempt,

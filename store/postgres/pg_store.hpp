@@ -41,6 +41,14 @@ struct postgres_options {
   /// that took its endpoints over for longer than that. The frozen node finds its connection
   /// closed when it runs again; its writer connects again and its lease check drops the writes.
   duration idle_transaction_timeout{0};
+  /// Cluster mode: a message for every subscriber (insert_message without endpoints_named)
+  /// goes to the enabled endpoints subscribed to its event type in the endpoints table at that
+  /// point of the transaction, not to the `deliveries` the caller computed from its own
+  /// registry (which may not have heard yet of an endpoint another node just created or
+  /// enabled); `deliveries` comes back as those stored, each pending and due at once. No such
+  /// delivery goes to the endpoint id `fan_out_excluding` (the alert sink).
+  bool fan_out_in_store = false;
+  std::string fan_out_excluding;
 };
 
 /// The options of a reader instance.

@@ -171,8 +171,10 @@ private:
   void require_enabled(const std::vector<delivery_record>& deliveries, std::string_view op);
 
   /// insert_message's answer: fills in `msg.seq` and the stored deliveries (ids, in order;
-  /// the others removed), counts them; throws kind conflict for a duplicate message id.
-  void inserted(pg::result& r, message_record& msg, std::vector<delivery_record>& deliveries);
+  /// the others removed; `fanned_out`: the ones the database chose), counts them; throws kind
+  /// conflict for a duplicate message id.
+  void inserted(pg::result& r, message_record& msg, std::vector<delivery_record>& deliveries,
+                bool fanned_out);
 
   /// Applies `d` to a pending delivery; throws kind missing when no such delivery exists.
   void apply_update(const delivery_update& d, std::string_view op);

@@ -58,22 +58,31 @@ std::optional<endpoint_record> first_endpoint(pg::result& r) {
 void pg_store::insert_message(message_record& msg, std::vector<delivery_record>& deliveries,
                               bool endpoints_named) {
   constexpr std::string_view op = "insert_message";
+  const bool fan_out_here = options_.fan_out_in_store && !endpoints_named;
   atomically(op, [&] {
+    pg::params p;
+    p.bind_text(msg.id).bind_text(msg.event_type).bind_blob(msg.payload).bind_time(msg.created_at);
+    if (fan_out_here) { // the subscribers as the endpoints table has them now
+      p.bind_text(options_.fan_out_excluding).bind_time(msg.created_at);
+      write(pg::stmt::insert_message_fanout, p, op, [this, &msg, &deliveries](pg::result& r) {
+        inserted(r, msg, deliveries, true);
+      });
+      return;
+    }
     // The named endpoints' check comes first; the insert itself writes nothing unless each of
     // them is enabled ($14), so it needs no answer before it is sent.
     if (endpoints_named)
       require_enabled(deliveries, op);
-    pg::params p;
-    p.bind_text(msg.id).bind_text(msg.event_type).bind_blob(msg.payload).bind_time(msg.created_at);
     bind_delivery_arrays(p, msg, deliveries);
     p.bind_int(endpoints_named ? 1 : 0);
-    write(pg::stmt::insert_message, p, op,
-          [this, &msg, &deliveries](pg::result& r) { inserted(r, msg, deliveries); });
+    write(pg::stmt::insert_message, p, op, [this, &msg, &deliveries](pg::result& r) {
+      inserted(r, msg, deliveries, false);
+    });
   });
 }
 
 void pg_store::inserted(pg::result& r, message_record& msg,
-                        std::vector<delivery_record>& deliveries) {
+                        std::vector<delivery_record>& deliveries, bool fanned_out) {
   constexpr std::string_view op = "insert_message";
   if (r.rows() == 0)
     throw error(std::string{op} + ": a message with id " + msg.id + " exists already",
@@ -92,18 +101,24 @@ void pg_store::inserted(pg::result& r, message_record& msg,
     work_added(seq, endpoint_id);
   }
   msg.seq = seq;
-  // Rows come back in delivery-id order, which is the order of `deliveries`: match each stored
-  // row to the next delivery with its endpoint id.
   std::vector<delivery_record> kept;
   kept.reserve(stored.size());
   std::size_t next = 0;
   for (auto& [id, endpoint_id] : stored) {
-    while (next < deliveries.size() && deliveries[next].endpoint_id != endpoint_id)
-      ++next;
-    if (next == deliveries.size())
-      throw error(std::string{op} + ": the database returned a delivery for endpoint " +
-                  endpoint_id + " that was not asked for");
-    auto d = std::move(deliveries[next++]);
+    delivery_record d;
+    if (fanned_out) { // a new pending delivery, due at once (insert_message_fanout)
+      d.endpoint_id = endpoint_id;
+      d.next_attempt_at = msg.created_at;
+    } else {
+      // Rows come back in delivery-id order, which is the order of `deliveries`: match each
+      // stored row to the next delivery with its endpoint id.
+      while (next < deliveries.size() && deliveries[next].endpoint_id != endpoint_id)
+        ++next;
+      if (next == deliveries.size())
+        throw error(std::string{op} + ": the database returned a delivery for endpoint " +
+                    endpoint_id + " that was not asked for");
+      d = std::move(deliveries[next++]);
+    }
     d.updated_at = initial_update_time(msg, d);
     d.id = id;
     d.message_seq = seq;

@@ -12,6 +12,7 @@
 #include "tests/daemon/daemon_process.hpp"
 #include "tests/support/api_json.hpp"
 #include "tests/support/live_helpers.hpp"
+#include "tests/support/postgres_server.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -379,4 +380,39 @@ TEST_CASE("dashboard: with an api_token, GET / needs none and the page asks for 
   CHECK_FALSE(contains(form.substr(0, form.find('>')), " hidden"));
   CHECK(contains(form, "id=\"token-input\""));
   CHECK(contains(element_by_id(dom, "banner"), "Unauthorized"));
+}
+
+TEST_CASE("dashboard: headless chromium shows the cluster's nodes",
+          "[daemon][dashboard][browser][cluster][postgres]") {
+  require_chromium();
+  const auto db = test_database();
+  std::vector<std::unique_ptr<daemon_process>> nodes;
+  for (const auto* id : {"node-a", "node-b"}) {
+    nodes.push_back(std::make_unique<daemon_process>(
+        std::vector<std::string>{std::string{"--cluster.node_id="} + id, "--cluster.heartbeat=500ms",
+                                 "--cluster.lease_ttl=3s"},
+        store_choice{db}));
+    nodes.back()->start();
+  }
+  // Both nodes are live in node-a's view (its last heartbeat saw node-b).
+  REQUIRE(wait_until(
+      [&] {
+        auto r = call(*nodes[0], "GET", "/v1/cluster");
+        return r.status == 200 && json::parse(r.body)["nodes"].size() == 2;
+      },
+      10s));
+
+  const auto dom_run = run_chromium({"--dump-dom"}, nodes[0]->url("/"));
+  INFO("chromium exit " << dom_run.exit_code << "; stderr:\n" << tail(dom_run.err, 1500));
+  REQUIRE(dom_run.finished);
+  REQUIRE(dom_run.exit_code == 0);
+  const auto panel = element_by_id(dom_run.out, "nodes-panel");
+  INFO("nodes panel:\n" << panel);
+  REQUIRE_FALSE(panel.empty());
+  CHECK(panel.find(" hidden") == std::string::npos); // shown in cluster mode
+  const auto table = element_by_id(dom_run.out, "nodes-body");
+  CHECK(contains(table, ">node-a<"));
+  CHECK(contains(table, ">node-b<"));
+  for (auto& n : nodes)
+    CHECK(n->terminate() == 0);
 }

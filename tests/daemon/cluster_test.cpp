@@ -591,3 +591,55 @@ TEST_CASE("cluster: a message for every subscriber goes to the endpoints the dat
   CHECK(targets == std::set<std::string>{heard, "ep_unheard_all", "ep_unheard_typed"});
   CHECK(nodes[0]->terminate() == 0);
 }
+
+TEST_CASE("cluster: high_retry_rate judges every node's attempts, and only the leader raises it",
+          "[daemon][cluster][postgres]") {
+  const auto db = test_database();
+  test_receiver failing([](const received_request&) { return reply::with_status(500); });
+  auto nodes = make_nodes(db, 2, {"--alerts.retry_ratio=0.5", "--alerts.min_attempts=3"});
+  for (auto& n : nodes)
+    n->start();
+  await_spread(raw(nodes));
+  std::size_t leader = 2;
+  REQUIRE(wait_until(
+      [&] {
+        for (std::size_t i = 0; i < 2; ++i)
+          if (cluster_of(*nodes[i]).value("leader", false))
+            leader = i;
+        return leader < 2;
+      },
+      5s));
+  const std::size_t other = 1 - leader;
+  // The failing endpoint lives on the other node: the leader makes none of its attempts and
+  // knows of them only through the database.
+  endpoint_owned_by(*nodes[leader], db, "node-" + std::to_string(other), failing.url("/fails"),
+                    json{{"event_types", {"rate.x"}}});
+  for (int i = 0; i < 5; ++i)
+    post_message(*nodes[leader], "rate.x");
+  REQUIRE(failing.wait_for_count(5, 10s));
+
+  auto raised = [](const daemon_process& d) {
+    auto r = call(d, "GET", "/v1/alerts");
+    if (r.status != 200)
+      return false;
+    const auto body = json_of(r); // named: a range over a temporary's member would dangle
+    for (const auto& a : body["data"])
+      if (a["kind"] == "high_retry_rate")
+        return true;
+    return false;
+  };
+  // The rule runs every 10 s on the leader, over the sums the nodes' heartbeats store.
+  std::string sums;
+  const bool leader_raised = wait_until(
+      [&] {
+        sums = query_value(db, "SELECT string_agg(node_id || ' ' || failed_5m || ' of ' || "
+                               "attempts_5m, ', ') FROM cluster_nodes");
+        return raised(*nodes[leader]);
+      },
+      25s);
+  INFO("failed attempts in the last 5 minutes, per node: " << sums);
+  CHECK(leader_raised);
+  CHECK_FALSE(raised(*nodes[other]));
+  for (auto& n : nodes)
+    CHECK(n->terminate() == 0);
+}

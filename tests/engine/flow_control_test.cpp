@@ -56,8 +56,10 @@ TEST_CASE("live: an endpoint limited to 20/s gets 200 messages at that rate whil
   REQUIRE(limited_rx.wait_for_count(200, 20s));
   const auto seen = limited_rx.requests();
   // At the receiver, 200 requests spread over about 9 s (a burst of 20, then 20 per second).
-  // The rate itself is judged at the sender, below.
-  CHECK(seen.back().arrival - seen.front().arrival >= 8500ms);
+  // The rate itself is judged at the sender, below. The receiver stamps a request when its io
+  // thread reads it, which under a sanitizer on a loaded machine can be half a second late
+  // for the first one (8,490 ms seen under ASan): 8 s here.
+  CHECK(seen.back().arrival - seen.front().arrival >= 8000ms);
   CHECK(free_done - started < seen.back().arrival - started);
   // The backlog held only the first bodies in memory (bodies_kept); the others were read back
   // from the store when their attempts started. Every body arrived, each exactly once.

@@ -33,6 +33,9 @@ void pg_store::settle() {
   std::vector<pg::result> answers;
   try {
     answers = db().receive_all("settle");
+    if (answers.size() != pending.size()) // the pipeline was dropped (a send failed half-way)
+      throw error("settle: " + std::to_string(answers.size()) + " answers for " +
+                  std::to_string(pending.size()) + " statements sent; roll back and start again");
   } catch (const error& e) {
     broken_because_ = e.what();
     throw;

@@ -49,11 +49,12 @@ live_endpoint* actor_for(dispatcher_ptr self, const std::string& endpoint_id) {
   return &spawn_for(self, *ep, memento.has_value() || st.owned.clustered(), memento);
 }
 
-void route(dispatcher_ptr self, std::vector<store::delivery_record>& deliveries,
-           const payload& body, bool expedite) {
-  std::unordered_map<std::string, std::vector<delivery_job>> by_endpoint;
-  for (auto& d : deliveries)
-    by_endpoint[d.endpoint_id].push_back(job_from(d, body));
+namespace {
+
+/// Sends each endpoint's jobs to its actor (see route).
+void send_jobs(dispatcher_ptr self,
+               std::unordered_map<std::string, std::vector<delivery_job>>& by_endpoint,
+               bool expedite) {
   for (auto& [endpoint_id, jobs] : by_endpoint) {
     auto* live = actor_for(self, endpoint_id);
     if (live == nullptr) // deleted meanwhile; the store failed its deliveries
@@ -67,6 +68,30 @@ void route(dispatcher_ptr self, std::vector<store::delivery_record>& deliveries,
     if (expedite)
       self->send(live->actor, std::move(now_due));
   }
+}
+
+} // namespace
+
+void route(dispatcher_ptr self, std::vector<store::delivery_record>& deliveries,
+           const payload& body, bool expedite) {
+  std::unordered_map<std::string, std::vector<delivery_job>> by_endpoint;
+  for (auto& d : deliveries)
+    by_endpoint[d.endpoint_id].push_back(job_from(d, body));
+  send_jobs(self, by_endpoint, expedite);
+}
+
+void route(dispatcher_ptr self, std::vector<store::delivery_record>& deliveries,
+           const std::vector<payload_entry>& bodies) {
+  std::unordered_map<std::int64_t, const payload*> body_of;
+  for (const auto& b : bodies)
+    body_of.emplace(b.message_seq, &b.body);
+  static const payload none;
+  std::unordered_map<std::string, std::vector<delivery_job>> by_endpoint;
+  for (auto& d : deliveries) {
+    auto it = body_of.find(d.message_seq);
+    by_endpoint[d.endpoint_id].push_back(job_from(d, it == body_of.end() ? none : *it->second));
+  }
+  send_jobs(self, by_endpoint, false);
 }
 
 // -- ingest ------------------------------------------------------------------------------------

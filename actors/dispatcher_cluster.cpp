@@ -131,32 +131,12 @@ void deliveries_arrived(dispatcher_ptr self, deliveries_announced& news) {
       q.message_seqs.push_back(item.message_seq);
   if (q.message_seqs.empty())
     return;
-  std::sort(q.message_seqs.begin(), q.message_seqs.end());
-  q.message_seqs.erase(std::unique(q.message_seqs.begin(), q.message_seqs.end()),
-                       q.message_seqs.end());
   self->request(st.deps.reader, caf::infinite, std::move(q))
       .then(
           [=](announced_work& work) {
             auto& pending = work.deliveries;
             std::erase_if(pending, [&](const auto& d) { return !self->state.owned.owns(d.endpoint_id); });
-            // One message at a time (the deliveries come by message), with its body when it
-            // was still there (else it is read from the store when due).
-            auto& bodies = work.bodies;
-            std::sort(bodies.begin(), bodies.end(),
-                      [](const auto& a, const auto& b) { return a.message_seq < b.message_seq; });
-            std::size_t b = 0;
-            for (auto first = pending.begin(); first != pending.end();) {
-              const auto seq = first->message_seq;
-              auto last = std::find_if(first, pending.end(),
-                                       [seq](const auto& d) { return d.message_seq != seq; });
-              while (b < bodies.size() && bodies[b].message_seq < seq)
-                ++b;
-              const bool found = b < bodies.size() && bodies[b].message_seq == seq;
-              std::vector<store::delivery_record> one{std::make_move_iterator(first),
-                                                     std::make_move_iterator(last)};
-              route(self, one, found ? bodies[b].body : payload{});
-              first = last;
-            }
+            route(self, pending, work.bodies);
           },
           [=](caf::error& e) {
             self->state.log->error("cluster: loading announced deliveries: {}", describe(e));

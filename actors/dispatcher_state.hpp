@@ -66,6 +66,10 @@ live_endpoint* actor_for(dispatcher_ptr self, const std::string& endpoint_id);
 /// actors already hold are moved to "due now" as well.
 void route(dispatcher_ptr self, std::vector<store::delivery_record>& deliveries,
            const payload& body, bool expedite = false);
+/// The same for deliveries of several messages: each gets its message's body from `bodies`
+/// (missing: fetched from the store when due).
+void route(dispatcher_ptr self, std::vector<store::delivery_record>& deliveries,
+           const std::vector<payload_entry>& bodies);
 
 // Ingest (actors/dispatcher.cpp), shared by single messages and batches.
 

@@ -9,9 +9,13 @@ namespace hookd::store {
 HOOKD_INSPECT(endpoint_record, x.id, x.url, x.description, x.event_types, x.secret,
               x.previous_secret, x.previous_secret_expires_at, x.scheme, x.rate_limit_per_s,
               x.max_concurrency, x.timeout_ms, x.status, x.reason, x.failing_since, x.created_at,
-              x.updated_at)
+              x.updated_at, x.application_id, x.uid, x.headers, x.metadata)
 
-HOOKD_INSPECT(message_record, x.seq, x.id, x.event_type, x.payload, x.created_at)
+HOOKD_INSPECT(message_record, x.seq, x.id, x.event_type, x.payload, x.created_at,
+              x.application_id, x.event_id, x.channels)
+
+HOOKD_INSPECT(application_record, x.id, x.uid, x.name, x.rate_limit, x.metadata, x.created_at,
+              x.updated_at)
 
 HOOKD_INSPECT(delivery_record, x.id, x.message_seq, x.message_id, x.endpoint_id, x.status, x.reason,
               x.attempts, x.first_attempt_at, x.next_attempt_at, x.last_status_code, x.last_error,
@@ -28,6 +32,12 @@ HOOKD_INSPECT(endpoint_stats, x.pending, x.delivered, x.failed)
 HOOKD_INSPECT(store_counts, x.pending, x.pending_by_due, x.endpoints_enabled, x.endpoints_disabled)
 
 HOOKD_INSPECT(idempotency_record, x.key, x.request_hash, x.message_id, x.created_at)
+
+HOOKD_INSPECT(message_filter, x.application_id, x.event_types, x.channel, x.endpoint_id, x.status,
+              x.since, x.until, x.before_seq)
+HOOKD_INSPECT(message_page, x.messages, x.next_before)
+HOOKD_INSPECT(attempt_filter, x.endpoint_id, x.outcome, x.since, x.until, x.before_seq)
+HOOKD_INSPECT(attempt_page, x.attempts, x.next_before)
 
 HOOKD_INSPECT(lease_token, x.part, x.epoch)
 

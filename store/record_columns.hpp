@@ -7,6 +7,7 @@
 // lists through store/event_types_json.hpp.
 #include "store/enum_codes.hpp"
 #include "store/event_types_json.hpp"
+#include "store/header_list_json.hpp"
 #include "store/records.hpp"
 
 #include <cstdint>
@@ -20,7 +21,14 @@ namespace hookd::store::columns {
 inline constexpr const char* endpoint_list =
     "id, url, description, event_types, secret, previous_secret, previous_secret_expires_at, "
     "signature_scheme, rate_limit_per_s, max_concurrency, timeout_ms, status, disabled_reason, "
-    "failing_since, created_at, updated_at";
+    "failing_since, created_at, updated_at, application_id, uid, headers, metadata";
+
+/// The columns of a message, in read_message's order (after a table alias and dot, or bare).
+inline constexpr const char* message_list =
+    "seq, id, event_type, payload, created_at, application_id, event_id, channels";
+
+inline constexpr const char* application_list =
+    "id, uid, name, rate_limit, metadata, created_at, updated_at";
 
 /// A delivery with its message's id and acceptance time; append WHERE/ORDER BY.
 inline constexpr const char* delivery_select =
@@ -51,13 +59,22 @@ void bind_delivery_state(Params& p, const State& s, time_point updated_at) {
       .bind_time(updated_at);
 }
 
-/// Every column of an endpoint, in the order of the `endpoints` table.
+/// The columns of an endpoint kept as JSON text, encoded once (a bound text must outlive the
+/// statement's execution).
+struct endpoint_text_columns {
+  std::string event_types;
+  std::string headers;
+  explicit endpoint_text_columns(const endpoint_record& ep)
+      : event_types(encode_event_types(ep.event_types)), headers(encode_headers(ep.headers)) {}
+};
+
+/// Every column of an endpoint, in the order of endpoint_list.
 template <class Params>
-void bind_endpoint(Params& p, const endpoint_record& ep, const std::string& event_types_json) {
+void bind_endpoint(Params& p, const endpoint_record& ep, const endpoint_text_columns& text) {
   p.bind_text(ep.id)
       .bind_text(ep.url)
       .bind_text(ep.description)
-      .bind_text(event_types_json)
+      .bind_text(text.event_types)
       .bind_text(ep.secret)
       .bind_text(ep.previous_secret)
       .bind_time(ep.previous_secret_expires_at)
@@ -69,7 +86,23 @@ void bind_endpoint(Params& p, const endpoint_record& ep, const std::string& even
       .bind_int(codes::encode(ep.reason))
       .bind_time(ep.failing_since)
       .bind_time(ep.created_at)
-      .bind_time(ep.updated_at);
+      .bind_time(ep.updated_at)
+      .bind_text_or_null(ep.application_id)
+      .bind_text_or_null(ep.uid)
+      .bind_text(text.headers)
+      .bind_text(ep.metadata);
+}
+
+/// Every column of an application, in the order of application_list.
+template <class Params>
+void bind_application(Params& p, const application_record& app) {
+  p.bind_text(app.id)
+      .bind_text_or_null(app.uid)
+      .bind_text(app.name)
+      .bind_int(app.rate_limit)
+      .bind_text(app.metadata)
+      .bind_time(app.created_at)
+      .bind_time(app.updated_at);
 }
 
 // -- rows to records ------------------------------------------------------------------------------
@@ -100,6 +133,10 @@ endpoint_record read_endpoint(Row& r) {
   ep.failing_since = r.column_time();
   ep.created_at = r.column_time();
   ep.updated_at = r.column_time();
+  ep.application_id = r.column_text(); // NULL reads as ""
+  ep.uid = r.column_text();
+  ep.headers = decode_headers(r.column_text());
+  ep.metadata = r.column_text();
   return ep;
 }
 
@@ -147,7 +184,23 @@ message_record read_message(Row& r) {
   m.event_type = r.column_text();
   m.payload = r.column_blob();
   m.created_at = r.column_time();
+  m.application_id = r.column_text();
+  m.event_id = r.column_text();
+  m.channels = r.column_text();
   return m;
+}
+
+template <class Row>
+application_record read_application(Row& r) {
+  application_record app;
+  app.id = r.column_text();
+  app.uid = r.column_text();
+  app.name = r.column_text();
+  app.rate_limit = column_int32(r);
+  app.metadata = r.column_text();
+  app.created_at = r.column_time();
+  app.updated_at = r.column_time();
+  return app;
 }
 
 template <class Row>

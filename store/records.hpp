@@ -9,9 +9,25 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace hookd::store {
+
+/// A tenant (Svix's "application"): endpoints and messages may belong to one, and a message of
+/// an application fans out only to that application's endpoints.
+struct application_record {
+  std::string id;       ///< "app_..."
+  std::string uid;      ///< the caller's own unique name for it; empty: none
+  std::string name;
+  std::int32_t rate_limit = 0; ///< stored and returned, not enforced; 0: none
+  std::string metadata = "{}"; ///< a JSON object of strings, as given
+  time_point created_at = no_time;
+  time_point updated_at = no_time;
+};
+
+/// Custom HTTP headers an endpoint's delivery requests carry (name, value), in order.
+using header_list = std::vector<std::pair<std::string, std::string>>;
 
 struct endpoint_record {
   std::string id; ///< "ep_..."
@@ -31,6 +47,10 @@ struct endpoint_record {
   time_point failing_since = no_time;
   time_point created_at = no_time;
   time_point updated_at = no_time;
+  std::string application_id; ///< "app_..."; empty: belongs to no application
+  std::string uid;            ///< unique within its application; empty: none
+  header_list headers;        ///< sent with every delivery request
+  std::string metadata = "{}"; ///< a JSON object of strings, as given
 };
 
 struct message_record {
@@ -39,6 +59,9 @@ struct message_record {
   std::string event_type;
   std::string payload; ///< the JSON bytes exactly as accepted
   time_point created_at = no_time;
+  std::string application_id; ///< empty: none; fans out to that application's endpoints only
+  std::string event_id;       ///< unique within its application; empty: none
+  std::string channels;       ///< a JSON list of strings, as given; empty: none
 };
 
 struct delivery_record {
@@ -96,6 +119,9 @@ inline constexpr std::uint32_t rate_limit_per_s = 1u << 4;
 inline constexpr std::uint32_t max_concurrency = 1u << 5;
 inline constexpr std::uint32_t timeout_ms = 1u << 6;
 inline constexpr std::uint32_t secret = 1u << 7;
+inline constexpr std::uint32_t uid = 1u << 8;
+inline constexpr std::uint32_t headers = 1u << 9;
+inline constexpr std::uint32_t metadata = 1u << 10;
 } // namespace endpoint_field
 
 /// What delete_endpoint did.
@@ -129,6 +155,47 @@ struct lease_token {
   std::int64_t epoch = 0;
   bool fenced() const { return part >= 0; }
   friend bool operator==(const lease_token&, const lease_token&) = default;
+};
+
+/// Which messages a listing returns (GET /v1/messages, Svix's message list): every condition
+/// that is set must hold. Unset fields select everything.
+struct message_filter {
+  std::string application_id;           ///< empty: any application, or none
+  std::vector<std::string> event_types; ///< empty: any
+  std::string channel;                  ///< empty: any; else messages whose channels list it
+  std::string endpoint_id;              ///< empty: any; else with a delivery to this endpoint
+  std::int32_t status = -1; ///< a delivery_status code: with a delivery in that state; -1: any
+  time_point since = no_time;  ///< created at or after; no_time: no bound
+  time_point until = no_time;  ///< created before; no_time: no bound
+  std::int64_t before_seq = 0; ///< only messages with a smaller seq (a cursor); 0: from the newest
+
+  /// Conditions no index answers: a page reads a bounded stretch of messages (list_messages).
+  bool scans() const {
+    return !event_types.empty() || !channel.empty() || !endpoint_id.empty() || status >= 0 ||
+           since != no_time || until != no_time;
+  }
+};
+
+/// One page of list_messages: newest first.
+struct message_page {
+  std::vector<message_record> messages;
+  /// Where the next page starts (its before_seq): more messages may match below it. 0: none do.
+  std::int64_t next_before = 0;
+};
+
+/// Which attempts a listing returns (Svix's attempt lists): every condition set must hold.
+struct attempt_filter {
+  std::string endpoint_id;     ///< empty: any
+  std::int32_t outcome = -1;   ///< an attempt_outcome code; -1: any
+  time_point since = no_time;  ///< started at or after
+  time_point until = no_time;  ///< started before
+  std::int64_t before_seq = 0; ///< only attempts with a smaller seq; 0: from the newest
+};
+
+/// One page of list_attempts: newest first; `next_before` as in message_page.
+struct attempt_page {
+  std::vector<attempt_record> attempts;
+  std::int64_t next_before = 0;
 };
 
 /// An Idempotency-Key the API has seen: the same key with the same request (hash) returns the

@@ -25,9 +25,9 @@ void bind_delivery_state(query& q, const State& s, time_point updated_at) {
   columns::bind_delivery_state(q, s, updated_at);
 }
 
-/// Binds every column of `put_endpoint`, in order.
-/// `event_types_json` is bound without a copy, so the caller keeps it alive.
-void bind_endpoint(query& q, const endpoint_record& ep, const std::string& event_types_json);
+/// Binds every column of `put_endpoint`, in order. `text` is bound without a copy, so the
+/// caller keeps it alive.
+void bind_endpoint(query& q, const endpoint_record& ep, const columns::endpoint_text_columns& text);
 
 // -- rows to records ------------------------------------------------------------------------------
 // Each reads the current row of `q` from its first column, in the select-list order of the
@@ -38,6 +38,7 @@ delivery_record read_delivery(query& q);
 attempt_record read_attempt(query& q);
 message_record read_message(query& q);
 idempotency_record read_idempotency(query& q);
+application_record read_application(query& q);
 
 /// Runs `q` and collects every row with `read`.
 template <class Read>

@@ -136,8 +136,49 @@ constexpr const char* schema_v2 = R"sql(
 DROP INDEX attempts_by_endpoint;
 )sql";
 
+// Version 3: applications (tenants, the Svix API's "app"). Endpoints and messages gain an
+// optional application_id (NULL: none, as every row written before), endpoints a uid unique
+// within their application, custom request headers (a JSON list of [name, value] pairs,
+// store/header_list_json.hpp) and metadata (a JSON object as given); messages an event_id
+// unique within their application and channels (a JSON list, as given; NULL: none).
+// Every new index is partial on the new columns being set, so rows without an application,
+// the whole hot path before version 3, cost no more than they did: NULL columns at the end of
+// a record take one header byte each and enter no index.
+// messages_by_application serves an application's message list newest first; the message
+// list's other filters (event type, endpoint, status, time) read a bounded stretch of seqs per
+// page instead of an index of their own (store.hpp list_messages): an index on
+// deliveries (endpoint_id, ...) or messages (event_type, ...) would cost every insert of the hot
+// path, as attempts_by_endpoint did (version 2).
+constexpr const char* schema_v3 = R"sql(
+CREATE TABLE applications (
+  id         TEXT PRIMARY KEY NOT NULL,
+  uid        TEXT UNIQUE,                       -- NULL: none
+  name       TEXT NOT NULL,
+  rate_limit INTEGER NOT NULL,                  -- 0: none (stored, not enforced)
+  metadata   TEXT NOT NULL,                     -- JSON object
+  created_at INTEGER,
+  updated_at INTEGER
+);
+
+ALTER TABLE endpoints ADD COLUMN application_id TEXT;
+ALTER TABLE endpoints ADD COLUMN uid TEXT;
+ALTER TABLE endpoints ADD COLUMN headers TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE endpoints ADD COLUMN metadata TEXT NOT NULL DEFAULT '{}';
+CREATE INDEX endpoints_by_application ON endpoints (application_id, id)
+  WHERE application_id IS NOT NULL;
+CREATE UNIQUE INDEX endpoints_by_uid ON endpoints (application_id, uid) WHERE uid IS NOT NULL;
+
+ALTER TABLE messages ADD COLUMN application_id TEXT;
+ALTER TABLE messages ADD COLUMN event_id TEXT;
+ALTER TABLE messages ADD COLUMN channels TEXT;
+CREATE INDEX messages_by_application ON messages (application_id, seq)
+  WHERE application_id IS NOT NULL;
+CREATE UNIQUE INDEX messages_by_event_id ON messages (application_id, event_id)
+  WHERE event_id IS NOT NULL;
+)sql";
+
 /// migrations[i] takes a database from version i to version i + 1.
-constexpr std::array migrations{schema_v1, schema_v2};
+constexpr std::array migrations{schema_v1, schema_v2, schema_v3};
 static_assert(migrations.size() == schema_version);
 
 std::int64_t read_pragma(connection& db, const char* pragma) {

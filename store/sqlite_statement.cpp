@@ -60,6 +60,14 @@ query& query::bind_text(std::string_view v) {
   return *this;
 }
 
+query& query::bind_text_or_null(std::string_view v) {
+  if (v.empty()) {
+    check_bind(sqlite3_bind_null(s_.get(), next_parameter()));
+    return *this;
+  }
+  return bind_text(v);
+}
+
 query& query::bind_blob(std::string_view bytes) {
   check_bind(sqlite3_bind_blob64(s_.get(), next_parameter(), non_null(bytes), bytes.size(),
                                  SQLITE_STATIC));

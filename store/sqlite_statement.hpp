@@ -46,6 +46,8 @@ public:
   query& bind_int(std::int64_t v);
   query& bind_real(double v);
   query& bind_text(std::string_view v);
+  /// NULL for an empty string (optional ids, whose unique indexes must not see '' twice).
+  query& bind_text_or_null(std::string_view v);
   query& bind_blob(std::string_view bytes);
   /// NULL for `no_time`, unix milliseconds otherwise.
   query& bind_time(time_point t);

@@ -1,5 +1,6 @@
 #include "store/sqlite_store_impl.hpp"
 
+#include "store/listing_sql.hpp"
 #include "store/sqlite_row_mapping.hpp"
 
 #include <algorithm>
@@ -14,6 +15,7 @@ using sqlite::read_attempt;
 using sqlite::read_delivery;
 using sqlite::read_endpoint;
 using sqlite::read_idempotency;
+using sqlite::read_application;
 using sqlite::read_message;
 using sqlite::sql_limit;
 
@@ -143,6 +145,107 @@ void sqlite_store::for_each_attempt_since(time_point since, duration longest_att
     if (at >= since)
       fn(endpoint_id, at, outcome);
   }
+}
+
+std::vector<endpoint_record> sqlite_store::list_application_endpoints(
+    const std::string& application_id, const std::string& after_id, std::size_t limit) {
+  query q{sql_.list_application_endpoints, "list_application_endpoints"};
+  q.bind_text(application_id).bind_text(after_id).bind_int(sql_limit(limit));
+  return read_all(q, read_endpoint);
+}
+
+std::optional<endpoint_record> sqlite_store::find_endpoint_by_uid(const std::string& application_id,
+                                                                  const std::string& uid) {
+  query q{sql_.find_endpoint_by_uid, "find_endpoint_by_uid"};
+  q.bind_text(application_id).bind_text(uid);
+  if (!q.step())
+    return std::nullopt;
+  return read_endpoint(q);
+}
+
+std::optional<application_record> sqlite_store::find_application(const std::string& application_id) {
+  query q{sql_.find_application, "find_application"};
+  q.bind_text(application_id);
+  if (!q.step())
+    return std::nullopt;
+  return read_application(q);
+}
+
+std::optional<application_record> sqlite_store::find_application_by_uid(const std::string& uid) {
+  query q{sql_.find_application_by_uid, "find_application_by_uid"};
+  q.bind_text(uid);
+  if (!q.step())
+    return std::nullopt;
+  return read_application(q);
+}
+
+std::vector<application_record> sqlite_store::list_applications(const std::string& after_id,
+                                                                std::size_t limit) {
+  query q{sql_.list_applications, "list_applications"};
+  q.bind_text(after_id).bind_int(sql_limit(limit));
+  return read_all(q, read_application);
+}
+
+namespace {
+
+std::int64_t newest(sqlite::statement& max_seq, std::string_view op) {
+  query q{max_seq, op};
+  return q.step() ? q.column_int() : 0;
+}
+
+/// Runs a listing built per call (store/listing_sql.hpp) and reads its rows with `read`.
+template <class Read>
+auto run_listing(sqlite::connection& db, const listing::sql_query& built, std::string_view op,
+                 Read read) {
+  sqlite::statement s{db, built.sql};
+  query q{s, op};
+  for (const auto& p : built.params) {
+    if (const auto* i = std::get_if<std::int64_t>(&p))
+      q.bind_int(*i);
+    else
+      q.bind_text(std::get<std::string>(p));
+  }
+  return read_all(q, read);
+}
+
+} // namespace
+
+message_page sqlite_store::list_messages(const message_filter& f, std::size_t limit,
+                                         std::size_t scan_limit) {
+  constexpr std::string_view op = "list_messages";
+  const auto w = listing::window_of(f.before_seq, f.before_seq > 0 ? 0 : newest(sql_.max_message_seq, op),
+                                    f.scans(), scan_limit);
+  message_page page;
+  page.messages = run_listing(db_, listing::messages(listing::dialect::sqlite, f, w, limit + 1), op,
+                              read_message);
+  const auto rows = page.messages.size();
+  if (rows > limit)
+    page.messages.resize(limit);
+  page.next_before = listing::next_before(rows, limit, page.messages.empty() ? 0 : page.messages.back().seq, w);
+  return page;
+}
+
+attempt_page sqlite_store::list_attempts(const attempt_filter& f, std::size_t limit,
+                                         std::size_t scan_limit) {
+  constexpr std::string_view op = "list_attempts";
+  const auto w = listing::window_of(f.before_seq, f.before_seq > 0 ? 0 : newest(sql_.max_attempt_seq, op),
+                                    true, scan_limit);
+  attempt_page page;
+  page.attempts = run_listing(db_, listing::attempts(listing::dialect::sqlite, f, w, limit + 1), op,
+                              read_attempt);
+  const auto rows = page.attempts.size();
+  if (rows > limit)
+    page.attempts.resize(limit);
+  page.next_before = listing::next_before(rows, limit, page.attempts.empty() ? 0 : page.attempts.back().seq, w);
+  return page;
+}
+
+std::optional<attempt_record> sqlite_store::find_attempt(std::int64_t seq) {
+  query q{sql_.find_attempt, "find_attempt"};
+  q.bind_int(seq);
+  if (!q.step())
+    return std::nullopt;
+  return read_attempt(q);
 }
 
 // -- read steps -----------------------------------------------------------------------------------

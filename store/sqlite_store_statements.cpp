@@ -30,6 +30,22 @@ std::string cat(std::initializer_list<std::string_view> parts) {
   return s;
 }
 
+/// `excluded.<column>` for every endpoint column, for put_endpoint's upsert.
+std::string excluded_endpoint_columns() {
+  std::string out;
+  std::string_view list = columns::endpoint_list;
+  while (!list.empty()) {
+    auto comma = list.find(',');
+    auto name = list.substr(0, comma);
+    while (!name.empty() && name.front() == ' ')
+      name.remove_prefix(1);
+    out += out.empty() ? "excluded." : ", excluded.";
+    out += name;
+    list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+  }
+  return out;
+}
+
 std::string payload_query() {
   std::string s = "SELECT seq, payload FROM messages WHERE seq IN (?";
   for (std::size_t i = 1; i < payload_chunk; ++i)
@@ -42,8 +58,8 @@ std::string payload_query() {
 statements::statements(connection& db, bool read_only)
     : begin{db, read_only ? "BEGIN" : "BEGIN IMMEDIATE"}, commit{db, "COMMIT"},
       rollback{db, "ROLLBACK"},
-      insert_message{db, "INSERT INTO messages (id, event_type, payload, created_at) "
-                         "VALUES (?, ?, ?, ?)"},
+      insert_message{db, "INSERT INTO messages (id, event_type, payload, created_at, "
+                         "application_id, event_id, channels) VALUES (?, ?, ?, ?, ?, ?, ?)"},
       // Only for an endpoint that exists and is enabled when the transaction gets there: a
       // delete or disable committed earlier in the same batch leaves nothing pending behind.
       insert_delivery{db, "INSERT INTO deliveries (message_seq, endpoint_id, status, reason, "
@@ -66,8 +82,12 @@ statements::statements(connection& db, bool read_only)
                          "WHERE id = ?"},
       put_idempotency{db, "INSERT INTO idempotency_keys (key, request_hash, message_id, "
                           "created_at) VALUES (?, ?, ?, ?)"},
-      put_endpoint{db, cat({"INSERT OR REPLACE INTO endpoints (", endpoint_columns,
-                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"})},
+      // An upsert on the id, not INSERT OR REPLACE: REPLACE would delete another endpoint
+      // whose uid this one takes (endpoints_by_uid) instead of refusing the write.
+      put_endpoint{db, cat({"INSERT INTO endpoints (", endpoint_columns,
+                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                            "?) ON CONFLICT (id) DO UPDATE SET (", endpoint_columns, ") = (",
+                            excluded_endpoint_columns(), ")"})},
       // ?3 holds the endpoint_field bits: each named column takes its parameter, the others
       // keep what is stored now. SET expressions read the row as it was before the UPDATE, so
       // the previous secret is cleared only when the secret really changes.
@@ -84,6 +104,9 @@ statements::statements(connection& db, bool read_only)
                           "ELSE previous_secret END, "
                           "previous_secret_expires_at = CASE WHEN ?3 & 128 AND ?11 <> secret "
                           "THEN NULL ELSE previous_secret_expires_at END, "
+                          "uid = CASE WHEN ?3 & 256 THEN ?12 ELSE uid END, "
+                          "headers = CASE WHEN ?3 & 512 THEN ?13 ELSE headers END, "
+                          "metadata = CASE WHEN ?3 & 1024 THEN ?14 ELSE metadata END, "
                           "updated_at = ?2 WHERE id = ?1"},
       rotate_secret{db, "UPDATE endpoints SET previous_secret = secret, "
                         "previous_secret_expires_at = ?, secret = ?, updated_at = ? "
@@ -140,11 +163,32 @@ statements::statements(connection& db, bool read_only)
       load_pending{db, cat({delivery_select, "WHERE d.endpoint_id = ? AND d.status = 0 "
                                               "ORDER BY d.next_attempt_at, d.id"})},
       load_payloads{db, payload_query()},
-      find_message{db,
-                   "SELECT seq, id, event_type, payload, created_at FROM messages WHERE id = ?"},
+      find_message{db, cat({"SELECT ", columns::message_list, " FROM messages WHERE id = ?"})},
       deliveries_of{db, cat({delivery_select, "WHERE d.message_seq = ? ORDER BY d.id"})},
       attempts_of{db, columns::attempts_of_message},
       // Newest first along the rowid: no index; the caller stops the scan.
-      recent_attempts{db, "SELECT endpoint_id, at, outcome FROM attempts ORDER BY seq DESC"} {}
+      recent_attempts{db, "SELECT endpoint_id, at, outcome FROM attempts ORDER BY seq DESC"},
+      insert_application{db, cat({"INSERT INTO applications (", columns::application_list,
+                                  ") VALUES (?, ?, ?, ?, ?, ?, ?)"})},
+      update_application{db, "UPDATE applications SET uid = ?2, name = ?3, rate_limit = ?4, "
+                             "metadata = ?5, updated_at = ?6 WHERE id = ?1"},
+      delete_application{db, "DELETE FROM applications WHERE id = ?"},
+      find_application{db, cat({"SELECT ", columns::application_list,
+                                " FROM applications WHERE id = ?"})},
+      find_application_by_uid{db, cat({"SELECT ", columns::application_list,
+                                       " FROM applications WHERE uid = ?"})},
+      list_applications{db, cat({"SELECT ", columns::application_list,
+                                 " FROM applications WHERE id > ? ORDER BY id LIMIT ?"})},
+      list_application_endpoints{
+          db, cat({"SELECT ", endpoint_columns, " FROM endpoints WHERE application_id = ? AND "
+                   "id > ? ORDER BY id LIMIT ?"})},
+      find_endpoint_by_uid{db, cat({"SELECT ", endpoint_columns,
+                                    " FROM endpoints WHERE application_id = ? AND uid = ?"})},
+      find_attempt{db, "SELECT a.seq, a.delivery_id, m.id, a.endpoint_id, a.at, a.outcome, "
+                       "a.status_code, a.elapsed_ms, a.error, a.error_detail, a.response_body "
+                       "FROM attempts a JOIN deliveries d ON d.id = a.delivery_id JOIN "
+                       "messages m ON m.seq = d.message_seq WHERE a.seq = ?"},
+      max_message_seq{db, "SELECT coalesce(max(seq), 0) FROM messages"},
+      max_attempt_seq{db, "SELECT coalesce(max(seq), 0) FROM attempts"} {}
 
 } // namespace hookd::store::sqlite

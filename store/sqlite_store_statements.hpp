@@ -29,6 +29,10 @@ struct statements {
   statement find_idempotency, pending_counts, endpoint_counts;
   statement endpoints_with_pending, load_pending, load_payloads;
   statement find_message, deliveries_of, attempts_of, recent_attempts;
+  statement insert_application, update_application, delete_application;
+  statement find_application, find_application_by_uid, list_applications;
+  statement list_application_endpoints, find_endpoint_by_uid, find_attempt;
+  statement max_message_seq, max_attempt_seq;
 };
 
 } // namespace hookd::store::sqlite

@@ -34,8 +34,11 @@ void sqlite_store::insert_message(message_record& msg, std::vector<delivery_reco
     q.bind_text(msg.id)
         .bind_text(msg.event_type)
         .bind_blob(msg.payload)
-        .bind_time(msg.created_at);
-    q.run();
+        .bind_time(msg.created_at)
+        .bind_text_or_null(msg.application_id)
+        .bind_text_or_null(msg.event_id)
+        .bind_text_or_null(msg.channels);
+    q.run(); // a taken id or (application, event_id) fails here, before any other write
     seq = db_.last_insert_rowid();
     for (const auto& d : deliveries)
       ids.push_back(insert_delivery(seq, d, initial_update_time(msg, d)));
@@ -97,10 +100,10 @@ void sqlite_store::update_delivery(const delivery_update& d) {
 
 void sqlite_store::put_endpoint(const endpoint_record& ep) {
   check_writable("put_endpoint");
-  auto event_types = encode_event_types(ep.event_types);
+  const columns::endpoint_text_columns text{ep};
   query q{sql_.put_endpoint, "put_endpoint"};
-  bind_endpoint(q, ep, event_types);
-  q.run();
+  bind_endpoint(q, ep, text);
+  q.run(); // a uid another endpoint of the application has fails endpoints_by_uid (conflict)
 }
 
 std::optional<endpoint_record> sqlite_store::update_endpoint(const endpoint_record& ep,
@@ -108,19 +111,22 @@ std::optional<endpoint_record> sqlite_store::update_endpoint(const endpoint_reco
   constexpr std::string_view op = "update_endpoint";
   bool found = false;
   atomically(op, [&] {
-    auto event_types = encode_event_types(ep.event_types);
+    const columns::endpoint_text_columns text{ep};
     query q{sql_.update_endpoint, op};
     q.bind_text(ep.id)
         .bind_time(ep.updated_at)
         .bind_int(fields)
         .bind_text(ep.url)
         .bind_text(ep.description)
-        .bind_text(event_types)
+        .bind_text(text.event_types)
         .bind_int(encode(ep.scheme))
         .bind_real(ep.rate_limit_per_s)
         .bind_int(ep.max_concurrency)
         .bind_int(ep.timeout_ms)
-        .bind_text(ep.secret);
+        .bind_text(ep.secret)
+        .bind_text_or_null(ep.uid)
+        .bind_text(text.headers)
+        .bind_text(ep.metadata);
     q.run();
     found = db_.changes() > 0;
   });
@@ -242,6 +248,36 @@ std::size_t sqlite_store::fail_pending_rows(const std::string& endpoint_id, fail
   q.bind_int(encode(reason)).bind_time(at).bind_text(endpoint_id);
   q.run();
   return changed_rows();
+}
+
+// -- applications ------------------------------------------------------------------------------
+
+void sqlite_store::insert_application(const application_record& app) {
+  check_writable("insert_application");
+  query q{sql_.insert_application, "insert_application"};
+  columns::bind_application(q, app);
+  q.run(); // a taken id or uid fails a unique index (conflict): nothing written
+}
+
+bool sqlite_store::update_application(const application_record& app) {
+  check_writable("update_application");
+  query q{sql_.update_application, "update_application"};
+  q.bind_text(app.id)
+      .bind_text_or_null(app.uid)
+      .bind_text(app.name)
+      .bind_int(app.rate_limit)
+      .bind_text(app.metadata)
+      .bind_time(app.updated_at);
+  q.run();
+  return changed_rows() > 0;
+}
+
+bool sqlite_store::delete_application(const std::string& application_id) {
+  check_writable("delete_application");
+  query q{sql_.delete_application, "delete_application"};
+  q.bind_text(application_id);
+  q.run();
+  return changed_rows() > 0;
 }
 
 } // namespace hookd::store

@@ -162,6 +162,17 @@ public:
   /// Deletes Idempotency-Keys created before `before`; returns how many.
   virtual std::size_t purge_idempotency(time_point before) = 0;
 
+  // -- applications (tenants) -------------------------------------------------------------------
+
+  /// Inserts the application; throws kind conflict when its id or uid is taken.
+  virtual void insert_application(const application_record& app) = 0;
+  /// Replaces uid, name, rate_limit, metadata and updated_at of `app.id`; throws kind conflict
+  /// when the uid is another's. Returns false when no such application exists.
+  virtual bool update_application(const application_record& app) = 0;
+  /// Removes the application row (its endpoints are deleted first, by the caller, through
+  /// delete_endpoint; its messages stay, still naming it). Returns false when it did not exist.
+  virtual bool delete_application(const std::string& application_id) = 0;
+
   /// Cluster mode (fencing): inside a transaction, just before commit(), checks that node
   /// `node_id` still holds every lease of `tokens` unexpired with that epoch, and keeps them
   /// from changing owner until the transaction ends. Returns the tokens it does not hold (the
@@ -193,6 +204,20 @@ public:
   virtual std::vector<endpoint_record> list_endpoints(const std::string& after_id,
                                                       std::size_t limit) = 0;
 
+  /// Endpoints of one application ordered by id, the first `limit` after `after_id`.
+  virtual std::vector<endpoint_record> list_application_endpoints(const std::string& application_id,
+                                                                  const std::string& after_id,
+                                                                  std::size_t limit) = 0;
+  /// The endpoint with this uid in this application.
+  virtual std::optional<endpoint_record> find_endpoint_by_uid(const std::string& application_id,
+                                                              const std::string& uid) = 0;
+
+  virtual std::optional<application_record> find_application(const std::string& application_id) = 0;
+  virtual std::optional<application_record> find_application_by_uid(const std::string& uid) = 0;
+  /// Applications ordered by id, the first `limit` after `after_id` (empty: from the start).
+  virtual std::vector<application_record> list_applications(const std::string& after_id,
+                                                            std::size_t limit) = 0;
+
   /// Delivery counts by status per endpoint id (ids without deliveries map to zeros). An
   /// endpoint's recent attempt outcomes are kept in memory (metrics/endpoint_windows.hpp).
   virtual std::vector<std::pair<std::string, endpoint_stats>>
@@ -220,6 +245,20 @@ public:
     return pending;
   }
   virtual std::vector<attempt_record> attempts_of(const std::string& message_id) = 0;
+
+  /// The first `limit` messages matching `f`, newest first (by seq). When the filter scans
+  /// (message_filter::scans), the page reads at most `scan_limit` seqs below its start, so
+  /// every page costs a bounded read whatever the filter matches: it may then hold fewer than
+  /// `limit` messages while next_before says more may follow.
+  virtual message_page list_messages(const message_filter& f, std::size_t limit,
+                                     std::size_t scan_limit) = 0;
+  /// The first `limit` attempts matching `f`, newest first (by seq), reading at most
+  /// `scan_limit` seqs below the start of the page (no index serves an endpoint's attempts:
+  /// keeping one costs the hot path, see store/sqlite_schema.cpp version 2).
+  virtual attempt_page list_attempts(const attempt_filter& f, std::size_t limit,
+                                     std::size_t scan_limit) = 0;
+  /// One attempt by its seq.
+  virtual std::optional<attempt_record> find_attempt(std::int64_t seq) = 0;
 
   /// Calls `fn(endpoint_id, started_at, outcome)` for every attempt that started at or after
   /// `since`, newest first (at start-up, to fill metrics/endpoint_windows again). Attempts are

@@ -30,6 +30,8 @@ public:
   params& bind_blob(std::string_view v); ///< bytea, sent in binary
   params& bind_time(time_point t);        ///< unix milliseconds; NULL for no_time
   params& bind_null();
+  /// NULL for an empty string (optional ids, whose unique indexes must not see '' twice).
+  params& bind_text_or_null(std::string_view v) { return v.empty() ? bind_null() : bind_text(v); }
   /// A PostgreSQL array literal ({...}) built by pg_array below.
   params& bind_array(const std::string& literal) { return bind_text(literal); }
 

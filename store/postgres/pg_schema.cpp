@@ -137,8 +137,39 @@ CREATE INDEX endpoints_by_event_type ON endpoints USING gin ((event_types::jsonb
 CREATE INDEX endpoints_all_events ON endpoints (id) WHERE status = 0 AND event_types = '[]';
 )sql";
 
+// Version 4: applications (tenants), as SQLite's schema version 3 (store/sqlite_schema.cpp
+// says what each column holds and why every new index is partial). insert_message_fanout
+// keeps to the message's application (NULL: the endpoints of none).
+constexpr const char* schema_v4 = R"sql(
+CREATE TABLE applications (
+  id         text COLLATE "C" PRIMARY KEY,
+  uid        text COLLATE "C" UNIQUE,
+  name       text NOT NULL,
+  rate_limit integer NOT NULL,
+  metadata   text NOT NULL,
+  created_at bigint,
+  updated_at bigint
+);
+
+ALTER TABLE endpoints ADD COLUMN application_id text COLLATE "C";
+ALTER TABLE endpoints ADD COLUMN uid text COLLATE "C";
+ALTER TABLE endpoints ADD COLUMN headers text NOT NULL DEFAULT '[]';
+ALTER TABLE endpoints ADD COLUMN metadata text NOT NULL DEFAULT '{}';
+CREATE INDEX endpoints_by_application ON endpoints (application_id, id)
+  WHERE application_id IS NOT NULL;
+CREATE UNIQUE INDEX endpoints_by_uid ON endpoints (application_id, uid) WHERE uid IS NOT NULL;
+
+ALTER TABLE messages ADD COLUMN application_id text COLLATE "C";
+ALTER TABLE messages ADD COLUMN event_id text COLLATE "C";
+ALTER TABLE messages ADD COLUMN channels text;
+CREATE INDEX messages_by_application ON messages (application_id, seq)
+  WHERE application_id IS NOT NULL;
+CREATE UNIQUE INDEX messages_by_event_id ON messages (application_id, event_id)
+  WHERE event_id IS NOT NULL;
+)sql";
+
 /// migrations[i] takes a database from version i to version i + 1.
-constexpr std::array migrations{schema_v1, schema_v2, schema_v3};
+constexpr std::array migrations{schema_v1, schema_v2, schema_v3, schema_v4};
 static_assert(migrations.size() == schema_version);
 
 /// The advisory lock key of migrations ("hookd" in ASCII, then 1).

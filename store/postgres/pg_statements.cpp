@@ -40,8 +40,10 @@ std::array<std::string, static_cast<std::size_t>(stmt::count_)> sql_of() {
   auto set = [&a](stmt s, std::string sql) { a[static_cast<std::size_t>(s)] = std::move(sql); };
 
   // The message and its deliveries in one statement. $1-$4 the message; $5-$13 one array per
-  // delivery column (columns::bind_delivery_state's order, endpoint id first). A duplicate
-  // message id inserts nothing and returns no row (no error: the transaction stays usable).
+  // delivery column (columns::bind_delivery_state's order, endpoint id first); $15-$17 the
+  // message's application, event id and channels (NULL: none). A duplicate message id, or an
+  // event id its application has already, inserts nothing and returns no row (no error: the
+  // transaction stays usable).
   // A delivery is inserted only when its endpoint exists and is enabled at that point of the
   // transaction. One row per inserted delivery (its id and endpoint), or one row with a NULL
   // delivery id when none was. With $14 (the message names its endpoints) nothing is written
@@ -51,10 +53,11 @@ std::array<std::string, static_cast<std::size_t>(stmt::count_)> sql_of() {
   // EXISTS, a generic plan made while the endpoints table looked empty (stale statistics)
   // hash-joined a sequential scan of every endpoint, per message.
   set(stmt::insert_message,
-      "WITH m AS (INSERT INTO messages (id, event_type, payload, created_at) "
-      "SELECT $1::text, $2::text, $3::bytea, $4::bigint WHERE NOT $14::boolean OR NOT EXISTS "
+      "WITH m AS (INSERT INTO messages (id, event_type, payload, created_at, application_id, "
+      "event_id, channels) SELECT $1::text, $2::text, $3::bytea, $4::bigint, $15::text, "
+      "$16::text, $17::text WHERE NOT $14::boolean OR NOT EXISTS "
       "(SELECT 1 FROM unnest($5::text[]) AS n (id) WHERE (SELECT e.status FROM endpoints e "
-      "WHERE e.id = n.id) IS DISTINCT FROM 0) ON CONFLICT (id) DO NOTHING RETURNING seq), "
+      "WHERE e.id = n.id) IS DISTINCT FROM 0) ON CONFLICT DO NOTHING RETURNING seq), "
       "x AS (SELECT * FROM unnest($5::text[], $6::smallint[], $7::smallint[], $8::integer[], "
       "$9::bigint[], $10::bigint[], $11::integer[], $12::smallint[], $13::bigint[]) "
       "WITH ORDINALITY AS x (endpoint_id, status, reason, attempts, first_attempt_at, "
@@ -67,16 +70,19 @@ std::array<std::string, static_cast<std::size_t>(stmt::count_)> sql_of() {
       "ORDER BY x.ord RETURNING id, endpoint_id) "
       "SELECT m.seq, d.id, d.endpoint_id FROM m LEFT JOIN d ON true ORDER BY d.id");
   // Cluster mode, a message for every subscriber: the message ($1-$4), and one pending delivery
-  // for each enabled endpoint subscribed to its event type ($2) in the endpoints table at that
-  // point of the transaction, whichever node wrote it, but $5 (the alert sink), all due at
-  // once ($4), updated_at $6. Rows as insert_message's. The two partial indexes of schema
-  // version 3 find the subscribers.
+  // for each enabled endpoint of its application ($7, NULL: none) subscribed to its event type
+  // ($2) in the endpoints table at that point of the transaction, whichever node wrote it, but
+  // $5 (the alert sink), all due at once ($4), updated_at $6; $8, $9 the event id and channels.
+  // Rows as insert_message's. The two partial indexes of schema version 3 find the subscribers.
   set(stmt::insert_message_fanout,
-      "WITH m AS (INSERT INTO messages (id, event_type, payload, created_at) "
-      "VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING RETURNING seq), "
+      "WITH m AS (INSERT INTO messages (id, event_type, payload, created_at, application_id, "
+      "event_id, channels) VALUES ($1, $2, $3, $4, $7, $8, $9) ON CONFLICT DO NOTHING "
+      "RETURNING seq), "
       "x AS (SELECT id FROM endpoints WHERE status = 0 AND "
-      "(event_types::jsonb) @> jsonb_build_array($2::text) AND id <> $5 "
-      "UNION SELECT id FROM endpoints WHERE status = 0 AND event_types = '[]' AND id <> $5), "
+      "(event_types::jsonb) @> jsonb_build_array($2::text) AND id <> $5 AND "
+      "application_id IS NOT DISTINCT FROM $7::text "
+      "UNION SELECT id FROM endpoints WHERE status = 0 AND event_types = '[]' AND id <> $5 AND "
+      "application_id IS NOT DISTINCT FROM $7::text), "
       "d AS (INSERT INTO deliveries (message_seq, endpoint_id, status, reason, attempts, "
       "first_attempt_at, next_attempt_at, last_status_code, last_error, updated_at) "
       "SELECT m.seq, x.id, 0, 0, 0, NULL, $4, 0, 0, $6 FROM m CROSS JOIN x ORDER BY x.id "
@@ -105,9 +111,13 @@ std::array<std::string, static_cast<std::size_t>(stmt::count_)> sql_of() {
       "id = $9)";
   set(stmt::update_delivery, cat({"WITH u AS (UPDATE deliveries SET ", set_delivery_state,
                                   " WHERE id = $9 AND ", only_pending, changed_and_exists}));
+  // Nothing is written, and no row returned, when another endpoint of the application has the
+  // uid ($17, $18): checked first so that the transaction stays usable.
   set(stmt::put_endpoint,
-      cat({"INSERT INTO endpoints (", endpoint_list, ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
-           "$9, $10, $11, $12, $13, $14, $15, $16) ON CONFLICT (id) DO UPDATE SET url = "
+      cat({"INSERT INTO endpoints (", endpoint_list, ") SELECT $1, $2, $3, $4, $5, $6, $7, $8, "
+           "$9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20 WHERE $18::text IS NULL OR "
+           "NOT EXISTS (SELECT 1 FROM endpoints o WHERE o.application_id = $17::text AND "
+           "o.uid = $18::text AND o.id <> $1::text) ON CONFLICT (id) DO UPDATE SET url = "
            "excluded.url, description = excluded.description, event_types = "
            "excluded.event_types, secret = excluded.secret, previous_secret = "
            "excluded.previous_secret, previous_secret_expires_at = "
@@ -116,7 +126,8 @@ std::array<std::string, static_cast<std::size_t>(stmt::count_)> sql_of() {
            "excluded.max_concurrency, timeout_ms = excluded.timeout_ms, status = "
            "excluded.status, disabled_reason = excluded.disabled_reason, failing_since = "
            "excluded.failing_since, created_at = excluded.created_at, updated_at = "
-           "excluded.updated_at"}));
+           "excluded.updated_at, application_id = excluded.application_id, uid = excluded.uid, "
+           "headers = excluded.headers, metadata = excluded.metadata RETURNING 1"}));
   // $3 holds the endpoint_field bits: each named column takes its parameter, the others keep
   // what is stored now. SET expressions read the row as it was before the UPDATE, so the
   // previous secret is cleared only when the secret really changes.
@@ -135,7 +146,12 @@ std::array<std::string, static_cast<std::size_t>(stmt::count_)> sql_of() {
            "ELSE previous_secret END, "
            "previous_secret_expires_at = CASE WHEN $3 & 128 <> 0 AND $11 <> secret THEN NULL "
            "ELSE previous_secret_expires_at END, "
-           "updated_at = $2 WHERE id = $1 RETURNING ",
+           "uid = CASE WHEN $3 & 256 <> 0 THEN $12 ELSE uid END, "
+           "headers = CASE WHEN $3 & 512 <> 0 THEN $13 ELSE headers END, "
+           "metadata = CASE WHEN $3 & 1024 <> 0 THEN $14 ELSE metadata END, "
+           "updated_at = $2 WHERE id = $1 AND ($3 & 256 = 0 OR $12::text IS NULL OR NOT EXISTS "
+           "(SELECT 1 FROM endpoints o WHERE o.application_id = endpoints.application_id AND "
+           "o.uid = $12::text AND o.id <> $1)) RETURNING ",
            endpoint_list}));
   set(stmt::rotate_secret,
       cat({"UPDATE endpoints SET previous_secret = secret, previous_secret_expires_at = $1, "
@@ -207,8 +223,7 @@ std::array<std::string, static_cast<std::size_t>(stmt::count_)> sql_of() {
                                                 "ORDER BY d.next_attempt_at, d.id"}));
   set(stmt::load_payloads,
       "SELECT seq, payload FROM messages WHERE seq = ANY ($1::bigint[]) ORDER BY seq");
-  set(stmt::find_message,
-      "SELECT seq, id, event_type, payload, created_at FROM messages WHERE id = $1");
+  set(stmt::find_message, cat({"SELECT ", columns::message_list, " FROM messages WHERE id = $1"}));
   set(stmt::deliveries_of, cat({delivery_select, "WHERE d.message_seq = $1 ORDER BY d.id"}));
   // By message (deliveries_by_message), then keeping the pending ones: "status + 0" keeps the
   // planner off deliveries_pending, whose whole range it would otherwise scan and AND in.
@@ -227,6 +242,34 @@ std::array<std::string, static_cast<std::size_t>(stmt::count_)> sql_of() {
       "owner = $1 AND expires_at > clock_timestamp() FOR SHARE) "
       "SELECT x.part, x.epoch FROM unnest($2::integer[], $3::bigint[]) AS x (part, epoch) "
       "WHERE NOT EXISTS (SELECT 1 FROM held h WHERE h.part = x.part AND h.epoch = x.epoch)");
+  // Applications: a taken id or uid inserts nothing and returns no row.
+  set(stmt::insert_application,
+      cat({"INSERT INTO applications (", columns::application_list, ") VALUES ($1, $2, $3, $4, "
+           "$5, $6, $7) ON CONFLICT DO NOTHING RETURNING 1"}));
+  // Whether the uid ($2) is another's, and how many rows changed (none when it is).
+  set(stmt::update_application,
+      "WITH c AS (SELECT $2::text IS NOT NULL AND EXISTS (SELECT 1 FROM applications WHERE "
+      "uid = $2::text AND id <> $1::text) AS taken), u AS (UPDATE applications SET uid = $2, "
+      "name = $3, rate_limit = $4, metadata = $5, updated_at = $6 WHERE id = $1 AND NOT "
+      "(SELECT taken FROM c) RETURNING 1) SELECT (SELECT taken FROM c), (SELECT count(*) FROM u)");
+  set(stmt::delete_application, "DELETE FROM applications WHERE id = $1");
+  set(stmt::find_application,
+      cat({"SELECT ", columns::application_list, " FROM applications WHERE id = $1"}));
+  set(stmt::find_application_by_uid,
+      cat({"SELECT ", columns::application_list, " FROM applications WHERE uid = $1"}));
+  set(stmt::list_applications, cat({"SELECT ", columns::application_list,
+                                    " FROM applications WHERE id > $1 ORDER BY id LIMIT $2"}));
+  set(stmt::list_application_endpoints,
+      cat({"SELECT ", endpoint_list, " FROM endpoints WHERE application_id = $1 AND id > $2 "
+           "ORDER BY id LIMIT $3"}));
+  set(stmt::find_endpoint_by_uid, cat({"SELECT ", endpoint_list, " FROM endpoints WHERE "
+                                       "application_id = $1 AND uid = $2"}));
+  set(stmt::find_attempt,
+      "SELECT a.seq, a.delivery_id, m.id, a.endpoint_id, a.at, a.outcome, a.status_code, "
+      "a.elapsed_ms, a.error, a.error_detail, a.response_body FROM attempts a JOIN deliveries d "
+      "ON d.id = a.delivery_id JOIN messages m ON m.seq = d.message_seq WHERE a.seq = $1");
+  set(stmt::max_message_seq, "SELECT coalesce(max(seq), 0) FROM messages");
+  set(stmt::max_attempt_seq, "SELECT coalesce(max(seq), 0) FROM attempts");
   // One notification per payload of $2 on channel $1.
   set(stmt::notify, "SELECT pg_notify($1, x) FROM unnest($2::text[]) AS x");
   return a;
@@ -242,7 +285,10 @@ constexpr std::array names{
     "delivery_counts",    "find_idempotency",    "pending_counts",    "endpoint_counts",
     "endpoints_with_pending", "load_pending",    "load_payloads",     "find_message",
     "deliveries_of",      "pending_of_messages", "attempts_of",         "recent_attempts",   "hold_leases",
-    "notify"};
+    "notify", "insert_application", "update_application", "delete_application",
+    "find_application", "find_application_by_uid", "list_applications",
+    "list_application_endpoints", "find_endpoint_by_uid", "find_attempt", "max_message_seq",
+    "max_attempt_seq"};
 static_assert(names.size() == static_cast<std::size_t>(stmt::count_));
 
 } // namespace

@@ -47,6 +47,17 @@ enum class stmt {
   recent_attempts,
   hold_leases,
   notify,
+  insert_application,
+  update_application,
+  delete_application,
+  find_application,
+  find_application_by_uid,
+  list_applications,
+  list_application_endpoints,
+  find_endpoint_by_uid,
+  find_attempt,
+  max_message_seq,
+  max_attempt_seq,
   count_ ///< not a statement
 };
 

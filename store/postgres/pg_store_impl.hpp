@@ -63,6 +63,9 @@ public:
   std::size_t requeue_failed(const std::string& endpoint_id, time_point since,
                              time_point now) override;
   std::vector<delivery_record> requeue_message(std::int64_t message_seq, time_point now) override;
+  void insert_application(const application_record& app) override;
+  bool update_application(const application_record& app) override;
+  bool delete_application(const std::string& application_id) override;
 
   // -- purge (pg_store_purge.cpp) -----------------------------------------------------------------
   std::size_t purge_finished(time_point before, std::size_t limit) override;
@@ -90,6 +93,20 @@ public:
   std::vector<delivery_record>
   pending_of_messages(std::span<const std::int64_t> message_seqs) override;
   std::vector<attempt_record> attempts_of(const std::string& message_id) override;
+  std::vector<endpoint_record> list_application_endpoints(const std::string& application_id,
+                                                          const std::string& after_id,
+                                                          std::size_t limit) override;
+  std::optional<endpoint_record> find_endpoint_by_uid(const std::string& application_id,
+                                                      const std::string& uid) override;
+  std::optional<application_record> find_application(const std::string& application_id) override;
+  std::optional<application_record> find_application_by_uid(const std::string& uid) override;
+  std::vector<application_record> list_applications(const std::string& after_id,
+                                                    std::size_t limit) override;
+  message_page list_messages(const message_filter& f, std::size_t limit,
+                             std::size_t scan_limit) override;
+  attempt_page list_attempts(const attempt_filter& f, std::size_t limit,
+                             std::size_t scan_limit) override;
+  std::optional<attempt_record> find_attempt(std::int64_t seq) override;
   void for_each_attempt_since(time_point since, duration longest_attempt,
                               const attempt_visitor& fn) override;
 
@@ -101,6 +118,9 @@ private:
 
   /// Runs a prepared statement on the connection, once every held-back write is settled.
   pg::result run(pg::stmt s, const pg::params& p, std::string_view op);
+
+  /// The newest seq of a table (max_message_seq, max_attempt_seq): where a first page starts.
+  std::int64_t newest_seq(pg::stmt max_seq, std::string_view op);
 
   /// What a write call does with its statement's answer.
   using completion = std::function<void(pg::result&)>;

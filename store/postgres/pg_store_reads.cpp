@@ -1,6 +1,7 @@
 #include "store/postgres/pg_store_impl.hpp"
 
 #include "store/enum_codes.hpp"
+#include "store/listing_sql.hpp"
 #include "store/record_columns.hpp"
 
 #include <algorithm>
@@ -26,7 +27,7 @@ std::int64_t sql_limit(std::size_t n) {
 }
 
 /// Rows of the attempt log read per round trip by for_each_attempt_since.
-constexpr std::int64_t attempt_page = 2000;
+constexpr std::int64_t attempts_per_trip = 2000;
 
 } // namespace
 
@@ -170,7 +171,7 @@ void pg_store::for_each_attempt_since(time_point since, duration longest_attempt
   std::int64_t before = std::numeric_limits<std::int64_t>::max();
   for (;;) {
     pg::params p;
-    p.bind_int(before).bind_int(attempt_page);
+    p.bind_int(before).bind_int(attempts_per_trip);
     auto r = run(pg::stmt::recent_attempts, p, "for_each_attempt_since");
     if (r.rows() == 0)
       return;
@@ -185,6 +186,121 @@ void pg_store::for_each_attempt_since(time_point since, duration longest_attempt
         fn(endpoint_id, at, outcome);
     }
   }
+}
+
+// -- applications and listings ------------------------------------------------------------------
+
+std::vector<endpoint_record> pg_store::list_application_endpoints(const std::string& application_id,
+                                                                  const std::string& after_id,
+                                                                  std::size_t limit) {
+  pg::params p;
+  p.bind_text(application_id).bind_text(after_id).bind_int(sql_limit(limit));
+  auto r = run(pg::stmt::list_application_endpoints, p, "list_application_endpoints");
+  return read_all(r, columns::read_endpoint<pg::result>);
+}
+
+std::optional<endpoint_record> pg_store::find_endpoint_by_uid(const std::string& application_id,
+                                                              const std::string& uid) {
+  pg::params p;
+  p.bind_text(application_id).bind_text(uid);
+  auto r = run(pg::stmt::find_endpoint_by_uid, p, "find_endpoint_by_uid");
+  if (!r.next())
+    return std::nullopt;
+  return columns::read_endpoint(r);
+}
+
+std::optional<application_record> pg_store::find_application(const std::string& application_id) {
+  pg::params p;
+  p.bind_text(application_id);
+  auto r = run(pg::stmt::find_application, p, "find_application");
+  if (!r.next())
+    return std::nullopt;
+  return columns::read_application(r);
+}
+
+std::optional<application_record> pg_store::find_application_by_uid(const std::string& uid) {
+  pg::params p;
+  p.bind_text(uid);
+  auto r = run(pg::stmt::find_application_by_uid, p, "find_application_by_uid");
+  if (!r.next())
+    return std::nullopt;
+  return columns::read_application(r);
+}
+
+std::vector<application_record> pg_store::list_applications(const std::string& after_id,
+                                                            std::size_t limit) {
+  pg::params p;
+  p.bind_text(after_id).bind_int(sql_limit(limit));
+  auto r = run(pg::stmt::list_applications, p, "list_applications");
+  return read_all(r, columns::read_application<pg::result>);
+}
+
+namespace {
+
+/// The parameters of a listing built per call (store/listing_sql.hpp).
+pg::params listing_params(const listing::sql_query& q) {
+  pg::params p;
+  for (const auto& v : q.params) {
+    if (const auto* i = std::get_if<std::int64_t>(&v))
+      p.bind_int(*i);
+    else
+      p.bind_text(std::get<std::string>(v));
+  }
+  return p;
+}
+
+} // namespace
+
+std::int64_t pg_store::newest_seq(pg::stmt max_seq, std::string_view op) {
+  auto r = run(max_seq, {}, op);
+  return r.next() ? r.column_int() : 0;
+}
+
+message_page pg_store::list_messages(const message_filter& f, std::size_t limit,
+                                     std::size_t scan_limit) {
+  constexpr std::string_view op = "list_messages";
+  const auto w = listing::window_of(
+      f.before_seq, f.before_seq > 0 ? 0 : newest_seq(pg::stmt::max_message_seq, op), f.scans(),
+      scan_limit);
+  const auto q = listing::messages(listing::dialect::postgres, f, w, limit + 1);
+  settle();
+  auto r = db().exec(q.sql, listing_params(q), op);
+  message_page page;
+  page.messages = read_all(r, columns::read_message<pg::result>);
+  const auto rows = page.messages.size();
+  if (rows > limit)
+    page.messages.resize(limit);
+  page.next_before =
+      listing::next_before(rows, limit, page.messages.empty() ? 0 : page.messages.back().seq, w);
+  return page;
+}
+
+attempt_page pg_store::list_attempts(const attempt_filter& f, std::size_t limit,
+                                     std::size_t scan_limit) {
+  constexpr std::string_view op = "list_attempts";
+  const auto w = listing::window_of(
+      f.before_seq, f.before_seq > 0 ? 0 : newest_seq(pg::stmt::max_attempt_seq, op), true,
+      scan_limit);
+  const auto q = listing::attempts(listing::dialect::postgres, f, w, limit + 1);
+  settle();
+  auto r = db().exec(q.sql, listing_params(q), op);
+  attempt_page page;
+  page.attempts = read_all(r, columns::read_attempt<pg::result>);
+  const auto rows = page.attempts.size();
+  if (rows > limit)
+    page.attempts.resize(limit);
+  page.next_before =
+      listing::next_before(rows, limit, page.attempts.empty() ? 0 : page.attempts.back().seq, w);
+  return page;
+}
+
+std::optional<attempt_record> pg_store::find_attempt(std::int64_t seq) {
+  pg::params p;
+  p.bind_int(seq);
+  auto r = run(pg::stmt::find_attempt, p, "find_attempt");
+  if (!r.next())
+    return std::nullopt;
+  return columns::read_attempt(r);
 }
 
 } // namespace hookd::store

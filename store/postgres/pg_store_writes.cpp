@@ -64,6 +64,9 @@ void pg_store::insert_message(message_record& msg, std::vector<delivery_record>&
     p.bind_text(msg.id).bind_text(msg.event_type).bind_blob(msg.payload).bind_time(msg.created_at);
     if (fan_out_here) { // the subscribers as the endpoints table has them now
       p.bind_text(options_.fan_out_excluding).bind_time(msg.created_at);
+      p.bind_text_or_null(msg.application_id)
+          .bind_text_or_null(msg.event_id)
+          .bind_text_or_null(msg.channels);
       write(pg::stmt::insert_message_fanout, p, op, [this, &msg, &deliveries](pg::result& r) {
         inserted(r, msg, deliveries, true);
       });
@@ -75,6 +78,9 @@ void pg_store::insert_message(message_record& msg, std::vector<delivery_record>&
       require_enabled(deliveries, op);
     bind_delivery_arrays(p, msg, deliveries);
     p.bind_int(endpoints_named ? 1 : 0);
+    p.bind_text_or_null(msg.application_id)
+        .bind_text_or_null(msg.event_id)
+        .bind_text_or_null(msg.channels);
     write(pg::stmt::insert_message, p, op, [this, &msg, &deliveries](pg::result& r) {
       inserted(r, msg, deliveries, false);
     });
@@ -85,7 +91,8 @@ void pg_store::inserted(pg::result& r, message_record& msg,
                         std::vector<delivery_record>& deliveries, bool fanned_out) {
   constexpr std::string_view op = "insert_message";
   if (r.rows() == 0)
-    throw error(std::string{op} + ": a message with id " + msg.id + " exists already",
+    throw error(std::string{op} + ": a message with id " + msg.id +
+                    (msg.event_id.empty() ? "" : " or event id " + msg.event_id) + " exists already",
                 error::kind::conflict);
   std::int64_t seq = 0;
   std::vector<std::pair<std::int64_t, std::string>> stored; // (delivery id, endpoint id)
@@ -175,8 +182,10 @@ void pg_store::put_endpoint(const endpoint_record& ep) {
   constexpr std::string_view op = "put_endpoint";
   atomically(op, [&] {
     pg::params p;
-    columns::bind_endpoint(p, ep, encode_event_types(ep.event_types));
-    run(pg::stmt::put_endpoint, p, op);
+    columns::bind_endpoint(p, ep, columns::endpoint_text_columns{ep});
+    if (run(pg::stmt::put_endpoint, p, op).rows() == 0)
+      throw error(std::string{op} + ": another endpoint of the application has uid " + ep.uid,
+                  error::kind::conflict);
     endpoint_changed(ep.id);
   });
 }
@@ -187,21 +196,28 @@ std::optional<endpoint_record> pg_store::update_endpoint(const endpoint_record& 
   std::optional<endpoint_record> after;
   atomically(op, [&] {
     pg::params p;
+    const columns::endpoint_text_columns text{ep};
     p.bind_text(ep.id)
         .bind_time(ep.updated_at)
         .bind_int(fields)
         .bind_text(ep.url)
         .bind_text(ep.description)
-        .bind_text(encode_event_types(ep.event_types))
+        .bind_text(text.event_types)
         .bind_int(encode(ep.scheme))
         .bind_real(ep.rate_limit_per_s)
         .bind_int(ep.max_concurrency)
         .bind_int(ep.timeout_ms)
-        .bind_text(ep.secret);
+        .bind_text(ep.secret)
+        .bind_text_or_null(ep.uid)
+        .bind_text(text.headers)
+        .bind_text(ep.metadata);
     auto r = run(pg::stmt::update_endpoint, p, op);
     after = first_endpoint(r);
     if (after)
       endpoint_changed(ep.id);
+    else if ((fields & endpoint_field::uid) != 0 && !ep.uid.empty() && find_endpoint(ep.id))
+      throw error(std::string{op} + ": another endpoint of the application has uid " + ep.uid,
+                  error::kind::conflict);
   });
   return after;
 }
@@ -338,6 +354,53 @@ void pg_store::apply_update(const delivery_update& d, std::string_view op) {
       throw error(std::string{op} + ": no delivery with id " + std::to_string(id),
                   error::kind::missing);
   });
+}
+
+// -- applications ------------------------------------------------------------------------------
+
+void pg_store::insert_application(const application_record& app) {
+  constexpr std::string_view op = "insert_application";
+  atomically(op, [&] {
+    pg::params p;
+    columns::bind_application(p, app);
+    if (run(pg::stmt::insert_application, p, op).rows() == 0)
+      throw error(std::string{op} + ": an application with id " + app.id +
+                      (app.uid.empty() ? "" : " or uid " + app.uid) + " exists already",
+                  error::kind::conflict);
+  });
+}
+
+bool pg_store::update_application(const application_record& app) {
+  constexpr std::string_view op = "update_application";
+  bool changed = false;
+  atomically(op, [&] {
+    pg::params p;
+    p.bind_text(app.id)
+        .bind_text_or_null(app.uid)
+        .bind_text(app.name)
+        .bind_int(app.rate_limit)
+        .bind_text(app.metadata)
+        .bind_time(app.updated_at);
+    auto r = run(pg::stmt::update_application, p, op);
+    if (!r.next())
+      return;
+    if (r.column_int() != 0)
+      throw error(std::string{op} + ": another application has uid " + app.uid,
+                  error::kind::conflict);
+    changed = r.column_int() > 0;
+  });
+  return changed;
+}
+
+bool pg_store::delete_application(const std::string& application_id) {
+  constexpr std::string_view op = "delete_application";
+  bool existed = false;
+  atomically(op, [&] {
+    pg::params p;
+    p.bind_text(application_id);
+    existed = run(pg::stmt::delete_application, p, op).affected() > 0;
+  });
+  return existed;
 }
 
 } // namespace hookd::store

@@ -16,6 +16,26 @@ void write_file(const std::string& path, const std::string& bytes) {
   std::ofstream{path, std::ios::binary} << bytes;
 }
 
+/// Takes a version 3 database back to what version 2 left (no applications).
+void undo_version_3(const std::string& path) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  const char* sql =
+      "DROP INDEX endpoints_by_application; DROP INDEX endpoints_by_uid; "
+      "DROP INDEX messages_by_application; DROP INDEX messages_by_event_id; "
+      "DROP TABLE applications; ALTER TABLE endpoints DROP COLUMN application_id; "
+      "ALTER TABLE endpoints DROP COLUMN uid; ALTER TABLE endpoints DROP COLUMN headers; "
+      "ALTER TABLE endpoints DROP COLUMN metadata; ALTER TABLE messages DROP COLUMN "
+      "application_id; ALTER TABLE messages DROP COLUMN event_id; ALTER TABLE messages DROP "
+      "COLUMN channels;";
+  char* err = nullptr;
+  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &err);
+  INFO((err ? err : ""));
+  CHECK(rc == SQLITE_OK);
+  sqlite3_free(err);
+  sqlite3_close(db);
+}
+
 void set_user_version(const std::string& path, int version) {
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
@@ -82,7 +102,7 @@ TEST_CASE("a version 1 database is migrated to version 2: the attempt log loses 
   };
   constexpr auto index_count =
       "SELECT count(*) FROM sqlite_master WHERE name = 'attempts_by_endpoint'";
-  // What version 1 left: the index, user_version 1.
+  // What version 1 left: the index, none of version 3's tables and columns, user_version 1.
   {
     sqlite3* db = nullptr;
     REQUIRE(sqlite3_open(f.path.c_str(), &db) == SQLITE_OK);
@@ -90,6 +110,7 @@ TEST_CASE("a version 1 database is migrated to version 2: the attempt log loses 
                        nullptr, nullptr, nullptr) == SQLITE_OK);
     sqlite3_close(db);
   }
+  undo_version_3(f.path);
   set_user_version(f.path, 1);
   REQUIRE(query_int(index_count) == 1);
 
@@ -97,7 +118,31 @@ TEST_CASE("a version 1 database is migrated to version 2: the attempt log loses 
   CHECK(f.db->find_message("msg_1"));
   f.db.reset();
   CHECK(query_int(index_count) == 0);
-  CHECK(query_int("PRAGMA user_version") == 2);
+  CHECK(query_int("PRAGMA user_version") == 3);
+}
+
+TEST_CASE("a version 2 database is migrated to version 3: rows written before belong to no "
+          "application, and applications work",
+          "[store][errors][sqlite]") {
+  store_fixture f;
+  insert(*f.db, "msg_1", at_ms(1), {"ep_a"});
+  f.db.reset();
+  undo_version_3(f.path);
+  set_user_version(f.path, 2);
+  f.reopen();
+  auto msg = f.db->find_message("msg_1");
+  REQUIRE(msg);
+  CHECK(msg->application_id.empty());
+  auto ep = f.db->find_endpoint("ep_a");
+  REQUIRE(ep);
+  CHECK(ep->application_id.empty());
+  CHECK(ep->headers.empty());
+  CHECK(ep->metadata == "{}");
+  application_record app;
+  app.id = "app_1";
+  app.name = "one";
+  f.db->insert_application(app);
+  CHECK(f.db->find_application("app_1"));
 }
 
 TEST_CASE("commit without begin throws, errors name the operation", "[store][errors]") {

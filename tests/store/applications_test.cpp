@@ -1,0 +1,255 @@
+// Applications (tenants) in the store: their rows, the endpoints and messages that belong to
+// one (uid and event id unique within it), and fan-out kept to the message's application.
+#include "tests/store/store_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace hookd;
+using namespace hookd::store;
+using namespace hookd::store::testing;
+
+namespace {
+
+application_record make_app(const std::string& id, const std::string& uid) {
+  application_record app;
+  app.id = id;
+  app.uid = uid;
+  app.name = "Tenant " + id;
+  app.rate_limit = 25;
+  app.metadata = R"({"plan":"gold"})";
+  app.created_at = at_ms(10);
+  app.updated_at = at_ms(11);
+  return app;
+}
+
+endpoint_record app_endpoint(const std::string& id, const std::string& app, const std::string& uid) {
+  auto ep = make_endpoint(id);
+  ep.application_id = app;
+  ep.uid = uid;
+  ep.headers = {{"X-Team", "billing"}, {"X-Team", "second"}};
+  ep.metadata = R"({"owner":"ana"})";
+  return ep;
+}
+
+bool refused_as_conflict(const std::function<void()>& write) {
+  try {
+    write();
+  } catch (const error& e) {
+    return e.what_kind() == error::kind::conflict;
+  }
+  return false;
+}
+
+} // namespace
+
+TEST_CASE("applications round-trip and are found by id and by uid", "[store][applications]") {
+  store_fixture f;
+  f.db->insert_application(make_app("app_1", "acme"));
+  f.db->insert_application(make_app("app_2", ""));
+
+  auto one = f.db->find_application("app_1");
+  REQUIRE(one);
+  CHECK(one->uid == "acme");
+  CHECK(one->name == "Tenant app_1");
+  CHECK(one->rate_limit == 25);
+  CHECK(one->metadata == R"({"plan":"gold"})");
+  CHECK(one->created_at == at_ms(10));
+  CHECK(f.db->find_application_by_uid("acme")->id == "app_1");
+  CHECK(f.db->find_application("app_2")->uid.empty());
+  CHECK_FALSE(f.db->find_application("app_3"));
+  CHECK_FALSE(f.db->find_application_by_uid("nobody"));
+
+  auto all = f.db->list_applications("", 10);
+  REQUIRE(all.size() == 2);
+  CHECK(all[0].id == "app_1");
+  CHECK(f.db->list_applications("app_1", 10).size() == 1);
+}
+
+TEST_CASE("an application's id and uid are unique", "[store][applications]") {
+  store_fixture f;
+  f.db->insert_application(make_app("app_1", "acme"));
+  f.db->insert_application(make_app("app_2", "beta"));
+  CHECK(refused_as_conflict([&] { f.db->insert_application(make_app("app_1", "other")); }));
+  CHECK(refused_as_conflict([&] { f.db->insert_application(make_app("app_3", "acme")); }));
+  auto renamed = make_app("app_2", "acme");
+  CHECK(refused_as_conflict([&] { f.db->update_application(renamed); }));
+  CHECK(f.db->find_application("app_2")->uid == "beta");
+
+  // Two applications without a uid do not collide.
+  f.db->insert_application(make_app("app_4", ""));
+  f.db->insert_application(make_app("app_5", ""));
+  CHECK(f.db->list_applications("", 10).size() == 4);
+}
+
+TEST_CASE("update_application and delete_application report an unknown id", "[store][applications]") {
+  store_fixture f;
+  f.db->insert_application(make_app("app_1", "acme"));
+  auto changed = make_app("app_1", "");
+  changed.name = "Renamed";
+  changed.metadata = "{}";
+  changed.updated_at = at_ms(99);
+  CHECK(f.db->update_application(changed));
+  auto after = f.db->find_application("app_1");
+  CHECK(after->name == "Renamed");
+  CHECK(after->uid.empty());
+  CHECK(after->updated_at == at_ms(99));
+  CHECK(after->created_at == at_ms(10));
+  CHECK_FALSE(f.db->update_application(make_app("app_9", "")));
+  CHECK(f.db->delete_application("app_1"));
+  CHECK_FALSE(f.db->delete_application("app_1"));
+  CHECK_FALSE(f.db->find_application("app_1"));
+}
+
+TEST_CASE("an endpoint keeps its application, uid, headers and metadata", "[store][applications]") {
+  store_fixture f;
+  f.db->put_endpoint(app_endpoint("ep_a", "app_1", "primary"));
+  auto ep = f.db->find_endpoint("ep_a");
+  REQUIRE(ep);
+  CHECK(ep->application_id == "app_1");
+  CHECK(ep->uid == "primary");
+  REQUIRE(ep->headers.size() == 2);
+  CHECK(ep->headers[0] == std::pair<std::string, std::string>{"X-Team", "billing"});
+  CHECK(ep->headers[1].second == "second");
+  CHECK(ep->metadata == R"({"owner":"ana"})");
+  CHECK(f.db->find_endpoint_by_uid("app_1", "primary")->id == "ep_a");
+  CHECK_FALSE(f.db->find_endpoint_by_uid("app_2", "primary"));
+
+  // An endpoint of no application reads back with none of these.
+  f.db->put_endpoint(make_endpoint("ep_plain"));
+  auto plain = f.db->find_endpoint("ep_plain");
+  CHECK(plain->application_id.empty());
+  CHECK(plain->uid.empty());
+  CHECK(plain->headers.empty());
+  CHECK(plain->metadata == "{}");
+}
+
+TEST_CASE("an endpoint uid is unique within its application only", "[store][applications]") {
+  store_fixture f;
+  f.db->put_endpoint(app_endpoint("ep_a", "app_1", "primary"));
+  f.db->put_endpoint(app_endpoint("ep_b", "app_2", "primary")); // another tenant: fine
+  CHECK(refused_as_conflict([&] { f.db->put_endpoint(app_endpoint("ep_c", "app_1", "primary")); }));
+  CHECK_FALSE(f.db->find_endpoint("ep_c"));
+  CHECK(f.db->find_endpoint("ep_a")); // never replaced by the refused one
+
+  // Writing the same endpoint again (same id, same uid) is not a conflict.
+  auto again = app_endpoint("ep_a", "app_1", "primary");
+  again.url = "https://example.test/moved";
+  f.db->put_endpoint(again);
+  CHECK(f.db->find_endpoint("ep_a")->url == "https://example.test/moved");
+
+  // update_endpoint may not take another's uid either.
+  f.db->put_endpoint(app_endpoint("ep_d", "app_1", "backup"));
+  auto taking = *f.db->find_endpoint("ep_d");
+  taking.uid = "primary";
+  CHECK(refused_as_conflict([&] { f.db->update_endpoint(taking, endpoint_field::uid); }));
+  CHECK(f.db->find_endpoint("ep_d")->uid == "backup");
+}
+
+TEST_CASE("update_endpoint writes uid, headers and metadata only when named", "[store][applications]") {
+  store_fixture f;
+  f.db->put_endpoint(app_endpoint("ep_a", "app_1", "primary"));
+  auto changed = *f.db->find_endpoint("ep_a");
+  changed.uid = "renamed";
+  changed.headers = {{"X-New", "1"}};
+  changed.metadata = R"({"k":"v"})";
+  changed.description = "not named";
+  auto after = f.db->update_endpoint(changed, endpoint_field::headers | endpoint_field::metadata);
+  REQUIRE(after);
+  CHECK(after->uid == "primary");
+  REQUIRE(after->headers.size() == 1);
+  CHECK(after->headers[0].first == "X-New");
+  CHECK(after->metadata == R"({"k":"v"})");
+  CHECK(after->description == "endpoint ep_a");
+  after = f.db->update_endpoint(changed, endpoint_field::uid);
+  CHECK(after->uid == "renamed");
+  CHECK(f.db->find_endpoint_by_uid("app_1", "renamed"));
+}
+
+TEST_CASE("list_application_endpoints lists one application's endpoints by id", "[store][applications]") {
+  store_fixture f;
+  f.db->put_endpoint(app_endpoint("ep_a", "app_1", ""));
+  f.db->put_endpoint(app_endpoint("ep_b", "app_2", ""));
+  f.db->put_endpoint(app_endpoint("ep_c", "app_1", ""));
+  f.db->put_endpoint(make_endpoint("ep_d"));
+  auto page = f.db->list_application_endpoints("app_1", "", 10);
+  REQUIRE(page.size() == 2);
+  CHECK(page[0].id == "ep_a");
+  CHECK(page[1].id == "ep_c");
+  CHECK(f.db->list_application_endpoints("app_1", "ep_a", 10).size() == 1);
+  CHECK(f.db->list_application_endpoints("app_1", "", 1).size() == 1);
+  CHECK(f.db->list_application_endpoints("app_9", "", 10).empty());
+}
+
+TEST_CASE("a message keeps its application, event id and channels", "[store][applications]") {
+  store_fixture f;
+  f.db->put_endpoint(app_endpoint("ep_a", "app_1", ""));
+  auto msg = make_message("msg_1", at_ms(100));
+  msg.application_id = "app_1";
+  msg.event_id = "evt-1";
+  msg.channels = R"(["eu"])";
+  auto deliveries = make_deliveries(msg, {"ep_a"});
+  f.db->begin();
+  f.db->insert_message(msg, deliveries);
+  f.db->commit();
+  auto stored = f.db->find_message("msg_1");
+  REQUIRE(stored);
+  CHECK(stored->application_id == "app_1");
+  CHECK(stored->event_id == "evt-1");
+  CHECK(stored->channels == R"(["eu"])");
+  auto plain = insert(*f.db, "msg_2", at_ms(101), {"ep_x"});
+  CHECK(f.db->find_message("msg_2")->application_id.empty());
+  CHECK(f.db->find_message("msg_2")->event_id.empty());
+}
+
+TEST_CASE("an event id is unique within its application: a repeat is refused whole", "[store][applications]") {
+  store_fixture f;
+  f.db->put_endpoint(app_endpoint("ep_a", "app_1", ""));
+  auto send = [&](const std::string& id, const std::string& app, const std::string& event_id) {
+    auto msg = make_message(id, at_ms(100));
+    msg.application_id = app;
+    msg.event_id = event_id;
+    auto deliveries = make_deliveries(msg, {"ep_a"});
+    f.db->begin();
+    try {
+      f.db->insert_message(msg, deliveries);
+      f.db->settle();
+      f.db->commit();
+    } catch (...) {
+      f.db->rollback();
+      throw;
+    }
+  };
+  send("msg_1", "app_1", "evt-1");
+  CHECK(refused_as_conflict([&] { send("msg_2", "app_1", "evt-1"); }));
+  CHECK_FALSE(f.db->find_message("msg_2"));
+  send("msg_3", "app_2", "evt-1"); // another application's event id space
+  send("msg_4", "app_1", "");      // no event id: never a conflict
+  send("msg_5", "app_1", "");
+  CHECK(f.db->find_message("msg_5"));
+}
+
+TEST_CASE("a repeated event id in a transaction leaves the transaction usable", "[store][applications]") {
+  store_fixture f;
+  f.db->put_endpoint(app_endpoint("ep_a", "app_1", ""));
+  auto msg = make_message("msg_1", at_ms(100));
+  msg.application_id = "app_1";
+  msg.event_id = "evt-1";
+  auto d1 = make_deliveries(msg, {"ep_a"});
+  f.db->begin();
+  f.db->insert_message(msg, d1);
+  auto repeat = make_message("msg_2", at_ms(101));
+  repeat.application_id = "app_1";
+  repeat.event_id = "evt-1";
+  auto d2 = make_deliveries(repeat, {"ep_a"});
+  CHECK(refused_as_conflict([&] {
+    f.db->insert_message(repeat, d2);
+    f.db->settle();
+  }));
+  auto other = make_message("msg_3", at_ms(102));
+  auto d3 = make_deliveries(other, {"ep_a"});
+  f.db->insert_message(other, d3);
+  f.db->commit();
+  CHECK(f.db->find_message("msg_1"));
+  CHECK_FALSE(f.db->find_message("msg_2"));
+  CHECK(f.db->find_message("msg_3"));
+}

@@ -128,7 +128,7 @@ std::variant<insert_message_cmd, caf::error> prepare_insert(dispatcher_ptr self,
     // the insert's own transaction instead (missing: 404, disabled: 409).
     if (!st.owned.clustered()) {
       const auto* ep = st.registry.find(msg.endpoint_id);
-      if (ep == nullptr)
+      if (ep == nullptr || (!msg.application_id.empty() && ep->application_id != msg.application_id))
         return make_error(errc::unknown_endpoint, "no endpoint " + msg.endpoint_id);
       if (ep->status != endpoint_status::enabled)
         return make_error(errc::endpoint_disabled, "endpoint " + msg.endpoint_id + " is disabled");
@@ -137,7 +137,7 @@ std::variant<insert_message_cmd, caf::error> prepare_insert(dispatcher_ptr self,
   } else if (!st.owned.clustered()) {
     // (Cluster mode: the store fans the message out from the endpoints table in the insert,
     // since this registry may not have heard yet of an endpoint created through another node.)
-    targets = st.registry.subscribers(msg.event_type);
+    targets = st.registry.subscribers(msg.application_id, msg.event_type);
     std::erase(targets, alert_endpoint_id); // the alert sink only gets alerts
   }
   insert_message_cmd cmd;
@@ -145,6 +145,9 @@ std::variant<insert_message_cmd, caf::error> prepare_insert(dispatcher_ptr self,
   cmd.message.event_type = std::move(msg.event_type);
   cmd.message.payload = std::move(msg.payload);
   cmd.message.created_at = t;
+  cmd.message.application_id = std::move(msg.application_id);
+  cmd.message.event_id = std::move(msg.event_id);
+  cmd.message.channels = std::move(msg.channels);
   cmd.endpoints_named = !msg.endpoint_id.empty();
   if (!msg.idempotency_key.empty())
     cmd.idempotency = store::idempotency_record{std::move(msg.idempotency_key),

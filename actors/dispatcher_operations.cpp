@@ -184,7 +184,7 @@ caf::result<std::size_t> requeue_failed(dispatcher_ptr self, requeue_failed_cmd&
 caf::result<std::size_t> retry_message(dispatcher_ptr self, retry_message_cmd& cmd) {
   guarded_promise<std::size_t> rp{self};
   self->request(self->state.deps.writer, caf::infinite,
-                requeue_message_cmd{cmd.message_seq, now(self)})
+                requeue_message_cmd{cmd.message_seq, now(self), cmd.endpoint_id})
       .then(
           [=](std::vector<store::delivery_record>& pending) mutable {
             route(self, pending, payload{}, true);

@@ -90,8 +90,13 @@ net::http_request to_http(const http_destination_options& opts, const attempt_re
   const auto unix_seconds = std::chrono::duration_cast<std::chrono::seconds>(
                                 std::chrono::system_clock::now().time_since_epoch())
                                 .count();
-  out.headers = policy::signature_headers(req.scheme, req.secrets, req.message_id, unix_seconds,
-                                          req.body.str());
+  out.headers = req.headers; // the endpoint's own first: hookd's signature headers follow
+  auto signature = policy::signature_headers(req.scheme, req.secrets, req.message_id, unix_seconds,
+                                             req.body.str());
+  if (req.svix_headers)
+    policy::add_svix_headers(signature);
+  out.headers.insert(out.headers.end(), std::make_move_iterator(signature.begin()),
+                     std::make_move_iterator(signature.end()));
   return out;
 }
 

@@ -35,6 +35,9 @@ using store_writer_actor = caf::typed_actor<
   caf::replies_to<requeue_message_cmd>::with<std::vector<store::delivery_record>>,
   caf::replies_to<purge_cmd>::with<std::size_t>,
   caf::replies_to<purge_idempotency_cmd>::with<std::size_t>,
+  caf::replies_to<put_application_cmd>::with<store::application_record>,
+  caf::replies_to<delete_application_cmd>::with<bool>,
+  caf::replies_to<put_event_type_cmd>::with<store::event_type_record>,
   caf::replies_to<flush_atom>::with<caf::ok_atom>>;  // after everything sent before is committed
 
 /// A reader on its own connection; sees committed data only.
@@ -51,7 +54,15 @@ using store_reader_actor = caf::typed_actor<
   caf::replies_to<attempts_query>::with<std::vector<store::attempt_record>>,
   caf::replies_to<idempotency_query>::with<store::idempotency_record>,
   caf::replies_to<idempotency_keys_query>::with<std::vector<store::idempotency_record>>,
-  caf::replies_to<counts_query>::with<store::store_counts>>;
+  caf::replies_to<counts_query>::with<store::store_counts>,
+  caf::replies_to<list_application_endpoints_query>::with<std::vector<endpoint_view>>,
+  caf::replies_to<application_query>::with<store::application_record>,
+  caf::replies_to<list_applications_query>::with<std::vector<store::application_record>>,
+  caf::replies_to<list_messages_query>::with<store::message_page>,
+  caf::replies_to<list_attempts_query>::with<store::attempt_page>,
+  caf::replies_to<attempt_query>::with<store::attempt_record>,
+  caf::replies_to<event_type_query>::with<store::event_type_record>,
+  caf::replies_to<list_event_types_query>::with<std::vector<store::event_type_record>>>;
 
 /// One per endpoint with work: owns its pending deliveries, timers, breaker, rate limiter and
 /// failure clock (delivery/endpoint_scheduler.hpp).

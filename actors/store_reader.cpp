@@ -44,6 +44,19 @@ auto guarded_or(reader_ptr self, Fn fn) -> decltype(fn(*self->state.db)) {
   }
 }
 
+/// Each endpoint with its delivery counts.
+std::vector<endpoint_view> with_stats(store::store& s, std::vector<store::endpoint_record> endpoints) {
+  std::vector<std::string> ids;
+  ids.reserve(endpoints.size());
+  for (const auto& ep : endpoints)
+    ids.push_back(ep.id);
+  auto stats = s.stats_of(ids);
+  std::vector<endpoint_view> page;
+  for (std::size_t i = 0; i < endpoints.size(); ++i)
+    page.push_back(endpoint_view{std::move(endpoints[i]), stats[i].second});
+  return page;
+}
+
 reader_impl::behavior_type reader(reader_ptr self, std::shared_ptr<store::store> db) {
   self->state.db = std::move(db);
   return {
@@ -89,25 +102,65 @@ reader_impl::behavior_type reader(reader_ptr self, std::shared_ptr<store::store>
       [=](const endpoint_query& q) -> caf::result<endpoint_view> {
         return guarded_or(self, [&](store::store& s) -> caf::result<endpoint_view> {
           auto ep = s.find_endpoint(q.endpoint_id);
+          if (!q.application_id.empty()) {
+            if (ep && ep->application_id != q.application_id)
+              ep.reset(); // another application's: as if it did not exist
+            if (!ep)
+              ep = s.find_endpoint_by_uid(q.application_id, q.endpoint_id);
+          }
           if (!ep)
             return make_error(errc::unknown_endpoint, "no endpoint " + q.endpoint_id);
-          const std::string ids[] = {q.endpoint_id};
+          const std::string ids[] = {ep->id};
           auto stats = s.stats_of(ids);
           return endpoint_view{std::move(*ep), stats.front().second};
         });
       },
       [=](const list_endpoints_query& q) {
         return guarded(self, [&](store::store& s) {
-          auto endpoints = s.list_endpoints(q.after_id, q.limit);
-          std::vector<std::string> ids;
-          ids.reserve(endpoints.size());
-          for (const auto& ep : endpoints)
-            ids.push_back(ep.id);
-          auto stats = s.stats_of(ids);
-          std::vector<endpoint_view> page;
-          for (std::size_t i = 0; i < endpoints.size(); ++i)
-            page.push_back(endpoint_view{std::move(endpoints[i]), stats[i].second});
-          return page;
+          return with_stats(s, s.list_endpoints(q.after_id, q.limit));
+        });
+      },
+      [=](const list_application_endpoints_query& q) {
+        return guarded(self, [&](store::store& s) {
+          return with_stats(s, s.list_application_endpoints(q.application_id, q.after_id, q.limit));
+        });
+      },
+      [=](const application_query& q) -> caf::result<store::application_record> {
+        return guarded_or(self, [&](store::store& s) -> caf::result<store::application_record> {
+          auto app = s.find_application(q.id_or_uid);
+          if (!app)
+            app = s.find_application_by_uid(q.id_or_uid);
+          if (!app)
+            return make_error(errc::unknown_application, "no application " + q.id_or_uid);
+          return std::move(*app);
+        });
+      },
+      [=](const list_applications_query& q) {
+        return guarded(self, [&](store::store& s) { return s.list_applications(q.after_id, q.limit); });
+      },
+      [=](const list_messages_query& q) {
+        return guarded(self, [&](store::store& s) { return s.list_messages(q.filter, q.limit, q.scan_limit); });
+      },
+      [=](const list_attempts_query& q) {
+        return guarded(self, [&](store::store& s) { return s.list_attempts(q.filter, q.limit, q.scan_limit); });
+      },
+      [=](const event_type_query& q) -> caf::result<store::event_type_record> {
+        return guarded_or(self, [&](store::store& s) -> caf::result<store::event_type_record> {
+          auto t = s.find_event_type(q.name);
+          if (!t)
+            return make_error(errc::unknown_event_type, "no event type " + q.name);
+          return std::move(*t);
+        });
+      },
+      [=](const list_event_types_query& q) {
+        return guarded(self, [&](store::store& s) { return s.list_event_types(q.after_name, q.limit); });
+      },
+      [=](const attempt_query& q) -> caf::result<store::attempt_record> {
+        return guarded_or(self, [&](store::store& s) -> caf::result<store::attempt_record> {
+          auto a = s.find_attempt(q.seq);
+          if (!a)
+            return make_error(errc::unknown_attempt, "no attempt " + std::to_string(q.seq));
+          return std::move(*a);
         });
       },
       [=](const message_query& q) -> caf::result<message_view> {

@@ -401,6 +401,37 @@ writer_impl::behavior_type writer(writer_ptr self, std::shared_ptr<store::store>
               return 0;
             });
       },
+      [=](put_application_cmd& cmd) -> caf::result<store::application_record> {
+        guarded_promise<store::application_record> rp{self};
+        auto found = std::make_shared<bool>(true);
+        auto id = cmd.application.id;
+        add(self, operation{[cmd, found](store::store& db) {
+                              if (cmd.create)
+                                db.insert_application(cmd.application);
+                              else
+                                *found = db.update_application(cmd.application);
+                            },
+                            [rp, found, app = cmd.application]() mutable {
+                              if (*found)
+                                rp.deliver(std::move(app));
+                              else
+                                rp.deliver(make_error(errc::unknown_application,
+                                                      "no application " + app.id));
+                            },
+                            [rp](const caf::error& e) mutable { rp.deliver(e); }, {}, {}});
+        return rp;
+      },
+      [=](put_event_type_cmd& cmd) -> caf::result<store::event_type_record> {
+        return enqueue_value<store::event_type_record>(self, [cmd = std::move(cmd)](store::store& db) {
+          db.put_event_type(cmd.event_type);
+          return db.find_event_type(cmd.event_type.name).value_or(cmd.event_type);
+        });
+      },
+      [=](delete_application_cmd& cmd) -> caf::result<bool> {
+        return enqueue_value<bool>(self, [cmd = std::move(cmd)](store::store& db) {
+          return db.delete_application(cmd.application_id);
+        });
+      },
       [=](delete_endpoint_cmd& cmd) -> caf::result<std::size_t> {
         // A second DELETE of the same endpoint in flight finds no row: unknown_endpoint.
         auto deletion = std::make_shared<store::endpoint_deletion>();
@@ -431,7 +462,11 @@ writer_impl::behavior_type writer(writer_ptr self, std::shared_ptr<store::store>
       },
       [=](requeue_message_cmd& cmd) -> caf::result<std::vector<store::delivery_record>> {
         return enqueue_value<std::vector<store::delivery_record>>(
-            self, [cmd](store::store& db) { return db.requeue_message(cmd.message_seq, cmd.now); });
+            self, [cmd](store::store& db) {
+              if (!cmd.endpoint_id.empty())
+                return db.requeue_delivery(cmd.message_seq, cmd.endpoint_id, cmd.now);
+              return db.requeue_message(cmd.message_seq, cmd.now);
+            });
       },
       [=](purge_idempotency_cmd& cmd) -> caf::result<std::size_t> {
         return enqueue_value<std::size_t>(

@@ -3,6 +3,7 @@
 // engine's actors and responds when their answers arrive (private to api/).
 #include "api/api_service.hpp"
 #include "api/http_call.hpp"
+#include "policy/ids.hpp"
 
 #include <caf/all.hpp>
 
@@ -11,6 +12,7 @@ namespace hookd::api {
 struct api_actor_state {
   static inline const char* name = "hookd.api";
   api_deps deps;
+  policy::id_generator ids; ///< ids of applications (the dispatcher assigns the others)
 };
 
 using api_actor_ptr = caf::stateful_actor<api_actor_state>*;
@@ -30,5 +32,11 @@ void handle_message_route(api_actor_ptr self, const call_ptr& call);
 void create_message_batch(api_actor_ptr self, const call_ptr& call);
 /// /v1/stats, /v1/alerts, /v1/cluster and /metrics (api/monitoring_routes.cpp).
 void handle_monitoring_route(api_actor_ptr self, const call_ptr& call);
+/// GET /v1/applications and /v1/applications/{id} (api/application_routes.cpp).
+void handle_application_route(api_actor_ptr self, const call_ptr& call);
+/// GET /v1/messages (api/message_list.cpp).
+void list_messages(api_actor_ptr self, const call_ptr& call);
+/// Everything under /api/v1: the Svix-compatible API (api/svix/svix_routes.cpp).
+void handle_svix_route(api_actor_ptr self, const call_ptr& call);
 
 } // namespace hookd::api

@@ -1,9 +1,12 @@
 #pragma once
 // The API's error model (docs/api.md): every failure is a status plus
-// {"error": {"code": "...", "message": "..."}}. Handlers return these as values.
+// {"error": {"code": "...", "message": "..."}}. Handlers return these as values. The Svix API
+// (docs/svix.md) writes the same errors as {"code": "...", "detail": "..."}, and a 422 as
+// {"detail": [{"loc": [...], "msg": "...", "type": "value_error"}]}.
 #include "net/error_body.hpp"
 
 #include <string>
+#include <vector>
 
 namespace hookd::api {
 
@@ -16,6 +19,8 @@ struct api_error {
   std::string code;    ///< stable, machine-readable: "malformed_json", "not_found", ...
   std::string message; ///< for humans; names the offending field or value
   std::string allow;   ///< 405 only: the Allow header (methods the path accepts)
+  /// 422 of the Svix API: where the invalid value is, e.g. {"body", "url"}; empty: {"body"}.
+  std::vector<std::string> loc;
 
   static api_error malformed(std::string message) { return {400, "malformed_request", std::move(message)}; }
   static api_error malformed_json(std::string message) { return {400, "malformed_json", std::move(message)}; }
@@ -40,8 +45,16 @@ struct api_error {
     return {500, std::string{net::internal_error_code}, std::move(message)};
   }
 
+  static api_error invalid_at(std::vector<std::string> where, std::string message) {
+    api_error e{422, "invalid_field", std::move(message)};
+    e.loc = std::move(where);
+    return e;
+  }
+
   /// The JSON body: {"error": {"code": ..., "message": ...}}, written by net::error_body.
   std::string body() const;
+  /// The body the Svix API sends: {"code", "detail"}, or the 422 validation list.
+  std::string svix_body() const;
 };
 
 } // namespace hookd::api

@@ -11,6 +11,8 @@ caf::behavior api_actor(api_actor_ptr self, api_deps deps) {
   return {
       [=](http_call& call) {
         auto shared = std::make_shared<const http_call>(std::move(call));
+        if (shared->route.dialect == api_dialect::svix)
+          return handle_svix_route(self, shared);
         switch (shared->route.id) {
           case route::create_message:
           case route::create_message_batch:
@@ -18,6 +20,11 @@ caf::behavior api_actor(api_actor_ptr self, api_deps deps) {
           case route::list_attempts:
           case route::retry_message:
             return handle_message_route(self, shared);
+          case route::list_messages:
+            return list_messages(self, shared);
+          case route::list_applications:
+          case route::get_application:
+            return handle_application_route(self, shared);
           case route::stats:
           case route::alerts:
           case route::cluster:
@@ -46,7 +53,8 @@ std::optional<net::server_response> api_service::check_head(const net::server_re
   if (found == nullptr || !found->needs_auth ||
       authorized(head.header("authorization"), deps_.ctx->cfg->server.api_token))
     return std::nullopt; // routing errors are answered by handle, with the body read
-  return error_response_for(api_error::unauthorized("missing or wrong bearer token"));
+  return error_response_for(api_error::unauthorized("missing or wrong bearer token"),
+                            dialect_of(head.target));
 }
 
 std::size_t api_service::body_limit(const net::server_request& head) const {
@@ -55,6 +63,13 @@ std::size_t api_service::body_limit(const net::server_request& head) const {
   if (found != nullptr && found->id == route::create_message_batch)
     return config::batch_body_limit(deps_.ctx->cfg->server);
   return 0;
+}
+
+std::optional<std::string> api_service::error_body(const net::server_request& head,
+                                                  std::string_view code, std::string_view message) {
+  if (dialect_of(head.target) != api_dialect::svix)
+    return std::nullopt;
+  return api_error{400, std::string{code}, std::string{message}}.svix_body();
 }
 
 namespace {
@@ -70,6 +85,7 @@ bool store_reachable(const engine_context& ctx) {
 void api_service::handle(net::server_request req, net::respond_fn respond) {
   auto matched = match_route(req.method, req.target);
   http_call call{{}, std::move(req), std::move(respond)};
+  call.route.dialect = dialect_of(call.request.target);
   if (auto* e = std::get_if<api_error>(&matched))
     return respond_error(call, *e);
   call.route = std::move(std::get<route_match>(matched));

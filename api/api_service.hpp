@@ -23,6 +23,9 @@ struct api_deps {
   supervisor_actor supervisor;
   /// Cluster mode's membership (GET /v1/cluster, the cluster metrics); null on one node.
   cluster_membership_actor membership;
+  /// Writes of rows the dispatcher does not keep (applications, event types) go here directly;
+  /// everything about endpoints and messages goes through the dispatcher.
+  store_writer_actor writer;
 };
 
 class api_service {
@@ -43,6 +46,10 @@ public:
   /// For net::server_options::body_limit: POST /v1/messages/batch takes bodies up to
   /// config::batch_body_limit; 0 (the server's max_payload_bytes) for every other request.
   std::size_t body_limit(const net::server_request& head) const;
+  /// For net::server_options::error_body: the server's own errors (413, 408, ...) to a request
+  /// of the Svix API in that API's shape; nullopt (the native shape) for every other request.
+  static std::optional<std::string> error_body(const net::server_request& head,
+                                               std::string_view code, std::string_view message);
 
   /// /readyz answers 200 once set (the engine recovered).
   void set_ready(bool ready) { ready_ = ready; }

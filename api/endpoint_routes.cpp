@@ -26,7 +26,7 @@ bool failed(const call_ptr& call, parsed<T>& p) {
 /// Reads the endpoint with its stats, then runs `then(view)`.
 template <class Then>
 void with_endpoint(api_actor_ptr self, const call_ptr& call, Then then) {
-  self->request(self->state.deps.reader, caf::infinite, endpoint_query{call->route.param})
+  self->request(self->state.deps.reader, caf::infinite, endpoint_query{call->route.param, {}})
       .then([=](endpoint_view& view) mutable { then(view); },
             [=](caf::error& e) { respond_error(*call, e); });
 }

@@ -28,13 +28,13 @@ void respond_content(const http_call& call, int status, std::string content_type
 }
 
 void respond_error(const http_call& call, const api_error& e) {
-  call.respond(error_response_for(e));
+  call.respond(error_response_for(e, call.route.dialect));
 }
 
-net::server_response error_response_for(const api_error& e) {
+net::server_response error_response_for(const api_error& e, api_dialect dialect) {
   net::server_response r;
   r.status = e.status;
-  r.body = e.body();
+  r.body = dialect == api_dialect::svix ? e.svix_body() : e.body();
   if (e.status == 401)
     r.headers.emplace_back("WWW-Authenticate", "Bearer");
   if (!e.allow.empty())
@@ -49,6 +49,9 @@ api_error to_api_error(const caf::error& e) {
   switch (static_cast<errc>(code_of(e))) {
     case errc::unknown_endpoint:
     case errc::unknown_message:
+    case errc::unknown_application:
+    case errc::unknown_attempt:
+    case errc::unknown_event_type:
       return api_error::not_found(detail);
     case errc::endpoint_disabled:
       return api_error::conflict("endpoint_disabled", detail);

@@ -25,8 +25,10 @@ void respond_text(const http_call& call, int status, std::string body,
 /// Answers with `body` of another content type (the metrics exposition, the dashboard page).
 void respond_content(const http_call& call, int status, std::string content_type, std::string body);
 void respond_error(const http_call& call, const api_error& e);
-/// The response respond_error sends for `e` (WWW-Authenticate on 401, Retry-After on 429/503).
-net::server_response error_response_for(const api_error& e);
+/// The response respond_error sends for `e` (WWW-Authenticate on 401, Retry-After on 429/503),
+/// in the error shape of `dialect`.
+net::server_response error_response_for(const api_error& e,
+                                         api_dialect dialect = api_dialect::native);
 /// Maps an engine error (messages/errors.hpp) onto the API's error model.
 api_error to_api_error(const caf::error& e);
 void respond_error(const http_call& call, const caf::error& e);

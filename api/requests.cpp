@@ -405,6 +405,19 @@ parsed<std::string> parse_rotate_request(std::string_view body) {
   return secret.value_or("");
 }
 
+parsed<nlohmann::json> parse_json_object(std::string_view body) { return parse_object(body); }
+
+std::optional<api_error> check_endpoint_url(const std::string& url, const target_policy& targets) {
+  auto checked = read_url(json(url), targets);
+  if (auto* e = std::get_if<api_error>(&checked))
+    return *e;
+  return std::nullopt;
+}
+
+std::optional<api_error> check_endpoint_secret(const std::string& secret, signature_scheme scheme) {
+  return check_secret(secret, scheme);
+}
+
 std::optional<api_error> check_idempotency_key(std::string_view key) {
   const bool visible = std::all_of(key.begin(), key.end(), [](char c) { return c > 0x20 && c < 0x7f; });
   if (key.empty() || key.size() > 255 || !visible)

@@ -12,6 +12,8 @@
 #include "policy/time.hpp"
 #include "store/records.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -87,6 +89,17 @@ parsed<time_point> parse_recover_request(std::string_view body);
 /// Body of POST /v1/endpoints/{id}/secret/rotate: empty, {} or {"secret": "..."}.
 /// Returns the requested secret, or an empty string for "generate one".
 parsed<std::string> parse_rotate_request(std::string_view body);
+
+// -- building blocks other request parsers share (the Svix API's, api/svix/svix_requests) ----
+
+/// The body as a JSON object: the depth guard, then the parse (400 too_deep/malformed_json).
+parsed<nlohmann::json> parse_json_object(std::string_view body);
+
+/// An endpoint URL as POST /v1/endpoints takes it (422 invalid_url, forbidden_address).
+std::optional<api_error> check_endpoint_url(const std::string& url, const target_policy& targets);
+
+/// A secret the scheme can sign with (422 otherwise).
+std::optional<api_error> check_endpoint_secret(const std::string& secret, signature_scheme scheme);
 
 /// Idempotency-Key header value: 1–255 visible ASCII characters.
 std::optional<api_error> check_idempotency_key(std::string_view key);

@@ -3,6 +3,8 @@
 #include "policy/time_format.hpp"
 #include "policy/outcome.hpp"
 
+#include <limits>
+
 namespace hookd::api {
 namespace {
 
@@ -33,6 +35,7 @@ json endpoint_json(const store::endpoint_record& ep, const store::endpoint_stats
     {"rate_limit_per_s", ep.rate_limit_per_s},
     {"max_concurrency", ep.max_concurrency},
     {"timeout_ms", ep.timeout_ms == 0 ? json(nullptr) : json(ep.timeout_ms)},
+    {"application_id", ep.application_id.empty() ? json(nullptr) : json(ep.application_id)},
     {"created_at", time_or_null(ep.created_at)},
     {"updated_at", time_or_null(ep.updated_at)},
     {"stats",
@@ -79,6 +82,8 @@ std::string message_text(const store::message_record& m, std::string_view payloa
   const json rest{
     {"id", m.id},
     {"event_type", m.event_type},
+    {"application_id", m.application_id.empty() ? json(nullptr) : json(m.application_id)},
+    {"event_id", m.event_id.empty() ? json(nullptr) : json(m.event_id)},
     {"created_at", time_or_null(m.created_at)},
     {"deliveries", std::move(list)},
   };
@@ -101,6 +106,10 @@ std::string accepted_message_text(const store::message_record& m, std::string_vi
   out += json(m.id).dump();
   out += ",\"event_type\":";
   out += json(m.event_type).dump(-1, ' ', false, json::error_handler_t::replace);
+  out += ",\"application_id\":";
+  out += m.application_id.empty() ? "null" : json(m.application_id).dump();
+  out += ",\"event_id\":";
+  out += m.event_id.empty() ? "null" : json(m.event_id).dump();
   out += ",\"created_at\":\"" + created + "\",\"deliveries\":[";
   for (std::size_t i = 0; i < endpoint_ids.size(); ++i) {
     out += i == 0 ? "{\"endpoint_id\":" : ",{\"endpoint_id\":";
@@ -115,15 +124,59 @@ std::string accepted_message_text(const store::message_record& m, std::string_vi
   return out;
 }
 
-std::string attempt_id(std::int64_t seq) {
-  static constexpr char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-  std::string body(13, '0');
+namespace {
+constexpr std::string_view base32_alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+constexpr std::size_t attempt_digits = 13;
+} // namespace
+
+std::string attempt_id(std::int64_t seq, std::string_view prefix) {
+  std::string body(attempt_digits, '0');
   auto v = static_cast<std::uint64_t>(seq);
   for (std::size_t i = body.size(); i-- > 0;) {
-    body[i] = alphabet[v & 31];
+    body[i] = base32_alphabet[v & 31];
     v >>= 5;
   }
-  return "att_" + body;
+  return std::string{prefix} + body;
+}
+
+std::optional<std::int64_t> attempt_seq_of(std::string_view id, std::string_view prefix) {
+  if (!id.starts_with(prefix) || id.size() != prefix.size() + attempt_digits)
+    return std::nullopt;
+  std::uint64_t v = 0;
+  for (char c : id.substr(prefix.size())) {
+    const auto digit = base32_alphabet.find(c);
+    if (digit == std::string_view::npos || v >> 59 != 0)
+      return std::nullopt;
+    v = v << 5 | digit;
+  }
+  if (v == 0 || v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+    return std::nullopt;
+  return static_cast<std::int64_t>(v);
+}
+
+json message_summary_json(const store::message_record& m) {
+  auto payload = json::parse(m.payload, nullptr, false);
+  return json{
+    {"id", m.id},
+    {"event_type", m.event_type},
+    {"application_id", m.application_id.empty() ? json(nullptr) : json(m.application_id)},
+    {"event_id", m.event_id.empty() ? json(nullptr) : json(m.event_id)},
+    {"created_at", time_or_null(m.created_at)},
+    {"payload", payload.is_discarded() ? json(nullptr) : std::move(payload)},
+  };
+}
+
+json application_json(const store::application_record& app) {
+  auto metadata = json::parse(app.metadata, nullptr, false);
+  return json{
+    {"id", app.id},
+    {"uid", app.uid.empty() ? json(nullptr) : json(app.uid)},
+    {"name", app.name},
+    {"rate_limit", app.rate_limit == 0 ? json(nullptr) : json(app.rate_limit)},
+    {"metadata", metadata.is_discarded() ? json::object() : std::move(metadata)},
+    {"created_at", time_or_null(app.created_at)},
+    {"updated_at", time_or_null(app.updated_at)},
+  };
 }
 
 json attempt_json(const store::attempt_record& a) {

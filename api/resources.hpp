@@ -44,8 +44,17 @@ std::string accepted_message_text(const store::message_record& m, std::string_vi
 
 json attempt_json(const store::attempt_record& a);
 
-/// "att_" + the attempt's sequence number in Crockford base32 (13 characters).
-std::string attempt_id(std::int64_t seq);
+/// A message of GET /v1/messages: without its deliveries (GET /v1/messages/{id} has them).
+json message_summary_json(const store::message_record& m);
+
+/// GET /v1/applications[/{id}].
+json application_json(const store::application_record& app);
+
+/// "att_" (the Svix API: "atmpt_") + the attempt's sequence number in Crockford base32 (13
+/// characters).
+std::string attempt_id(std::int64_t seq, std::string_view prefix = "att_");
+/// The sequence number inside an attempt id of that prefix; nullopt when it is not one.
+std::optional<std::int64_t> attempt_seq_of(std::string_view id, std::string_view prefix = "att_");
 
 /// {"data": [...], "next_cursor": cursor or null}.
 json list_json(json data, const std::optional<std::string>& next_cursor);

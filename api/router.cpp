@@ -60,13 +60,15 @@ std::optional<std::map<std::string, std::string>> parse_query(std::string_view q
   return out;
 }
 
-bool matches(std::string_view pattern, const std::vector<std::string_view>& parts, std::string& param) {
+bool matches(std::string_view pattern, const std::vector<std::string_view>& parts,
+             std::vector<std::string>& params) {
   const auto want = split_path(pattern);
   if (want.size() != parts.size())
     return false;
+  params.clear();
   for (std::size_t i = 0; i < want.size(); ++i) {
-    if (want[i] == "{id}")
-      param = std::string{parts[i]};
+    if (want[i].starts_with('{'))
+      params.emplace_back(parts[i]);
     else if (want[i] != parts[i])
       return false;
   }
@@ -74,6 +76,10 @@ bool matches(std::string_view pattern, const std::vector<std::string_view>& part
 }
 
 } // namespace
+
+api_dialect dialect_of(std::string_view target) {
+  return target.starts_with("/api/") ? api_dialect::svix : api_dialect::native;
+}
 
 const std::vector<route_info>& all_routes() {
   static const std::vector<route_info> routes{
@@ -99,6 +105,38 @@ const std::vector<route_info>& all_routes() {
     {route::dashboard, "GET", "/", false},
     {route::healthz, "GET", "/healthz", false},
     {route::readyz, "GET", "/readyz", false},
+    {route::list_applications, "GET", "/v1/applications", true},
+    {route::get_application, "GET", "/v1/applications/{id}", true},
+    {route::list_messages, "GET", "/v1/messages", true},
+    {route::svix_list_applications, "GET", "/api/v1/app", true},
+    {route::svix_create_application, "POST", "/api/v1/app", true},
+    {route::svix_get_application, "GET", "/api/v1/app/{app}", true},
+    {route::svix_update_application, "PUT", "/api/v1/app/{app}", true},
+    {route::svix_patch_application, "PATCH", "/api/v1/app/{app}", true},
+    {route::svix_delete_application, "DELETE", "/api/v1/app/{app}", true},
+    {route::svix_list_endpoints, "GET", "/api/v1/app/{app}/endpoint", true},
+    {route::svix_create_endpoint, "POST", "/api/v1/app/{app}/endpoint", true},
+    {route::svix_get_endpoint, "GET", "/api/v1/app/{app}/endpoint/{ep}", true},
+    {route::svix_update_endpoint, "PUT", "/api/v1/app/{app}/endpoint/{ep}", true},
+    {route::svix_patch_endpoint, "PATCH", "/api/v1/app/{app}/endpoint/{ep}", true},
+    {route::svix_delete_endpoint, "DELETE", "/api/v1/app/{app}/endpoint/{ep}", true},
+    {route::svix_get_endpoint_secret, "GET", "/api/v1/app/{app}/endpoint/{ep}/secret", true},
+    {route::svix_rotate_endpoint_secret, "POST", "/api/v1/app/{app}/endpoint/{ep}/secret/rotate", true},
+    {route::svix_recover_endpoint, "POST", "/api/v1/app/{app}/endpoint/{ep}/recover", true},
+    {route::svix_get_endpoint_headers, "GET", "/api/v1/app/{app}/endpoint/{ep}/headers", true},
+    {route::svix_update_endpoint_headers, "PUT", "/api/v1/app/{app}/endpoint/{ep}/headers", true},
+    {route::svix_patch_endpoint_headers, "PATCH", "/api/v1/app/{app}/endpoint/{ep}/headers", true},
+    {route::svix_list_messages, "GET", "/api/v1/app/{app}/msg", true},
+    {route::svix_create_message, "POST", "/api/v1/app/{app}/msg", true},
+    {route::svix_get_message, "GET", "/api/v1/app/{app}/msg/{msg}", true},
+    {route::svix_list_attempts_by_message, "GET", "/api/v1/app/{app}/attempt/msg/{msg}", true},
+    {route::svix_list_attempts_by_endpoint, "GET", "/api/v1/app/{app}/attempt/endpoint/{ep}", true},
+    {route::svix_list_message_attempts, "GET", "/api/v1/app/{app}/msg/{msg}/attempt", true},
+    {route::svix_get_attempt, "GET", "/api/v1/app/{app}/msg/{msg}/attempt/{attempt}", true},
+    {route::svix_resend, "POST", "/api/v1/app/{app}/msg/{msg}/endpoint/{ep}/resend", true},
+    {route::svix_list_event_types, "GET", "/api/v1/event-type", true},
+    {route::svix_create_event_type, "POST", "/api/v1/event-type", true},
+    {route::svix_get_event_type, "GET", "/api/v1/event-type/{name}", true},
   };
   return routes;
 }
@@ -112,11 +150,14 @@ std::variant<route_match, api_error> match_route(std::string_view method, std::s
   const auto parts = split_path(path);
   std::string allowed;
   for (const auto& r : all_routes()) {
-    std::string param;
-    if (!matches(r.path, parts, param))
+    std::vector<std::string> params;
+    if (!matches(r.path, parts, params))
       continue;
-    if (r.method == method)
-      return route_match{r.id, std::move(param), std::move(*query), r.needs_auth};
+    if (r.method == method) {
+      std::string first = params.empty() ? std::string{} : params.front();
+      return route_match{r.id, std::move(first), std::move(*query), r.needs_auth, std::move(params),
+                         dialect_of(path)};
+    }
     allowed += allowed.empty() ? "" : ", ";
     allowed += r.method;
   }

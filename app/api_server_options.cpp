@@ -18,6 +18,8 @@ net::server_options api_server_options(const config::config& cfg, api::api_servi
   o.max_body_bytes_in_flight = cfg.server.max_body_bytes_in_flight;
   o.head_check = [&api](const net::server_request& head) { return api.check_head(head); };
   o.body_limit = [&api](const net::server_request& head) { return api.body_limit(head); };
+  o.error_body = [](const net::server_request& head, std::string_view code,
+                    std::string_view message) { return api::api_service::error_body(head, code, message); };
   return o;
 }
 

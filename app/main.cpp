@@ -61,7 +61,7 @@ int run(const hookd::config::config& cfg, const std::string& node_id) {
     log->info("cluster mode: node {}, heartbeat {} ms, lease_ttl {} ms", node_id,
               cfg.cluster.heartbeat.count(), cfg.cluster.lease_ttl.count());
 
-  api::api_service api{sys, api::api_deps{eng->context(), eng->dispatcher(), eng->reader(), eng->supervisor(), eng->membership()}};
+  api::api_service api{sys, api::api_deps{eng->context(), eng->dispatcher(), eng->reader(), eng->supervisor(), eng->membership(), eng->writer()}};
   net::http_server server{api_server_options(cfg, api, connections.max_connections),
                           [&api](net::server_request req, net::respond_fn respond) {
                             api.handle(std::move(req), std::move(respond));

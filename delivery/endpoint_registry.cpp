@@ -2,19 +2,37 @@
 
 namespace hookd::delivery {
 
+namespace {
+
+/// The fan-out index's key of an event type within an application (none: "").
+std::string type_key(const std::string& application_id, const std::string& event_type) {
+  if (application_id.empty())
+    return event_type;
+  std::string key;
+  key.reserve(application_id.size() + 1 + event_type.size());
+  key.append(application_id).append(1, '\0').append(event_type);
+  return key;
+}
+
+} // namespace
+
 void endpoint_registry::index(const store::endpoint_record& ep) {
   if (ep.event_types.empty()) {
-    all_events_.insert(ep.id);
+    all_events_[ep.application_id].insert(ep.id);
     return;
   }
   for (const auto& type : ep.event_types)
-    by_event_type_[type].insert(ep.id);
+    by_event_type_[type_key(ep.application_id, type)].insert(ep.id);
 }
 
 void endpoint_registry::unindex(const store::endpoint_record& ep) {
-  all_events_.erase(ep.id);
+  if (auto all = all_events_.find(ep.application_id); all != all_events_.end()) {
+    all->second.erase(ep.id);
+    if (all->second.empty())
+      all_events_.erase(all);
+  }
   for (const auto& type : ep.event_types) {
-    auto it = by_event_type_.find(type);
+    auto it = by_event_type_.find(type_key(ep.application_id, type));
     if (it == by_event_type_.end())
       continue;
     it->second.erase(ep.id);
@@ -68,15 +86,17 @@ bool endpoint_registry::set_failing_since(const std::string& id, time_point sinc
   return true;
 }
 
-std::vector<std::string> endpoint_registry::subscribers(const std::string& event_type) const {
+std::vector<std::string> endpoint_registry::subscribers(const std::string& application_id,
+                                                        const std::string& event_type) const {
   std::vector<std::string> out;
   auto add_enabled = [&](const id_set& ids) {
     for (auto id : ids)
       if (endpoints_.at(id).status == endpoint_status::enabled)
         out.emplace_back(id);
   };
-  add_enabled(all_events_);
-  if (auto it = by_event_type_.find(event_type); it != by_event_type_.end())
+  if (auto all = all_events_.find(application_id); all != all_events_.end())
+    add_enabled(all->second);
+  if (auto it = by_event_type_.find(type_key(application_id, event_type)); it != by_event_type_.end())
     add_enabled(it->second);
   return out;
 }

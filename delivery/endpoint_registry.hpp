@@ -1,6 +1,7 @@
 #pragma once
 // Every registered endpoint's settings, and which endpoints a message goes to (docs/api.md fan-out:
-// every enabled endpoint whose event_types is empty or contains the message's event_type).
+// every enabled endpoint of the message's application (or of none, for a message of none) whose
+// event_types is empty or contains the message's event_type).
 // Plain C++; the dispatcher actor owns one. Lookups cost O(matching endpoints), not O(all).
 // Each endpoint's id is stored once, in its record: the map's key and the fan-out index view it
 // (a map node never moves, and a replaced record gets a node of its own), which keeps an idle
@@ -39,8 +40,14 @@ public:
       fn(ep);
   }
 
-  /// Enabled endpoints subscribed to `event_type`.
-  std::vector<std::string> subscribers(const std::string& event_type) const;
+  /// Enabled endpoints of `application_id` ("": endpoints of no application) subscribed to
+  /// `event_type`. An application never reaches another's endpoints.
+  std::vector<std::string> subscribers(const std::string& application_id,
+                                       const std::string& event_type) const;
+  /// subscribers() among the endpoints of no application.
+  std::vector<std::string> subscribers(const std::string& event_type) const {
+    return subscribers(std::string{}, event_type);
+  }
 
 private:
   void index(const store::endpoint_record& ep);
@@ -49,8 +56,10 @@ private:
   using id_set = std::unordered_set<std::string_view>; ///< views of records' ids
 
   std::unordered_map<std::string_view, store::endpoint_record> endpoints_; ///< key: value's id
+  /// Key: the event type, after "<application id>\0" for an application's endpoints.
   std::unordered_map<std::string, id_set> by_event_type_;
-  id_set all_events_; ///< endpoints with an empty filter
+  /// Endpoints with an empty filter, by application id ("": none).
+  std::unordered_map<std::string, id_set> all_events_;
 };
 
 } // namespace hookd::delivery

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace hookd {
@@ -24,6 +25,9 @@ struct attempt_request {
   std::vector<std::string> secrets; ///< current first, previous during rotation
   payload body;
   duration timeout{15000}; ///< whole-attempt deadline
+  /// The endpoint's custom headers (the API refuses names hookd sets itself).
+  std::vector<std::pair<std::string, std::string>> headers;
+  bool svix_headers = false; ///< also svix-id/-timestamp/-signature (an application's endpoint)
 };
 
 struct attempt_result {
@@ -37,7 +41,7 @@ struct attempt_result {
 };
 
 HOOKD_INSPECT(attempt_request, x.delivery_id, x.message_id, x.endpoint_id, x.url, x.scheme,
-              x.secrets, x.body, x.timeout)
+              x.secrets, x.body, x.timeout, x.headers, x.svix_headers)
 
 HOOKD_INSPECT(attempt_result, x.delivery_id, x.status, x.error, x.error_detail, x.response_body,
               x.retry_after, x.elapsed)

@@ -20,6 +20,9 @@ enum class errc : std::uint8_t {
   store_conflict,    ///< a uniqueness rule refused the write (store::error::kind::conflict)
   store_missing,     ///< the row the write refers to does not exist (store::error::kind::missing)
   fenced,            ///< cluster mode: the write's lease is no longer this node's
+  unknown_application, ///< no application with that id or uid
+  unknown_attempt,     ///< no attempt with that id
+  unknown_event_type,  ///< no event type with that name
 };
 
 inline constexpr caf::atom_value error_category = caf::atom("hookd");

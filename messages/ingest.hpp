@@ -18,6 +18,11 @@ struct submit_message {
   std::string message_id;  ///< empty: the dispatcher assigns one
   std::string idempotency_key;  ///< empty: none
   std::string request_hash;     ///< identifies the request under that key
+  /// The application it belongs to: it fans out to that application's endpoints only (empty:
+  /// to endpoints of no application); a named endpoint must be the application's.
+  std::string application_id;
+  std::string event_id; ///< unique within the application (a repeat: errc::store_conflict)
+  std::string channels; ///< a JSON list of strings, kept with the message; empty: none
 };
 
 /// Reply to submit_message: sent only after the message and its deliveries are committed.
@@ -48,7 +53,7 @@ struct batch_result {
 };
 
 HOOKD_INSPECT(submit_message, x.event_type, x.payload, x.endpoint_id, x.message_id,
-              x.idempotency_key, x.request_hash)
+              x.idempotency_key, x.request_hash, x.application_id, x.event_id, x.channels)
 
 HOOKD_INSPECT(submit_result, x.message, x.body, x.endpoint_ids)
 HOOKD_INSPECT(submit_batch, x.messages)

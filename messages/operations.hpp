@@ -13,8 +13,10 @@ namespace hookd {
 /// (on enabled endpoints) and its pending ones. Reply: how many deliveries were (re)started.
 struct retry_message_cmd {
   std::int64_t message_seq = 0;
+  /// Set: a resend to this endpoint alone, also when its delivery was delivered already.
+  std::string endpoint_id;
 };
 
-HOOKD_INSPECT(retry_message_cmd, x.message_seq)
+HOOKD_INSPECT(retry_message_cmd, x.message_seq, x.endpoint_id)
 
 } // namespace hookd

@@ -14,6 +14,9 @@ HOOKD_INSPECT(endpoint_record, x.id, x.url, x.description, x.event_types, x.secr
 HOOKD_INSPECT(message_record, x.seq, x.id, x.event_type, x.payload, x.created_at,
               x.application_id, x.event_id, x.channels)
 
+HOOKD_INSPECT(event_type_record, x.name, x.description, x.archived, x.deprecated, x.schemas,
+              x.created_at, x.updated_at)
+
 HOOKD_INSPECT(application_record, x.id, x.uid, x.name, x.rate_limit, x.metadata, x.created_at,
               x.updated_at)
 

@@ -140,6 +140,27 @@ struct purge_idempotency_cmd {
 struct requeue_message_cmd {
   std::int64_t message_seq = 0;
   time_point now = no_time;
+  /// Set: only the delivery to this endpoint, whatever its state (store::requeue_delivery).
+  std::string endpoint_id;
+};
+
+/// Creates (`create`) or updates an application: uid, name, rate_limit, metadata. Reply: the
+/// stored application; errc::store_conflict when the id or uid is taken; an update of one
+/// that does not exist: errc::unknown_application.
+struct put_application_cmd {
+  store::application_record application;
+  bool create = true;
+};
+
+/// Creates or replaces an event type (created_at kept). Reply: the stored event type.
+struct put_event_type_cmd {
+  store::event_type_record event_type;
+};
+
+/// Removes an application's row (the API deletes its endpoints first, through the dispatcher).
+/// Reply: whether it existed.
+struct delete_application_cmd {
+  std::string application_id;
 };
 
 // -- reads ------------------------------------------------------------------------------------
@@ -162,9 +183,12 @@ struct load_payloads_query {
   std::vector<std::int64_t> message_seqs;
 };
 
-/// One endpoint with its delivery counts → endpoint_view, or errc::unknown_endpoint.
+/// One endpoint with its delivery counts → endpoint_view, or errc::unknown_endpoint. With an
+/// application id, only an endpoint of that application answers, and `endpoint_id` may also
+/// be its uid there.
 struct endpoint_query {
   std::string endpoint_id;
+  std::string application_id;
 };
 
 struct endpoint_view {
@@ -176,6 +200,55 @@ struct endpoint_view {
 struct list_endpoints_query {
   std::string after_id;
   std::size_t limit = 20;
+};
+
+/// A page of one application's endpoints after `after_id` → std::vector<endpoint_view>.
+struct list_application_endpoints_query {
+  std::string application_id;
+  std::string after_id;
+  std::size_t limit = 20;
+};
+
+/// An application by id, or else by uid → store::application_record, or
+/// errc::unknown_application.
+struct application_query {
+  std::string id_or_uid;
+};
+
+/// A page of applications after `after_id` → std::vector<store::application_record>.
+struct list_applications_query {
+  std::string after_id;
+  std::size_t limit = 20;
+};
+
+/// A page of messages → store::message_page (store::store::list_messages).
+struct list_messages_query {
+  store::message_filter filter;
+  std::size_t limit = 20;
+  std::size_t scan_limit = 20'000;
+};
+
+/// A page of attempts → store::attempt_page (store::store::list_attempts).
+struct list_attempts_query {
+  store::attempt_filter filter;
+  std::size_t limit = 20;
+  std::size_t scan_limit = 20'000;
+};
+
+/// One event type → store::event_type_record, or errc::unknown_event_type.
+struct event_type_query {
+  std::string name;
+};
+
+/// A page of event types after `after_name` → std::vector<store::event_type_record>.
+struct list_event_types_query {
+  std::string after_name;
+  std::size_t limit = 50;
+};
+
+/// One attempt by its seq → store::attempt_record, or errc::unknown_attempt.
+struct attempt_query {
+  std::int64_t seq = 0;
 };
 
 /// A message with its deliveries → message_view, or errc::unknown_message.
@@ -245,8 +318,19 @@ HOOKD_INSPECT(load_payloads_query, x.message_seqs)
 HOOKD_INSPECT(payload_entry, x.message_seq, x.body)
 HOOKD_INSPECT(announced_work, x.deliveries, x.bodies)
 HOOKD_INSPECT(purge_idempotency_cmd, x.before)
-HOOKD_INSPECT(requeue_message_cmd, x.message_seq, x.now)
-HOOKD_INSPECT(endpoint_query, x.endpoint_id)
+HOOKD_INSPECT(requeue_message_cmd, x.message_seq, x.now, x.endpoint_id)
+HOOKD_INSPECT(endpoint_query, x.endpoint_id, x.application_id)
+HOOKD_INSPECT(put_application_cmd, x.application, x.create)
+HOOKD_INSPECT(delete_application_cmd, x.application_id)
+HOOKD_INSPECT(list_application_endpoints_query, x.application_id, x.after_id, x.limit)
+HOOKD_INSPECT(application_query, x.id_or_uid)
+HOOKD_INSPECT(list_applications_query, x.after_id, x.limit)
+HOOKD_INSPECT(list_messages_query, x.filter, x.limit, x.scan_limit)
+HOOKD_INSPECT(list_attempts_query, x.filter, x.limit, x.scan_limit)
+HOOKD_INSPECT(attempt_query, x.seq)
+HOOKD_INSPECT(put_event_type_cmd, x.event_type)
+HOOKD_INSPECT(event_type_query, x.name)
+HOOKD_INSPECT(list_event_types_query, x.after_name, x.limit)
 HOOKD_INSPECT(endpoint_view, x.endpoint, x.stats)
 HOOKD_INSPECT(list_endpoints_query, x.after_id, x.limit)
 HOOKD_INSPECT(message_query, x.message_id)

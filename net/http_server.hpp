@@ -111,6 +111,13 @@ struct server_options {
   /// bodies): it replaces max_body_bytes for that request (413, in-flight reservation of a
   /// chunked body). Null, or 0 returned: max_body_bytes. Runs on an io thread; must not block.
   std::function<std::size_t(const server_request& head)> body_limit;
+  /// The body of an error the server answers itself (400, 408, 413, 503) to a request whose
+  /// head it has read, in the shape the handler uses for that request (e.g. a second API
+  /// dialect under another path). Null, or nullopt returned: net/error_body.hpp's shape. Runs
+  /// on an io thread; must not block.
+  std::function<std::optional<std::string>(const server_request& head, std::string_view code,
+                                           std::string_view message)>
+      error_body;
 };
 
 class http_server {

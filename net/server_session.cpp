@@ -238,6 +238,7 @@ void server_session::on_first_bytes(error_code ec, std::size_t bytes) {
 void server_session::read_header() {
   phase_ = phase::header;
   timed_out_ = false;
+  head_known_ = false;
   parser_.emplace();
   parser_->header_limit(header_limit);
   // Always a value: Beast 1.74 compares `len_ > body_limit_` on the optional, so boost::none
@@ -268,6 +269,7 @@ void server_session::on_header(error_code ec, std::size_t) {
     request_.headers.emplace_back(lower_case(to_std(field.name_string())),
                                   std::string(field.value()));
   request_.remote = remote_;
+  head_known_ = true;
   if (parser_->is_done())
     return dispatch();
   if (const auto& limit_of = unit_->shared->opts.body_limit)
@@ -432,7 +434,11 @@ void server_session::on_write(error_code ec, std::size_t) {
 }
 
 void server_session::fail(int status, std::string_view code, std::string_view message) {
-  refuse(error_response(status, code, message));
+  auto r = error_response(status, code, message);
+  if (const auto& shape = unit_->shared->opts.error_body; shape && head_known_)
+    if (auto body = shape(request_, code, message))
+      r.body = std::move(*body);
+  refuse(std::move(r));
 }
 
 void server_session::refuse(server_response r) {

@@ -129,6 +129,7 @@ private:
   boost::beast::flat_buffer buffer_;
   std::optional<request_parser> parser_;
   server_request request_;        ///< the current request's head (body added at dispatch)
+  bool head_known_ = false;       ///< request_ is the head of the request being read
   std::size_t body_reserved_ = 0; ///< bytes of max_body_bytes_in_flight held for its body
   std::size_t body_limit_ = 0;    ///< the current request's body limit (server_options::body_limit)
   std::string remote_;

@@ -151,4 +151,13 @@ header_list signature_headers(signature_scheme scheme, std::span<const std::stri
   return headers;
 }
 
+void add_svix_headers(header_list& headers) {
+  const auto n = headers.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& name = headers[i].first;
+    if (name.rfind("webhook-", 0) == 0)
+      headers.emplace_back("svix-" + name.substr(8), headers[i].second);
+  }
+}
+
 } // namespace hookd::policy

@@ -6,6 +6,8 @@
 //   where the secret is "whsec_<base64 key>"; with several secrets (rotation) the signatures
 //   are space-separated.
 // typeform:                      Typeform-Signature: sha256=<base64 HMAC(secret, body)>
+// The Svix API's deliveries carry the standard headers twice: also as svix-id, svix-timestamp
+// and svix-signature (the same values), which Svix's own verifiers read.
 #include "policy/signature_scheme.hpp"
 
 #include <cstdint>
@@ -50,5 +52,9 @@ std::string standard_signature(std::string_view secret, std::string_view msg_id,
 header_list signature_headers(signature_scheme scheme, std::span<const std::string> secrets,
                               std::string_view msg_id, std::int64_t unix_seconds,
                               std::string_view body);
+
+/// Appends svix-id, svix-timestamp and svix-signature with the values of the webhook-* headers
+/// of `headers` (those present).
+void add_svix_headers(header_list& headers);
 
 } // namespace hookd::policy

@@ -144,6 +144,8 @@ sql_query attempts(dialect d, const attempt_filter& f, const page_window& w, std
     b.where("a.endpoint_id = @", f.endpoint_id);
   if (f.outcome >= 0)
     b.where("a.outcome = @", static_cast<std::int64_t>(f.outcome));
+  else if (f.outcome == attempt_filter::any_failure)
+    b.where("a.outcome <> 0"); // the code of success (store/enum_codes.hpp)
   if (f.since != no_time)
     b.where("a.at >= @", to_unix_ms(f.since));
   if (f.until != no_time)

@@ -30,6 +30,9 @@ inline constexpr const char* message_list =
 inline constexpr const char* application_list =
     "id, uid, name, rate_limit, metadata, created_at, updated_at";
 
+inline constexpr const char* event_type_list =
+    "name, description, archived, deprecated, schemas, created_at, updated_at";
+
 /// A delivery with its message's id and acceptance time; append WHERE/ORDER BY.
 inline constexpr const char* delivery_select =
     "SELECT d.id, d.message_seq, m.id, d.endpoint_id, d.status, d.reason, d.attempts, "
@@ -91,6 +94,18 @@ void bind_endpoint(Params& p, const endpoint_record& ep, const endpoint_text_col
       .bind_text_or_null(ep.uid)
       .bind_text(text.headers)
       .bind_text(ep.metadata);
+}
+
+/// Every column of an event type, in the order of event_type_list.
+template <class Params>
+void bind_event_type(Params& p, const event_type_record& t) {
+  p.bind_text(t.name)
+      .bind_text(t.description)
+      .bind_int(t.archived ? 1 : 0)
+      .bind_int(t.deprecated ? 1 : 0)
+      .bind_text_or_null(t.schemas)
+      .bind_time(t.created_at)
+      .bind_time(t.updated_at);
 }
 
 /// Every column of an application, in the order of application_list.
@@ -188,6 +203,19 @@ message_record read_message(Row& r) {
   m.event_id = r.column_text();
   m.channels = r.column_text();
   return m;
+}
+
+template <class Row>
+event_type_record read_event_type(Row& r) {
+  event_type_record t;
+  t.name = r.column_text();
+  t.description = r.column_text();
+  t.archived = r.column_int() != 0;
+  t.deprecated = r.column_int() != 0;
+  t.schemas = r.column_text();
+  t.created_at = r.column_time();
+  t.updated_at = r.column_time();
+  return t;
 }
 
 template <class Row>

@@ -26,6 +26,18 @@ struct application_record {
   time_point updated_at = no_time;
 };
 
+/// A named event type (the Svix API's event-type catalogue): documentation for the names
+/// endpoints filter on; messages may use names that are not in it.
+struct event_type_record {
+  std::string name;
+  std::string description;
+  bool archived = false;
+  bool deprecated = false;
+  std::string schemas; ///< JSON object text as given; empty: none
+  time_point created_at = no_time;
+  time_point updated_at = no_time;
+};
+
 /// Custom HTTP headers an endpoint's delivery requests carry (name, value), in order.
 using header_list = std::vector<std::pair<std::string, std::string>>;
 
@@ -186,7 +198,9 @@ struct message_page {
 /// Which attempts a listing returns (Svix's attempt lists): every condition set must hold.
 struct attempt_filter {
   std::string endpoint_id;     ///< empty: any
-  std::int32_t outcome = -1;   ///< an attempt_outcome code; -1: any
+  /// An attempt_outcome code; -1: any; any_failure: every outcome but success.
+  std::int32_t outcome = -1;
+  static constexpr std::int32_t any_failure = -2;
   time_point since = no_time;  ///< started at or after
   time_point until = no_time;  ///< started before
   std::int64_t before_seq = 0; ///< only attempts with a smaller seq; 0: from the newest

@@ -140,7 +140,9 @@ DROP INDEX attempts_by_endpoint;
 // optional application_id (NULL: none, as every row written before), endpoints a uid unique
 // within their application, custom request headers (a JSON list of [name, value] pairs,
 // store/header_list_json.hpp) and metadata (a JSON object as given); messages an event_id
-// unique within their application and channels (a JSON list, as given; NULL: none).
+// unique within their application and channels (a JSON list, as given; NULL: none). The
+// event_types table is the Svix API's catalogue of event-type names (documentation only: a
+// message may name a type that is not in it).
 // Every new index is partial on the new columns being set, so rows without an application,
 // the whole hot path before version 3, cost no more than they did: NULL columns at the end of
 // a record take one header byte each and enter no index.
@@ -175,6 +177,16 @@ CREATE INDEX messages_by_application ON messages (application_id, seq)
   WHERE application_id IS NOT NULL;
 CREATE UNIQUE INDEX messages_by_event_id ON messages (application_id, event_id)
   WHERE event_id IS NOT NULL;
+
+CREATE TABLE event_types (
+  name        TEXT PRIMARY KEY NOT NULL,
+  description TEXT NOT NULL,
+  archived    INTEGER NOT NULL,
+  deprecated  INTEGER NOT NULL,
+  schemas     TEXT,                             -- JSON object; NULL: none
+  created_at  INTEGER,
+  updated_at  INTEGER
+) WITHOUT ROWID;
 )sql";
 
 /// migrations[i] takes a database from version i to version i + 1.

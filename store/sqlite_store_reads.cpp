@@ -186,6 +186,21 @@ std::vector<application_record> sqlite_store::list_applications(const std::strin
   return read_all(q, read_application);
 }
 
+std::optional<event_type_record> sqlite_store::find_event_type(const std::string& name) {
+  query q{sql_.find_event_type, "find_event_type"};
+  q.bind_text(name);
+  if (!q.step())
+    return std::nullopt;
+  return columns::read_event_type(q);
+}
+
+std::vector<event_type_record> sqlite_store::list_event_types(const std::string& after_name,
+                                                              std::size_t limit) {
+  query q{sql_.list_event_types, "list_event_types"};
+  q.bind_text(after_name).bind_int(sql_limit(limit));
+  return read_all(q, [](query& row) { return columns::read_event_type(row); });
+}
+
 namespace {
 
 std::int64_t newest(sqlite::statement& max_seq, std::string_view op) {

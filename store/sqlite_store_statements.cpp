@@ -125,6 +125,10 @@ statements::statements(connection& db, bool read_only)
                           "updated_at = ?1 WHERE message_seq = ?2 AND status = 2 AND EXISTS "
                           "(SELECT 1 FROM endpoints e WHERE e.id = deliveries.endpoint_id "
                           "AND e.status = 0)"},
+      requeue_delivery{db, "UPDATE deliveries SET status = 0, reason = 0, next_attempt_at = ?1, "
+                           "updated_at = ?1 WHERE message_seq = ?2 AND endpoint_id = ?3 AND "
+                           "status <> 0 AND EXISTS (SELECT 1 FROM endpoints e WHERE e.id = ?3 "
+                           "AND e.status = 0)"},
       pending_of_message{
           db, cat({delivery_select, "WHERE d.message_seq = ? AND d.status = 0 ORDER BY d.id"})},
       add_delivery_totals{db, "INSERT INTO delivery_totals (endpoint_id, deliveries) "
@@ -188,6 +192,15 @@ statements::statements(connection& db, bool read_only)
                        "a.status_code, a.elapsed_ms, a.error, a.error_detail, a.response_body "
                        "FROM attempts a JOIN deliveries d ON d.id = a.delivery_id JOIN "
                        "messages m ON m.seq = d.message_seq WHERE a.seq = ?"},
+      put_event_type{db, cat({"INSERT INTO event_types (", columns::event_type_list,
+                              ") VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
+                              "description = excluded.description, archived = excluded.archived, "
+                              "deprecated = excluded.deprecated, schemas = excluded.schemas, "
+                              "updated_at = excluded.updated_at"})},
+      find_event_type{db, cat({"SELECT ", columns::event_type_list,
+                               " FROM event_types WHERE name = ?"})},
+      list_event_types{db, cat({"SELECT ", columns::event_type_list,
+                                " FROM event_types WHERE name > ? ORDER BY name LIMIT ?"})},
       max_message_seq{db, "SELECT coalesce(max(seq), 0) FROM messages"},
       max_attempt_seq{db, "SELECT coalesce(max(seq), 0) FROM attempts"} {}
 

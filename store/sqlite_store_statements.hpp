@@ -22,7 +22,7 @@ struct statements {
   statement put_idempotency;
   statement put_endpoint, update_endpoint, rotate_secret;
   statement set_endpoint_status, set_failing_since, fail_pending, delete_endpoint;
-  statement requeue_failed, requeue_message, pending_of_message, add_delivery_totals;
+  statement requeue_failed, requeue_message, requeue_delivery, pending_of_message, add_delivery_totals;
   statement finished_messages, purge_endpoints_of, purge_attempts, purge_deliveries, purge_message;
   statement purge_idempotency;
   statement load_endpoints, find_endpoint, list_endpoints, delivery_counts;
@@ -32,6 +32,7 @@ struct statements {
   statement insert_application, update_application, delete_application;
   statement find_application, find_application_by_uid, list_applications;
   statement list_application_endpoints, find_endpoint_by_uid, find_attempt;
+  statement put_event_type, find_event_type, list_event_types;
   statement max_message_seq, max_attempt_seq;
 };
 

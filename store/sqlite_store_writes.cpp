@@ -204,6 +204,25 @@ std::vector<delivery_record> sqlite_store::requeue_message(std::int64_t message_
   return pending;
 }
 
+std::vector<delivery_record> sqlite_store::requeue_delivery(std::int64_t message_seq,
+                                                            const std::string& endpoint_id,
+                                                            time_point now) {
+  constexpr std::string_view op = "requeue_delivery";
+  std::vector<delivery_record> pending;
+  atomically(op, [&] {
+    {
+      query q{sql_.requeue_delivery, op};
+      q.bind_time(now).bind_int(message_seq).bind_text(endpoint_id);
+      q.run();
+    }
+    query q{sql_.pending_of_message, op};
+    q.bind_int(message_seq);
+    pending = read_all(q, read_delivery);
+  });
+  std::erase_if(pending, [&](const delivery_record& d) { return d.endpoint_id != endpoint_id; });
+  return pending;
+}
+
 // -- write steps ----------------------------------------------------------------------------------
 
 void sqlite_store::require_enabled(const std::string& endpoint_id, std::string_view op) {
@@ -270,6 +289,13 @@ bool sqlite_store::update_application(const application_record& app) {
       .bind_time(app.updated_at);
   q.run();
   return changed_rows() > 0;
+}
+
+void sqlite_store::put_event_type(const event_type_record& t) {
+  check_writable("put_event_type");
+  query q{sql_.put_event_type, "put_event_type"};
+  columns::bind_event_type(q, t);
+  q.run();
 }
 
 bool sqlite_store::delete_application(const std::string& application_id) {

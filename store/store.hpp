@@ -154,6 +154,14 @@ public:
   /// delivery of the message afterwards (re-queued or already pending).
   virtual std::vector<delivery_record> requeue_message(std::int64_t message_seq, time_point now) = 0;
 
+  /// Re-queues the message's delivery to one endpoint whatever its state (delivered or failed:
+  /// a resend), when the endpoint exists and is enabled: status pending, due at `now`, attempts
+  /// and window kept. Returns that delivery when it is pending afterwards (re-queued or already
+  /// pending); empty when there is no such delivery or the endpoint is disabled or gone.
+  virtual std::vector<delivery_record> requeue_delivery(std::int64_t message_seq,
+                                                        const std::string& endpoint_id,
+                                                        time_point now) = 0;
+
   /// Deletes delivered/failed messages (with their deliveries and attempts) created before
   /// `before` whose deliveries are all final, at most `limit` of them per call (callers
   /// purge in steps so the write lock is never held long). Returns how many were removed.
@@ -172,6 +180,9 @@ public:
   /// Removes the application row (its endpoints are deleted first, by the caller, through
   /// delete_endpoint; its messages stay, still naming it). Returns false when it did not exist.
   virtual bool delete_application(const std::string& application_id) = 0;
+
+  /// Inserts the event type, or replaces every field of the one with its name but created_at.
+  virtual void put_event_type(const event_type_record& t) = 0;
 
   /// Cluster mode (fencing): inside a transaction, just before commit(), checks that node
   /// `node_id` still holds every lease of `tokens` unexpired with that epoch, and keeps them
@@ -217,6 +228,11 @@ public:
   /// Applications ordered by id, the first `limit` after `after_id` (empty: from the start).
   virtual std::vector<application_record> list_applications(const std::string& after_id,
                                                             std::size_t limit) = 0;
+
+  virtual std::optional<event_type_record> find_event_type(const std::string& name) = 0;
+  /// Event types ordered by name, the first `limit` after `after_name` (empty: from the start).
+  virtual std::vector<event_type_record> list_event_types(const std::string& after_name,
+                                                          std::size_t limit) = 0;
 
   /// Delivery counts by status per endpoint id (ids without deliveries map to zeros). An
   /// endpoint's recent attempt outcomes are kept in memory (metrics/endpoint_windows.hpp).

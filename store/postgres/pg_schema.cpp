@@ -166,6 +166,16 @@ CREATE INDEX messages_by_application ON messages (application_id, seq)
   WHERE application_id IS NOT NULL;
 CREATE UNIQUE INDEX messages_by_event_id ON messages (application_id, event_id)
   WHERE event_id IS NOT NULL;
+
+CREATE TABLE event_types (
+  name        text COLLATE "C" PRIMARY KEY,
+  description text NOT NULL,
+  archived    smallint NOT NULL,
+  deprecated  smallint NOT NULL,
+  schemas     text,
+  created_at  bigint,
+  updated_at  bigint
+);
 )sql";
 
 /// migrations[i] takes a database from version i to version i + 1.

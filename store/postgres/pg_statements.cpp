@@ -177,6 +177,10 @@ std::array<std::string, static_cast<std::size_t>(stmt::count_)> sql_of() {
       "UPDATE deliveries d SET status = 0, reason = 0, next_attempt_at = $1, updated_at = $1 "
       "WHERE d.message_seq = $2 AND d.status = 2 AND EXISTS (SELECT 1 FROM endpoints e "
       "WHERE e.id = d.endpoint_id AND e.status = 0)");
+  set(stmt::requeue_delivery,
+      "UPDATE deliveries d SET status = 0, reason = 0, next_attempt_at = $1, updated_at = $1 "
+      "WHERE d.message_seq = $2 AND d.endpoint_id = $3 AND d.status <> 0 AND EXISTS (SELECT 1 "
+      "FROM endpoints e WHERE e.id = $3 AND e.status = 0)");
   set(stmt::pending_of_message,
       cat({delivery_select, "WHERE d.message_seq = $1 AND d.status = 0 ORDER BY d.id"}));
   // $1 endpoint ids in order, $2 the change of each: rows are locked in id order, so two
@@ -268,6 +272,15 @@ std::array<std::string, static_cast<std::size_t>(stmt::count_)> sql_of() {
       "SELECT a.seq, a.delivery_id, m.id, a.endpoint_id, a.at, a.outcome, a.status_code, "
       "a.elapsed_ms, a.error, a.error_detail, a.response_body FROM attempts a JOIN deliveries d "
       "ON d.id = a.delivery_id JOIN messages m ON m.seq = d.message_seq WHERE a.seq = $1");
+  set(stmt::put_event_type,
+      cat({"INSERT INTO event_types (", columns::event_type_list, ") VALUES ($1, $2, $3, $4, $5, "
+           "$6, $7) ON CONFLICT (name) DO UPDATE SET description = excluded.description, "
+           "archived = excluded.archived, deprecated = excluded.deprecated, schemas = "
+           "excluded.schemas, updated_at = excluded.updated_at"}));
+  set(stmt::find_event_type,
+      cat({"SELECT ", columns::event_type_list, " FROM event_types WHERE name = $1"}));
+  set(stmt::list_event_types, cat({"SELECT ", columns::event_type_list,
+                                   " FROM event_types WHERE name > $1 ORDER BY name LIMIT $2"}));
   set(stmt::max_message_seq, "SELECT coalesce(max(seq), 0) FROM messages");
   set(stmt::max_attempt_seq, "SELECT coalesce(max(seq), 0) FROM attempts");
   // One notification per payload of $2 on channel $1.
@@ -288,7 +301,8 @@ constexpr std::array names{
     "notify", "insert_application", "update_application", "delete_application",
     "find_application", "find_application_by_uid", "list_applications",
     "list_application_endpoints", "find_endpoint_by_uid", "find_attempt", "max_message_seq",
-    "max_attempt_seq"};
+    "max_attempt_seq", "put_event_type", "find_event_type", "list_event_types",
+    "requeue_delivery"};
 static_assert(names.size() == static_cast<std::size_t>(stmt::count_));
 
 } // namespace

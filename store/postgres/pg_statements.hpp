@@ -58,6 +58,10 @@ enum class stmt {
   find_attempt,
   max_message_seq,
   max_attempt_seq,
+  put_event_type,
+  find_event_type,
+  list_event_types,
+  requeue_delivery,
   count_ ///< not a statement
 };
 

@@ -63,9 +63,12 @@ public:
   std::size_t requeue_failed(const std::string& endpoint_id, time_point since,
                              time_point now) override;
   std::vector<delivery_record> requeue_message(std::int64_t message_seq, time_point now) override;
+  std::vector<delivery_record> requeue_delivery(std::int64_t message_seq, const std::string& endpoint_id,
+                                                time_point now) override;
   void insert_application(const application_record& app) override;
   bool update_application(const application_record& app) override;
   bool delete_application(const std::string& application_id) override;
+  void put_event_type(const event_type_record& t) override;
 
   // -- purge (pg_store_purge.cpp) -----------------------------------------------------------------
   std::size_t purge_finished(time_point before, std::size_t limit) override;
@@ -107,6 +110,9 @@ public:
   attempt_page list_attempts(const attempt_filter& f, std::size_t limit,
                              std::size_t scan_limit) override;
   std::optional<attempt_record> find_attempt(std::int64_t seq) override;
+  std::optional<event_type_record> find_event_type(const std::string& name) override;
+  std::vector<event_type_record> list_event_types(const std::string& after_name,
+                                                  std::size_t limit) override;
   void for_each_attempt_since(time_point since, duration longest_attempt,
                               const attempt_visitor& fn) override;
 

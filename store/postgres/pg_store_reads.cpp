@@ -235,6 +235,23 @@ std::vector<application_record> pg_store::list_applications(const std::string& a
   return read_all(r, columns::read_application<pg::result>);
 }
 
+std::optional<event_type_record> pg_store::find_event_type(const std::string& name) {
+  pg::params p;
+  p.bind_text(name);
+  auto r = run(pg::stmt::find_event_type, p, "find_event_type");
+  if (!r.next())
+    return std::nullopt;
+  return columns::read_event_type(r);
+}
+
+std::vector<event_type_record> pg_store::list_event_types(const std::string& after_name,
+                                                          std::size_t limit) {
+  pg::params p;
+  p.bind_text(after_name).bind_int(sql_limit(limit));
+  auto r = run(pg::stmt::list_event_types, p, "list_event_types");
+  return read_all(r, columns::read_event_type<pg::result>);
+}
+
 namespace {
 
 /// The parameters of a listing built per call (store/listing_sql.hpp).

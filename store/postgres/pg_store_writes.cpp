@@ -321,6 +321,29 @@ std::vector<delivery_record> pg_store::requeue_message(std::int64_t message_seq,
   return pending;
 }
 
+std::vector<delivery_record> pg_store::requeue_delivery(std::int64_t message_seq,
+                                                        const std::string& endpoint_id,
+                                                        time_point now) {
+  constexpr std::string_view op = "requeue_delivery";
+  std::vector<delivery_record> pending;
+  atomically(op, [&] {
+    pg::params p;
+    p.bind_time(now).bind_int(message_seq).bind_text(endpoint_id);
+    run(pg::stmt::requeue_delivery, p, op);
+    pg::params q;
+    q.bind_int(message_seq);
+    auto r = run(pg::stmt::pending_of_message, q, op);
+    while (r.next()) {
+      auto d = columns::read_delivery(r);
+      if (d.endpoint_id == endpoint_id)
+        pending.push_back(std::move(d));
+    }
+    for (const auto& d : pending)
+      work_added(message_seq, d.endpoint_id);
+  });
+  return pending;
+}
+
 // -- write steps ----------------------------------------------------------------------------------
 
 void pg_store::require_enabled(const std::vector<delivery_record>& deliveries,
@@ -390,6 +413,15 @@ bool pg_store::update_application(const application_record& app) {
     changed = r.column_int() > 0;
   });
   return changed;
+}
+
+void pg_store::put_event_type(const event_type_record& t) {
+  constexpr std::string_view op = "put_event_type";
+  atomically(op, [&] {
+    pg::params p;
+    columns::bind_event_type(p, t);
+    run(pg::stmt::put_event_type, p, op);
+  });
 }
 
 bool pg_store::delete_application(const std::string& application_id) {

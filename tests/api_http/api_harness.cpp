@@ -52,7 +52,7 @@ api_harness::api_harness(const tuner& tune) : db_path_(dir_.file("hookd.db")) {
   engine_ = std::make_unique<engine>(*sys_, cfg_, std::move(opts));
   api_ = std::make_unique<api::api_service>(
       *sys_, api::api_deps{engine_->context(), engine_->dispatcher(), engine_->reader(),
-                           engine_->supervisor(), engine_->membership()});
+                           engine_->supervisor(), engine_->membership(), engine_->writer()});
 
   auto server_opts = api_server_options(*cfg_, *api_, 1000);
   server_opts.host = "127.0.0.1";

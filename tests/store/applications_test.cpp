@@ -253,3 +253,67 @@ TEST_CASE("a repeated event id in a transaction leaves the transaction usable", 
   CHECK_FALSE(f.db->find_message("msg_2"));
   CHECK(f.db->find_message("msg_3"));
 }
+
+TEST_CASE("event types are stored by name, replaced in place, listed in name order", "[store][applications]") {
+  store_fixture f;
+  event_type_record t;
+  t.name = "order.paid";
+  t.description = "An order was paid";
+  t.schemas = R"({"1":{"type":"object"}})";
+  t.created_at = at_ms(1);
+  t.updated_at = at_ms(1);
+  f.db->put_event_type(t);
+  t.name = "order.created";
+  t.schemas.clear();
+  f.db->put_event_type(t);
+  auto paid = f.db->find_event_type("order.paid");
+  REQUIRE(paid);
+  CHECK(paid->description == "An order was paid");
+  CHECK(paid->schemas == R"({"1":{"type":"object"}})");
+  CHECK_FALSE(paid->archived);
+
+  auto again = *paid;
+  again.description = "Paid";
+  again.archived = true;
+  again.created_at = at_ms(50); // never replaces the first one
+  again.updated_at = at_ms(50);
+  f.db->put_event_type(again);
+  paid = f.db->find_event_type("order.paid");
+  CHECK(paid->description == "Paid");
+  CHECK(paid->archived);
+  CHECK(paid->created_at == at_ms(1));
+  CHECK(paid->updated_at == at_ms(50));
+
+  auto all = f.db->list_event_types("", 10);
+  REQUIRE(all.size() == 2);
+  CHECK(all[0].name == "order.created");
+  CHECK(all[0].schemas.empty());
+  CHECK(f.db->list_event_types("order.created", 10).size() == 1);
+  CHECK_FALSE(f.db->find_event_type("nope"));
+}
+
+TEST_CASE("requeue_delivery re-queues one endpoint's delivery, delivered or failed", "[store][applications]") {
+  store_fixture f;
+  auto m = insert(*f.db, "msg_1", at_ms(100), {"ep_a", "ep_b"});
+  const auto& a = m.deliveries.at(0);
+  const auto& b = m.deliveries.at(1);
+  apply(*f.db, final_state(a, delivery_status::delivered, failure_reason::none, at_ms(200)));
+  apply(*f.db, final_state(b, delivery_status::failed, failure_reason::exhausted, at_ms(200)));
+
+  auto again = f.db->requeue_delivery(m.msg.seq, "ep_a", at_ms(300));
+  REQUIRE(again.size() == 1);
+  CHECK(again[0].endpoint_id == "ep_a");
+  CHECK(again[0].status == delivery_status::pending);
+  CHECK(again[0].next_attempt_at == at_ms(300));
+  CHECK(again[0].attempts == 1); // kept: one more attempt, not a fresh window
+  // ep_b's failed delivery is left alone.
+  for (const auto& d : f.db->deliveries_of(m.msg.seq))
+    if (d.endpoint_id == "ep_b")
+      CHECK(d.status == delivery_status::failed);
+  // A disabled endpoint's delivery stays as it is; an unknown endpoint has none.
+  f.db->set_endpoint_status("ep_b", endpoint_status::disabled, disabled_reason::manual, at_ms(310));
+  CHECK(f.db->requeue_delivery(m.msg.seq, "ep_b", at_ms(320)).empty());
+  CHECK(f.db->requeue_delivery(m.msg.seq, "ep_x", at_ms(320)).empty());
+  // Already pending: returned as it is.
+  CHECK(f.db->requeue_delivery(m.msg.seq, "ep_a", at_ms(330)).size() == 1);
+}

@@ -23,7 +23,8 @@ void undo_version_3(const std::string& path) {
   const char* sql =
       "DROP INDEX endpoints_by_application; DROP INDEX endpoints_by_uid; "
       "DROP INDEX messages_by_application; DROP INDEX messages_by_event_id; "
-      "DROP TABLE applications; ALTER TABLE endpoints DROP COLUMN application_id; "
+      "DROP TABLE applications; DROP TABLE event_types; "
+      "ALTER TABLE endpoints DROP COLUMN application_id; "
       "ALTER TABLE endpoints DROP COLUMN uid; ALTER TABLE endpoints DROP COLUMN headers; "
       "ALTER TABLE endpoints DROP COLUMN metadata; ALTER TABLE messages DROP COLUMN "
       "application_id; ALTER TABLE messages DROP COLUMN event_id; ALTER TABLE messages DROP "

@@ -1,6 +1,7 @@
 // /api/v1/event-type: the catalogue of event-type names — create (or replace), list, get.
 #include "api/cursor.hpp"
 #include "api/svix/svix_handlers.hpp"
+#include "messages/errors.hpp"
 
 namespace hookd::api::svix {
 namespace {
@@ -31,6 +32,12 @@ void list(api_actor_ptr self, const call_ptr& call) {
           [=](caf::error& e) { respond_error(*call, e); });
 }
 
+void put(api_actor_ptr self, const call_ptr& call, store::event_type_record rec) {
+  self->request(self->state.deps.writer, caf::infinite, put_event_type_cmd{std::move(rec)})
+      .then([=](store::event_type_record& stored) { respond_json(*call, 201, event_type_out(stored)); },
+            [=](caf::error& e) { respond_error(*call, e); });
+}
+
 void create(api_actor_ptr self, const call_ptr& call) {
   auto in = parse_event_type(call->request.body);
   if (failed(call, in))
@@ -43,9 +50,22 @@ void create(api_actor_ptr self, const call_ptr& call) {
   rec.deprecated = t.deprecated;
   rec.schemas = std::move(t.schemas);
   rec.created_at = rec.updated_at = now(self);
-  self->request(self->state.deps.writer, caf::infinite, put_event_type_cmd{std::move(rec)})
-      .then([=](store::event_type_record& stored) { respond_json(*call, 201, event_type_out(stored)); },
-            [=](caf::error& e) { respond_error(*call, e); });
+  // As Svix: a name in use is a conflict, unless that type was archived (then it comes back
+  // with the new description).
+  self->request(self->state.deps.reader, caf::infinite, event_type_query{rec.name})
+      .then(
+          [=](store::event_type_record& existing) mutable {
+            if (!existing.archived)
+              return respond_error(*call, api_error::conflict("event_type_exists",
+                                                              "an event type named " + rec.name +
+                                                                  " exists already"));
+            put(self, call, std::move(rec));
+          },
+          [=](caf::error& e) mutable {
+            if (code_of(e) != static_cast<std::uint8_t>(errc::unknown_event_type))
+              return respond_error(*call, e);
+            put(self, call, std::move(rec));
+          });
 }
 
 } // namespace

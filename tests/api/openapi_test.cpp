@@ -1,6 +1,8 @@
 // Conformance of the API documents with the router: docs/openapi.yaml must describe exactly the
-// routes hookd::api::all_routes() serves (with a 4xx response each, and bearer security on
-// exactly the routes that need auth), and docs/api.md must mention every route.
+// native routes hookd::api::all_routes() serves (with a 4xx response each, and bearer security
+// on exactly the routes that need auth), and docs/api.md must mention every one of them; the
+// Svix-compatible routes (under /api/) are described by docs/svix-openapi.json and docs/svix.md
+// in the same way.
 //
 // No YAML library is available, so openapi.yaml is read with the small line-based reader
 // below. It relies on the file's documented conventions: 2-space indentation, one key per
@@ -9,6 +11,7 @@
 #include "api/router.hpp"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -30,6 +33,12 @@ namespace {
 
 const std::string openapi_file = std::string(HOOKD_SOURCE_DIR) + "/docs/openapi.yaml";
 const std::string api_md_file = std::string(HOOKD_SOURCE_DIR) + "/docs/api.md";
+const std::string svix_openapi_file = std::string(HOOKD_SOURCE_DIR) + "/docs/svix-openapi.json";
+const std::string svix_md_file = std::string(HOOKD_SOURCE_DIR) + "/docs/svix.md";
+
+bool is_svix(std::string_view path) {
+  return hookd::api::dialect_of(path) == hookd::api::api_dialect::svix;
+}
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -278,10 +287,12 @@ const openapi_doc& openapi() {
 
 using route_key = std::pair<std::string, std::string>; // (METHOD, normalised path)
 
-std::set<route_key> router_routes() {
+/// The routes of one dialect: the native API's or (svix) the Svix-compatible API's.
+std::set<route_key> router_routes(bool svix = false) {
   std::set<route_key> out;
   for (const auto& r : hookd::api::all_routes())
-    out.emplace(std::string{r.method}, normalise(r.path));
+    if (is_svix(r.path) == svix)
+      out.emplace(std::string{r.method}, normalise(r.path));
   return out;
 }
 
@@ -319,7 +330,39 @@ TEST_CASE("openapi.yaml describes exactly the routes the router serves", "[api][
     if (served.count(k) == 0)
       FAIL_CHECK("in openapi.yaml but not served: " << describe(k));
   CHECK(documented == served);
-  CHECK(served.size() == hookd::api::all_routes().size()); // the router has no duplicates either
+  CHECK(served.size() + router_routes(true).size() ==
+        hookd::api::all_routes().size()); // the router has no duplicates either
+}
+
+TEST_CASE("svix-openapi.json describes exactly the Svix-compatible routes, each with a 4xx and "
+          "bearer security",
+          "[api][docs]") {
+  const auto doc = nlohmann::json::parse(read_text(svix_openapi_file));
+  std::set<route_key> documented;
+  for (const auto& [path, item] : doc.at("paths").items())
+    for (const auto& [method, op] : item.items()) {
+      if (method == "parameters")
+        continue;
+      std::string upper = method;
+      std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
+      INFO(upper << " " << path);
+      CHECK(documented.emplace(upper, normalise(path)).second);
+      bool has_4xx = false;
+      for (const auto& [code, response] : op.at("responses").items())
+        has_4xx = has_4xx || (code.size() == 3 && code[0] == '4');
+      CHECK(has_4xx);
+      const bool secured = op.contains("security") ? !op.at("security").empty()
+                                                   : doc.contains("security") && !doc.at("security").empty();
+      CHECK(secured);
+    }
+  const auto served = router_routes(true);
+  for (const auto& k : served)
+    if (documented.count(k) == 0)
+      FAIL_CHECK("served but not in svix-openapi.json: " << describe(k));
+  for (const auto& k : documented)
+    if (served.count(k) == 0)
+      FAIL_CHECK("in svix-openapi.json but not served: " << describe(k));
+  CHECK(documented == served);
 }
 
 TEST_CASE("every operation in openapi.yaml declares a 4xx response", "[api][docs]") {
@@ -374,14 +417,16 @@ TEST_CASE("every path parameter in openapi.yaml is declared as one", "[api][docs
   }
 }
 
-TEST_CASE("api.md mentions every route as \"METHOD /path\"", "[api][docs]") {
-  const std::string text = normalise(read_text(api_md_file));
+TEST_CASE("api.md mentions every native route and svix.md every Svix route as \"METHOD /path\"", "[api][docs]") {
+  const std::string native_text = normalise(read_text(api_md_file));
+  const std::string svix_text = normalise(read_text(svix_md_file));
   auto path_char = [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '{' || c == '}' || c == '_' || c == '-';
   };
   for (const auto& r : hookd::api::all_routes()) {
+    const std::string& text = is_svix(r.path) ? svix_text : native_text;
     const std::string needle = std::string{r.method} + " " + normalise(r.path);
-    INFO("looking for \"" << needle << "\" in docs/api.md");
+    INFO("looking for \"" << needle << "\" in docs/" << (is_svix(r.path) ? "svix.md" : "api.md"));
     bool found = false;
     for (auto at = text.find(needle); at != std::string::npos && !found; at = text.find(needle, at + 1)) {
       const bool starts = at == 0 || !std::isalnum(static_cast<unsigned char>(text[at - 1]));

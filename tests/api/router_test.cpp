@@ -50,6 +50,38 @@ TEST_CASE("every documented route matches, with its parameter", "[api][router]")
       {"GET", "/healthz", route::healthz, ""},
       {"GET", "/readyz", route::readyz, ""},
       {"GET", "/v1/cluster", route::cluster, ""},
+      {"GET", "/v1/applications", route::list_applications, ""},
+      {"GET", "/v1/applications/app_1", route::get_application, "app_1"},
+      {"GET", "/v1/messages?status=failed", route::list_messages, ""},
+      {"GET", "/api/v1/app", route::svix_list_applications, ""},
+      {"POST", "/api/v1/app/?get_if_exists=true", route::svix_create_application, ""},
+      {"GET", "/api/v1/app/acme", route::svix_get_application, "acme"},
+      {"PUT", "/api/v1/app/acme", route::svix_update_application, "acme"},
+      {"PATCH", "/api/v1/app/acme", route::svix_patch_application, "acme"},
+      {"DELETE", "/api/v1/app/acme", route::svix_delete_application, "acme"},
+      {"GET", "/api/v1/app/acme/endpoint", route::svix_list_endpoints, "acme"},
+      {"POST", "/api/v1/app/acme/endpoint", route::svix_create_endpoint, "acme"},
+      {"GET", "/api/v1/app/acme/endpoint/ep_1", route::svix_get_endpoint, "acme"},
+      {"PUT", "/api/v1/app/acme/endpoint/ep_1", route::svix_update_endpoint, "acme"},
+      {"PATCH", "/api/v1/app/acme/endpoint/ep_1", route::svix_patch_endpoint, "acme"},
+      {"DELETE", "/api/v1/app/acme/endpoint/ep_1", route::svix_delete_endpoint, "acme"},
+      {"GET", "/api/v1/app/acme/endpoint/ep_1/secret", route::svix_get_endpoint_secret, "acme"},
+      {"POST", "/api/v1/app/acme/endpoint/ep_1/secret/rotate", route::svix_rotate_endpoint_secret, "acme"},
+      {"POST", "/api/v1/app/acme/endpoint/ep_1/recover", route::svix_recover_endpoint, "acme"},
+      {"GET", "/api/v1/app/acme/endpoint/ep_1/headers", route::svix_get_endpoint_headers, "acme"},
+      {"PUT", "/api/v1/app/acme/endpoint/ep_1/headers", route::svix_update_endpoint_headers, "acme"},
+      {"PATCH", "/api/v1/app/acme/endpoint/ep_1/headers", route::svix_patch_endpoint_headers, "acme"},
+      {"GET", "/api/v1/app/acme/msg", route::svix_list_messages, "acme"},
+      {"POST", "/api/v1/app/acme/msg", route::svix_create_message, "acme"},
+      {"GET", "/api/v1/app/acme/msg/msg_1", route::svix_get_message, "acme"},
+      {"GET", "/api/v1/app/acme/attempt/msg/msg_1", route::svix_list_attempts_by_message, "acme"},
+      {"GET", "/api/v1/app/acme/attempt/endpoint/ep_1", route::svix_list_attempts_by_endpoint, "acme"},
+      {"GET", "/api/v1/app/acme/msg/msg_1/attempt", route::svix_list_message_attempts, "acme"},
+      {"GET", "/api/v1/app/acme/msg/msg_1/attempt/atmpt_1", route::svix_get_attempt, "acme"},
+      {"POST", "/api/v1/app/acme/msg/msg_1/endpoint/ep_1/resend", route::svix_resend, "acme"},
+      {"GET", "/api/v1/event-type", route::svix_list_event_types, ""},
+      {"POST", "/api/v1/event-type", route::svix_create_event_type, ""},
+      {"GET", "/api/v1/event-type/invoice.paid", route::svix_get_event_type, "invoice.paid"},
   };
   for (const auto& r : table) {
     INFO(r.method << " " << r.target);
@@ -58,6 +90,14 @@ TEST_CASE("every documented route matches, with its parameter", "[api][router]")
     CHECK(m.param == r.param);
   }
   CHECK(all_routes().size() == std::size(table));
+}
+
+TEST_CASE("every path parameter is kept, in order, and the dialect follows the prefix", "[api][router]") {
+  auto m = matched("POST", "/api/v1/app/acme/msg/msg_1/endpoint/ep_1/resend");
+  CHECK(m.params == std::vector<std::string>{"acme", "msg_1", "ep_1"});
+  CHECK(m.dialect == api_dialect::svix);
+  CHECK(matched("GET", "/v1/endpoints/ep_1").dialect == api_dialect::native);
+  CHECK(matched("GET", "/v1/endpoints/ep_1").params == std::vector<std::string>{"ep_1"});
 }
 
 TEST_CASE("query parameters are decoded", "[api][router]") {

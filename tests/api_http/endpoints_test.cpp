@@ -32,6 +32,7 @@ const std::vector<std::string> endpoint_keys{"id",
                                              "rate_limit_per_s",
                                              "max_concurrency",
                                              "timeout_ms",
+                                             "application_id",
                                              "created_at",
                                              "updated_at",
                                              "stats"};

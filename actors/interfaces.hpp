@@ -62,7 +62,8 @@ using store_reader_actor = caf::typed_actor<
   caf::replies_to<list_attempts_query>::with<store::attempt_page>,
   caf::replies_to<attempt_query>::with<store::attempt_record>,
   caf::replies_to<event_type_query>::with<store::event_type_record>,
-  caf::replies_to<list_event_types_query>::with<std::vector<store::event_type_record>>>;
+  caf::replies_to<list_event_types_query>::with<std::vector<store::event_type_record>>,
+  caf::replies_to<application_counts_query>::with<std::vector<store::application_counts>>>;
 
 /// One per endpoint with work: owns its pending deliveries, timers, breaker, rate limiter and
 /// failure clock (delivery/endpoint_scheduler.hpp).

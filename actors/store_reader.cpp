@@ -152,6 +152,9 @@ reader_impl::behavior_type reader(reader_ptr self, std::shared_ptr<store::store>
           return std::move(*t);
         });
       },
+      [=](const application_counts_query&) {
+        return guarded(self, [](store::store& s) { return s.counts_by_application(); });
+      },
       [=](const list_event_types_query& q) {
         return guarded(self, [&](store::store& s) { return s.list_event_types(q.after_name, q.limit); });
       },

@@ -42,7 +42,16 @@ json failing_json(const metrics::failing_endpoint& f) {
   };
 }
 
+json application_counts_json(const store::application_counts& c) {
+  return json{{"id", c.application_id},
+              {"endpoints", {{"enabled", c.endpoints_enabled}, {"disabled", c.endpoints_disabled}}},
+              {"pending", c.pending},
+              {"delivered", c.delivered},
+              {"failed", c.failed}};
+}
+
 json stats_json(const engine_context& ctx, time_point now, const store::store_counts& counts,
+                const std::vector<store::application_counts>& applications,
                 const std::vector<alert_event>& alerts) {
   const auto& m = *ctx.metrics;
   json throughput = json::array();
@@ -56,6 +65,9 @@ json stats_json(const engine_context& ctx, time_point now, const store::store_co
   json recent = json::array();
   for (const auto& a : alerts)
     recent.push_back(alert_json(a));
+  json per_application = json::array();
+  for (const auto& a : applications)
+    per_application.push_back(application_counts_json(a));
   std::uint64_t failed = 0;
   for (const auto& c : m.deliveries_failed)
     failed += c.value();
@@ -80,6 +92,7 @@ json stats_json(const engine_context& ctx, time_point now, const store::store_co
       {"in_flight", m.attempts_in_flight.value()},
       {"retry_backlog", {{"now", due[0]}, {"1m", due[1]}, {"10m", due[2]}, {"1h", due[3]}, {"later", due[4]}}},
       {"endpoints", {{"enabled", counts.endpoints_enabled}, {"disabled", counts.endpoints_disabled}}},
+      {"applications", std::move(per_application)},
       {"failing_endpoints", std::move(failing)},
       {"alerts", std::move(recent)},
   };
@@ -95,10 +108,16 @@ void with_counts(api_actor_ptr self, const call_ptr& call, Then then) {
 
 void stats(api_actor_ptr self, const call_ptr& call) {
   with_counts(self, call, [=](store::store_counts& counts) {
-    self->request(self->state.deps.supervisor, caf::infinite, alerts_query{alerts_in_stats})
+    self->request(self->state.deps.reader, caf::infinite, application_counts_query{})
         .then(
-            [=](std::vector<alert_event>& alerts) {
-              respond_json(*call, 200, stats_json(*self->state.deps.ctx, now(self), counts, alerts));
+            [=](std::vector<store::application_counts>& applications) {
+              self->request(self->state.deps.supervisor, caf::infinite, alerts_query{alerts_in_stats})
+                  .then(
+                      [=](std::vector<alert_event>& alerts) {
+                        respond_json(*call, 200, stats_json(*self->state.deps.ctx, now(self), counts,
+                                                            applications, alerts));
+                      },
+                      [=](caf::error& e) { respond_error(*call, e); });
             },
             [=](caf::error& e) { respond_error(*call, e); });
   });

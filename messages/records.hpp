@@ -36,6 +36,9 @@ HOOKD_INSPECT(store_counts, x.pending, x.pending_by_due, x.endpoints_enabled, x.
 
 HOOKD_INSPECT(idempotency_record, x.key, x.request_hash, x.message_id, x.created_at)
 
+HOOKD_INSPECT(application_counts, x.application_id, x.endpoints_enabled, x.endpoints_disabled,
+              x.pending, x.delivered, x.failed)
+
 HOOKD_INSPECT(message_filter, x.application_id, x.event_types, x.channel, x.endpoint_id, x.status,
               x.since, x.until, x.before_seq)
 HOOKD_INSPECT(message_page, x.messages, x.next_before)

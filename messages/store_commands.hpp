@@ -215,6 +215,11 @@ struct application_query {
   std::string id_or_uid;
 };
 
+/// Per application: endpoints and deliveries by status → std::vector<store::application_counts>.
+struct application_counts_query {
+  bool unused = false; ///< (a message needs a member)
+};
+
 /// A page of applications after `after_id` → std::vector<store::application_record>.
 struct list_applications_query {
   std::string after_id;
@@ -325,6 +330,7 @@ HOOKD_INSPECT(delete_application_cmd, x.application_id)
 HOOKD_INSPECT(list_application_endpoints_query, x.application_id, x.after_id, x.limit)
 HOOKD_INSPECT(application_query, x.id_or_uid)
 HOOKD_INSPECT(list_applications_query, x.after_id, x.limit)
+HOOKD_INSPECT(application_counts_query, x.unused)
 HOOKD_INSPECT(list_messages_query, x.filter, x.limit, x.scan_limit)
 HOOKD_INSPECT(list_attempts_query, x.filter, x.limit, x.scan_limit)
 HOOKD_INSPECT(attempt_query, x.seq)

@@ -159,6 +159,17 @@ struct store_counts {
   std::int64_t endpoints_disabled = 0;
 };
 
+/// One application's figures for /v1/stats: its endpoints by status and their deliveries by
+/// status (delivered and failed as retained).
+struct application_counts {
+  std::string application_id;
+  std::int64_t endpoints_enabled = 0;
+  std::int64_t endpoints_disabled = 0;
+  std::int64_t pending = 0;
+  std::int64_t delivered = 0;
+  std::int64_t failed = 0;
+};
+
 /// Cluster mode: the lease under which an endpoint's owner writes (its partition, and the
 /// lease's epoch when this node took it). A write carrying a token commits only while this node
 /// still holds that lease (store::hold_leases). No partition: not fenced (one node, SQLite).

@@ -201,6 +201,15 @@ statements::statements(connection& db, bool read_only)
                                " FROM event_types WHERE name = ?"})},
       list_event_types{db, cat({"SELECT ", columns::event_type_list,
                                 " FROM event_types WHERE name > ? ORDER BY name LIMIT ?"})},
+      // Each endpoint's pending and failed from the partial indexes, its total from
+      // delivery_totals (as delivery_counts does for one endpoint).
+      counts_by_application{
+          db, "SELECT e.application_id, coalesce(sum(e.status = 0), 0), coalesce(sum(e.status = 1), 0), "
+              "coalesce(sum((SELECT count(*) FROM deliveries d WHERE d.endpoint_id = e.id AND "
+              "d.status = 0)), 0), coalesce(sum((SELECT count(*) FROM deliveries d WHERE "
+              "d.endpoint_id = e.id AND d.status = 2)), 0), coalesce(sum((SELECT t.deliveries FROM "
+              "delivery_totals t WHERE t.endpoint_id = e.id)), 0) FROM endpoints e WHERE "
+              "e.application_id IS NOT NULL GROUP BY e.application_id ORDER BY e.application_id"},
       max_message_seq{db, "SELECT coalesce(max(seq), 0) FROM messages"},
       max_attempt_seq{db, "SELECT coalesce(max(seq), 0) FROM attempts"} {}
 

@@ -33,7 +33,7 @@ struct statements {
   statement find_application, find_application_by_uid, list_applications;
   statement list_application_endpoints, find_endpoint_by_uid, find_attempt;
   statement put_event_type, find_event_type, list_event_types;
-  statement max_message_seq, max_attempt_seq;
+  statement counts_by_application, max_message_seq, max_attempt_seq;
 };
 
 } // namespace hookd::store::sqlite

@@ -230,6 +230,11 @@ public:
                                                             std::size_t limit) = 0;
 
   virtual std::optional<event_type_record> find_event_type(const std::string& name) = 0;
+
+  /// Per application (those with at least one endpoint), ordered by id: its endpoints by status
+  /// and their deliveries by status. Reads each endpoint's counts from the same indexes as
+  /// stats_of: its cost grows with the number of applications' endpoints.
+  virtual std::vector<application_counts> counts_by_application() = 0;
   /// Event types ordered by name, the first `limit` after `after_name` (empty: from the start).
   virtual std::vector<event_type_record> list_event_types(const std::string& after_name,
                                                           std::size_t limit) = 0;

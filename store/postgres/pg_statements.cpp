@@ -281,6 +281,13 @@ std::array<std::string, static_cast<std::size_t>(stmt::count_)> sql_of() {
       cat({"SELECT ", columns::event_type_list, " FROM event_types WHERE name = $1"}));
   set(stmt::list_event_types, cat({"SELECT ", columns::event_type_list,
                                    " FROM event_types WHERE name > $1 ORDER BY name LIMIT $2"}));
+  set(stmt::counts_by_application,
+      "SELECT e.application_id, count(*) FILTER (WHERE e.status = 0), count(*) FILTER (WHERE "
+      "e.status = 1), coalesce(sum((SELECT count(*) FROM deliveries d WHERE d.endpoint_id = e.id "
+      "AND d.status = 0)), 0)::bigint, coalesce(sum((SELECT count(*) FROM deliveries d WHERE "
+      "d.endpoint_id = e.id AND d.status = 2)), 0)::bigint, coalesce(sum((SELECT t.deliveries "
+      "FROM delivery_totals t WHERE t.endpoint_id = e.id)), 0)::bigint FROM endpoints e WHERE "
+      "e.application_id IS NOT NULL GROUP BY e.application_id ORDER BY e.application_id");
   set(stmt::max_message_seq, "SELECT coalesce(max(seq), 0) FROM messages");
   set(stmt::max_attempt_seq, "SELECT coalesce(max(seq), 0) FROM attempts");
   // One notification per payload of $2 on channel $1.
@@ -302,7 +309,7 @@ constexpr std::array names{
     "find_application", "find_application_by_uid", "list_applications",
     "list_application_endpoints", "find_endpoint_by_uid", "find_attempt", "max_message_seq",
     "max_attempt_seq", "put_event_type", "find_event_type", "list_event_types",
-    "requeue_delivery"};
+    "requeue_delivery", "counts_by_application"};
 static_assert(names.size() == static_cast<std::size_t>(stmt::count_));
 
 } // namespace

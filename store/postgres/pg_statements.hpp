@@ -62,6 +62,7 @@ enum class stmt {
   find_event_type,
   list_event_types,
   requeue_delivery,
+  counts_by_application,
   count_ ///< not a statement
 };
 

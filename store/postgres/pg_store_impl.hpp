@@ -111,6 +111,7 @@ public:
                              std::size_t scan_limit) override;
   std::optional<attempt_record> find_attempt(std::int64_t seq) override;
   std::optional<event_type_record> find_event_type(const std::string& name) override;
+  std::vector<application_counts> counts_by_application() override;
   std::vector<event_type_record> list_event_types(const std::string& after_name,
                                                   std::size_t limit) override;
   void for_each_attempt_since(time_point since, duration longest_attempt,

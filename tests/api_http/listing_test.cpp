@@ -117,3 +117,23 @@ TEST_CASE("GET /v1/applications lists and gets the Svix API's applications", "[a
   CHECK(api.call("GET", "/v1/applications?limit=0").status == 400);
   CHECK(api.call("GET", "/v1/applications?cursor=garbage").status == 400);
 }
+
+TEST_CASE("GET /v1/stats counts each application's endpoints and deliveries", "[api][applications]") {
+  api_harness api;
+  test_receiver rx;
+  auto app = json_of(api.call("POST", "/api/v1/app", R"({"name":"A"})"))["id"].get<std::string>();
+  auto ep = json_of(api.call("POST", "/api/v1/app/" + app + "/endpoint", json{{"url", rx.url("/")}}.dump()));
+  REQUIRE(ep.contains("id"));
+  auto msg = json_of(api.call("POST", "/api/v1/app/" + app + "/msg", R"({"eventType":"t","payload":{}})"));
+  REQUIRE(api.wait_for_delivery(msg["id"].get<std::string>(), ep["id"].get<std::string>(), "delivered"));
+  api.create_endpoint(rx.url("/native")); // of no application: not in the list
+  auto stats = json_of(api.call("GET", "/v1/stats"));
+  REQUIRE(stats["applications"].size() == 1);
+  const auto& a = stats["applications"][0];
+  CHECK(a["id"] == app);
+  CHECK(a["endpoints"]["enabled"] == 1);
+  CHECK(a["endpoints"]["disabled"] == 0);
+  CHECK(a["delivered"] == 1);
+  CHECK(a["pending"] == 0);
+  CHECK(a["failed"] == 0);
+}

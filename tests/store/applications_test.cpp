@@ -317,3 +317,57 @@ TEST_CASE("requeue_delivery re-queues one endpoint's delivery, delivered or fail
   // Already pending: returned as it is.
   CHECK(f.db->requeue_delivery(m.msg.seq, "ep_a", at_ms(330)).size() == 1);
 }
+
+TEST_CASE("counts_by_application sums each application's endpoints and deliveries", "[store][applications]") {
+  store_fixture f;
+  f.db->put_endpoint(app_endpoint("ep_a1", "app_1", ""));
+  f.db->put_endpoint(app_endpoint("ep_a2", "app_1", ""));
+  f.db->put_endpoint(app_endpoint("ep_b1", "app_2", ""));
+  f.db->put_endpoint(make_endpoint("ep_plain"));
+  f.db->set_endpoint_status("ep_a2", endpoint_status::disabled, disabled_reason::manual, at_ms(1));
+  auto m = insert(*f.db, "msg_1", at_ms(100), {"ep_a1", "ep_b1", "ep_plain"});
+  insert(*f.db, "msg_2", at_ms(101), {"ep_a1"});
+  apply(*f.db, final_state(m.deliveries.at(0), delivery_status::delivered, failure_reason::none, at_ms(200)));
+  apply(*f.db, final_state(m.deliveries.at(1), delivery_status::failed, failure_reason::exhausted, at_ms(200)));
+  auto counts = f.db->counts_by_application();
+  REQUIRE(counts.size() == 2);
+  CHECK(counts[0].application_id == "app_1");
+  CHECK(counts[0].endpoints_enabled == 1);
+  CHECK(counts[0].endpoints_disabled == 1);
+  CHECK(counts[0].pending == 1);
+  CHECK(counts[0].delivered == 1);
+  CHECK(counts[0].failed == 0);
+  CHECK(counts[1].application_id == "app_2");
+  CHECK(counts[1].failed == 1);
+  CHECK(counts[1].pending == 0);
+}
+
+TEST_CASE("PostgreSQL fan-out in the store keeps to the message's application", "[store][applications][postgres]") {
+  store_fixture f;
+  f.db->put_endpoint(app_endpoint("ep_a", "app_1", ""));
+  auto typed = app_endpoint("ep_a_typed", "app_1", "");
+  typed.event_types = {"order.created"};
+  f.db->put_endpoint(typed);
+  f.db->put_endpoint(app_endpoint("ep_b", "app_2", ""));
+  f.db->put_endpoint(make_endpoint("ep_plain")); // subscribed to order.created, no application
+  postgres_options fanning;
+  fanning.fan_out_in_store = true;
+  auto db = open_postgres_store(f.conninfo, fanning);
+  auto send = [&](const std::string& id, const std::string& app) {
+    auto msg = make_message(id, at_ms(100));
+    msg.application_id = app;
+    std::vector<delivery_record> deliveries;
+    db->begin();
+    db->insert_message(msg, deliveries);
+    db->commit();
+    std::vector<std::string> ids;
+    for (const auto& d : deliveries)
+      ids.push_back(d.endpoint_id);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  };
+  CHECK(send("msg_1", "app_1") == std::vector<std::string>{"ep_a", "ep_a_typed"});
+  CHECK(send("msg_2", "app_2") == std::vector<std::string>{"ep_b"});
+  CHECK(send("msg_3", "") == std::vector<std::string>{"ep_plain"});
+  CHECK(send("msg_4", "app_9").empty());
+}

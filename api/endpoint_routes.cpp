@@ -85,22 +85,27 @@ void list(api_actor_ptr self, const call_ptr& call) {
       return respond_error(*call, api_error::malformed("cursor is not one this API returned"));
     after = std::move(*id);
   }
-  self->request(self->state.deps.reader, caf::infinite,
-                list_endpoints_query{after, *limit + 1})
-      .then(
-          [=](std::vector<endpoint_view>& page) {
-            std::optional<std::string> next;
-            if (page.size() > *limit) {
-              page.resize(*limit);
-              next = encode_cursor(page.back().endpoint.id);
-            }
-            json data = json::array();
-            for (const auto& v : page)
-              if (v.endpoint.id != alert_endpoint_id)
-                data.push_back(endpoint_body(self, v.endpoint, v.stats));
-            respond_json(*call, 200, list_json(std::move(data), next));
-          },
-          [=](caf::error& e) { respond_error(*call, e); });
+  auto on_page = [=](std::vector<endpoint_view>& page) {
+    std::optional<std::string> next;
+    if (page.size() > *limit) {
+      page.resize(*limit);
+      next = encode_cursor(page.back().endpoint.id);
+    }
+    json data = json::array();
+    for (const auto& v : page)
+      if (v.endpoint.id != alert_endpoint_id)
+        data.push_back(endpoint_body(self, v.endpoint, v.stats));
+    respond_json(*call, 200, list_json(std::move(data), next));
+  };
+  // ?application_id=: one application's endpoints (its id; the dashboard's filter).
+  if (auto app = call->route.query.find("application_id"); app != call->route.query.end()) {
+    self->request(self->state.deps.reader, caf::infinite,
+                  list_application_endpoints_query{app->second, after, *limit + 1})
+        .then(on_page, [=](caf::error& e) { respond_error(*call, e); });
+    return;
+  }
+  self->request(self->state.deps.reader, caf::infinite, list_endpoints_query{after, *limit + 1})
+      .then(on_page, [=](caf::error& e) { respond_error(*call, e); });
 }
 
 /// The store::endpoint_field bits of the settings a PATCH body names.

@@ -136,4 +136,9 @@ TEST_CASE("GET /v1/stats counts each application's endpoints and deliveries", "[
   CHECK(a["delivered"] == 1);
   CHECK(a["pending"] == 0);
   CHECK(a["failed"] == 0);
+  // The dashboard's filter: one application's endpoints through the native list.
+  auto listed = json_of(api.call("GET", "/v1/endpoints?application_id=" + app));
+  REQUIRE(listed["data"].size() == 1);
+  CHECK(listed["data"][0]["id"] == ep["id"]);
+  CHECK(json_of(api.call("GET", "/v1/endpoints"))["data"].size() == 2);
 }

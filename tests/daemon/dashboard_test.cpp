@@ -416,3 +416,42 @@ TEST_CASE("dashboard: headless chromium shows the cluster's nodes",
   for (auto& n : nodes)
     CHECK(n->terminate() == 0);
 }
+
+TEST_CASE("dashboard: headless chromium lists the applications with their counts and offers "
+          "each as an endpoint filter",
+          "[daemon][dashboard][browser]") {
+  require_chromium();
+  test_receiver rx{[](const received_request&) { return reply::ok("ok"); }};
+  daemon_process d;
+  d.start();
+  auto app = call(d, "POST", "/api/v1/app", R"({"name":"Acme Corp","uid":"acme"})");
+  REQUIRE(app.status == 201);
+  const auto app_id = json::parse(app.body)["id"].get<std::string>();
+  auto ep = call(d, "POST", "/api/v1/app/acme/endpoint", json{{"url", rx.url("/acme")}}.dump());
+  REQUIRE(ep.status == 201);
+  REQUIRE(call(d, "POST", "/api/v1/app/acme/msg", R"({"eventType":"t","payload":{}})").status == 202);
+  REQUIRE(wait_until(
+      [&] {
+        auto r = call(d, "GET", "/v1/stats");
+        auto st = json::parse(r.body, nullptr, false);
+        return !st.is_discarded() && st["applications"].size() == 1 &&
+               st["applications"][0]["delivered"] == 1;
+      },
+      20s));
+
+  const auto dom_run = run_chromium({"--dump-dom"}, d.url("/"));
+  INFO("chromium exit " << dom_run.exit_code << "; stderr:\n" << tail(dom_run.err, 1500));
+  REQUIRE(dom_run.finished);
+  REQUIRE(dom_run.exit_code == 0);
+  const auto panel = element_by_id(dom_run.out, "applications-panel");
+  INFO("applications panel:\n" << panel);
+  REQUIRE_FALSE(panel.empty());
+  CHECK(panel.find(" hidden") == std::string::npos);
+  const auto body = element_by_id(dom_run.out, "applications-body");
+  CHECK(contains(body, "data-application=\"" + app_id + "\""));
+  CHECK(contains(body, ">Acme Corp (acme)<")); // its name, read from /v1/applications
+  CHECK(contains(body, ">1<"));                 // one endpoint enabled, one delivered
+  const auto filter = element_by_id(dom_run.out, "app-filter");
+  CHECK(contains(filter, "value=\"" + app_id + "\""));
+  CHECK(d.terminate() == 0);
+}

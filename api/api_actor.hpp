@@ -3,6 +3,7 @@
 // engine's actors and responds when their answers arrive (private to api/).
 #include "api/api_service.hpp"
 #include "api/http_call.hpp"
+#include "api/requests.hpp"
 #include "policy/ids.hpp"
 
 #include <caf/all.hpp>
@@ -23,6 +24,16 @@ inline time_point now(api_actor_ptr self) { return self->state.deps.ctx->clock.n
 
 /// Handlers share the call (lambdas waiting for replies keep it alive without copying bodies).
 using call_ptr = std::shared_ptr<const http_call>;
+
+/// A parse that failed: its error answered. True when there was one.
+template <class T>
+bool failed(const call_ptr& call, parsed<T>& p) {
+  if (auto* e = std::get_if<api_error>(&p)) {
+    respond_error(*call, *e);
+    return true;
+  }
+  return false;
+}
 
 /// Routes under /v1/endpoints (api/endpoint_routes.cpp).
 void handle_endpoint_route(api_actor_ptr self, const call_ptr& call);

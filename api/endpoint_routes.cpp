@@ -14,15 +14,6 @@ constexpr duration rotation_overlap = std::chrono::hours{24};
 constexpr std::size_t default_page = 20;
 constexpr std::size_t max_page = 100;
 
-template <class T>
-bool failed(const call_ptr& call, parsed<T>& p) {
-  if (auto* e = std::get_if<api_error>(&p)) {
-    respond_error(*call, *e);
-    return true;
-  }
-  return false;
-}
-
 /// Reads the endpoint with its stats, then runs `then(view)`.
 template <class Then>
 void with_endpoint(api_actor_ptr self, const call_ptr& call, Then then) {

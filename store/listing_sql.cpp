@@ -69,21 +69,6 @@ private:
   bool first_ = true;
 };
 
-std::string prefixed(std::string_view prefix, std::string_view list) {
-  std::string out;
-  while (!list.empty()) {
-    auto comma = list.find(',');
-    auto name = list.substr(0, comma);
-    while (!name.empty() && name.front() == ' ')
-      name.remove_prefix(1);
-    out += out.empty() ? "" : ", ";
-    out += prefix;
-    out += name;
-    list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
-  }
-  return out;
-}
-
 void add_window(builder& b, std::string_view column, const page_window& w) {
   b.where(std::string{column} + " < @", w.start);
   if (w.floor > 0)
@@ -105,7 +90,7 @@ page_window window_of(std::int64_t before_seq, std::int64_t newest_seq, bool sca
 }
 
 sql_query messages(dialect d, const message_filter& f, const page_window& w, std::size_t limit) {
-  builder b{d, "SELECT " + prefixed("m.", columns::message_list) + " FROM messages m"};
+  builder b{d, "SELECT " + columns::prefixed_columns("m.", columns::message_list) + " FROM messages m"};
   add_window(b, "m.seq", w);
   if (!f.application_id.empty())
     b.where("m.application_id = @", f.application_id);

@@ -40,10 +40,20 @@ sql_query messages(dialect d, const message_filter& f, const page_window& w, std
 /// columns::read_attempt reads.
 sql_query attempts(dialect d, const attempt_filter& f, const page_window& w, std::size_t limit);
 
-/// Fills in a page's next_before from the `limit + 1` rows asked for: when more than `limit`
-/// came back (the extra one is dropped by the caller), the page's last seq; else the floor of a
-/// scanning window while seqs remain below it; else 0 (nothing more matches).
+/// Where the page after the `limit + 1` rows asked for starts: when more than `limit` came
+/// back, the last kept row's seq; else the floor of a scanning window while seqs remain below
+/// it; else 0 (nothing more matches).
 std::int64_t next_before(std::size_t rows, std::size_t limit, std::int64_t last_seq,
                          const page_window& w);
+
+/// Cuts `rows` (the `limit + 1` asked for, each with a `seq`) to `limit` and says where the next
+/// page starts (next_before).
+template <class Row>
+std::int64_t finish_page(std::vector<Row>& rows, std::size_t limit, const page_window& w) {
+  const auto got = rows.size();
+  if (got > limit)
+    rows.resize(limit);
+  return next_before(got, limit, rows.empty() ? 0 : rows.back().seq, w);
+}
 
 } // namespace hookd::store::listing

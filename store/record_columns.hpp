@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace hookd::store::columns {
 
@@ -45,6 +46,23 @@ inline constexpr const char* attempts_of_message =
     "a.elapsed_ms, a.error, a.error_detail, a.response_body FROM messages m JOIN deliveries d "
     "ON d.message_seq = m.seq JOIN attempts a ON a.delivery_id = d.id WHERE m.id = $1 "
     "ORDER BY a.seq";
+
+/// `list` (a comma-separated column list above) with `prefix` before each name, e.g. "m." or
+/// "excluded.".
+inline std::string prefixed_columns(std::string_view prefix, std::string_view list) {
+  std::string out;
+  while (!list.empty()) {
+    auto comma = list.find(',');
+    auto name = list.substr(0, comma);
+    while (!name.empty() && name.front() == ' ')
+      name.remove_prefix(1);
+    out += out.empty() ? "" : ", ";
+    out += prefix;
+    out += name;
+    list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+  }
+  return out;
+}
 
 // -- records to parameters ------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -180,6 +181,12 @@ private:
 
   std::size_t fail_pending_rows(const std::string& endpoint_id, failure_reason reason,
                                 time_point at, std::string_view op);
+
+  /// Runs `requeue` (its parameters bound by `bind`), then reads the message's pending
+  /// deliveries, all in one write call.
+  std::vector<delivery_record> requeue_then_read(sqlite::statement& requeue, std::string_view op,
+                                                 std::int64_t message_seq,
+                                                 const std::function<void(sqlite::query&)>& bind);
 
   // -- read steps (sqlite_store_reads.cpp) --------------------------------------------------------
 

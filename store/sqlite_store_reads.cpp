@@ -248,10 +248,7 @@ message_page sqlite_store::list_messages(const message_filter& f, std::size_t li
   message_page page;
   page.messages = run_listing(db_, listing::messages(listing::dialect::sqlite, f, w, limit + 1), op,
                               read_message);
-  const auto rows = page.messages.size();
-  if (rows > limit)
-    page.messages.resize(limit);
-  page.next_before = listing::next_before(rows, limit, page.messages.empty() ? 0 : page.messages.back().seq, w);
+  page.next_before = listing::finish_page(page.messages, limit, w);
   return page;
 }
 
@@ -263,10 +260,7 @@ attempt_page sqlite_store::list_attempts(const attempt_filter& f, std::size_t li
   attempt_page page;
   page.attempts = run_listing(db_, listing::attempts(listing::dialect::sqlite, f, w, limit + 1), op,
                               read_attempt);
-  const auto rows = page.attempts.size();
-  if (rows > limit)
-    page.attempts.resize(limit);
-  page.next_before = listing::next_before(rows, limit, page.attempts.empty() ? 0 : page.attempts.back().seq, w);
+  page.next_before = listing::finish_page(page.attempts, limit, w);
   return page;
 }
 

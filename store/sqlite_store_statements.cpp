@@ -30,22 +30,6 @@ std::string cat(std::initializer_list<std::string_view> parts) {
   return s;
 }
 
-/// `excluded.<column>` for every endpoint column, for put_endpoint's upsert.
-std::string excluded_endpoint_columns() {
-  std::string out;
-  std::string_view list = columns::endpoint_list;
-  while (!list.empty()) {
-    auto comma = list.find(',');
-    auto name = list.substr(0, comma);
-    while (!name.empty() && name.front() == ' ')
-      name.remove_prefix(1);
-    out += out.empty() ? "excluded." : ", excluded.";
-    out += name;
-    list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
-  }
-  return out;
-}
-
 std::string payload_query() {
   std::string s = "SELECT seq, payload FROM messages WHERE seq IN (?";
   for (std::size_t i = 1; i < payload_chunk; ++i)
@@ -87,7 +71,7 @@ statements::statements(connection& db, bool read_only)
       put_endpoint{db, cat({"INSERT INTO endpoints (", endpoint_columns,
                             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
                             "?) ON CONFLICT (id) DO UPDATE SET (", endpoint_columns, ") = (",
-                            excluded_endpoint_columns(), ")"})},
+                            columns::prefixed_columns("excluded.", endpoint_columns), ")"})},
       // ?3 holds the endpoint_field bits: each named column takes its parameter, the others
       // keep what is stored now. SET expressions read the row as it was before the UPDATE, so
       // the previous secret is cleared only when the secret really changes.

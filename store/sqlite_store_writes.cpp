@@ -189,12 +189,19 @@ std::size_t sqlite_store::requeue_failed(const std::string& endpoint_id, time_po
 
 std::vector<delivery_record> sqlite_store::requeue_message(std::int64_t message_seq,
                                                            time_point now) {
-  constexpr std::string_view op = "requeue_message";
+  return requeue_then_read(sql_.requeue_message, "requeue_message", message_seq,
+                           [&](query& q) { q.bind_time(now).bind_int(message_seq); });
+}
+
+std::vector<delivery_record> sqlite_store::requeue_then_read(sqlite::statement& requeue,
+                                                             std::string_view op,
+                                                             std::int64_t message_seq,
+                                                             const std::function<void(query&)>& bind) {
   std::vector<delivery_record> pending;
   atomically(op, [&] {
     {
-      query q{sql_.requeue_message, op};
-      q.bind_time(now).bind_int(message_seq);
+      query q{requeue, op};
+      bind(q);
       q.run();
     }
     query q{sql_.pending_of_message, op};
@@ -207,17 +214,8 @@ std::vector<delivery_record> sqlite_store::requeue_message(std::int64_t message_
 std::vector<delivery_record> sqlite_store::requeue_delivery(std::int64_t message_seq,
                                                             const std::string& endpoint_id,
                                                             time_point now) {
-  constexpr std::string_view op = "requeue_delivery";
-  std::vector<delivery_record> pending;
-  atomically(op, [&] {
-    {
-      query q{sql_.requeue_delivery, op};
-      q.bind_time(now).bind_int(message_seq).bind_text(endpoint_id);
-      q.run();
-    }
-    query q{sql_.pending_of_message, op};
-    q.bind_int(message_seq);
-    pending = read_all(q, read_delivery);
+  auto pending = requeue_then_read(sql_.requeue_delivery, "requeue_delivery", message_seq, [&](query& q) {
+    q.bind_time(now).bind_int(message_seq).bind_text(endpoint_id);
   });
   std::erase_if(pending, [&](const delivery_record& d) { return d.endpoint_id != endpoint_id; });
   return pending;

@@ -28,13 +28,11 @@ bool matches(const store::attempt_record& a, const list_query& q, const std::str
 /// A message's attempts (its log is short: one per try of each delivery), filtered and paged
 /// newest first; the endpoints' URLs read for the page.
 void by_message(api_actor_ptr self, const call_ptr& call) {
-  auto q = parse_list_query(call->route.query);
-  if (failed(call, q))
+  const auto parsed_query = seq_list_query(call);
+  if (!parsed_query)
     return;
-  const auto query = std::get<list_query>(q);
-  const auto before = seq_iterator(call, query);
-  if (!before)
-    return;
+  const list_query query = parsed_query->first;
+  const std::int64_t before = parsed_query->second;
   std::string endpoint_filter;
   if (auto it = call->route.query.find("endpoint_id"); it != call->route.query.end())
     endpoint_filter = it->second;
@@ -45,7 +43,7 @@ void by_message(api_actor_ptr self, const call_ptr& call) {
               std::vector<store::attempt_record> page;
               std::optional<std::string> next;
               for (auto it = all.rbegin(); it != all.rend(); ++it) {
-                if ((*before > 0 && it->seq >= *before) || !matches(*it, query, endpoint_filter))
+                if ((before > 0 && it->seq >= before) || !matches(*it, query, endpoint_filter))
                   continue;
                 if (page.size() == query.limit) {
                   next = encode_seq_cursor(page.back().seq);
@@ -76,13 +74,11 @@ void by_message(api_actor_ptr self, const call_ptr& call) {
 }
 
 void by_endpoint(api_actor_ptr self, const call_ptr& call) {
-  auto q = parse_list_query(call->route.query);
-  if (failed(call, q))
+  const auto parsed_query = seq_list_query(call);
+  if (!parsed_query)
     return;
-  const auto query = std::get<list_query>(q);
-  const auto before = seq_iterator(call, query);
-  if (!before)
-    return;
+  const list_query query = parsed_query->first;
+  const std::int64_t before = parsed_query->second;
   with_endpoint(self, call, call->route.params.at(1), [=](store::application_record&, endpoint_view& v) {
     if (!status_can_match(query.status))
       return respond_json(*call, 200, list_out(json::array(), std::nullopt));
@@ -94,7 +90,7 @@ void by_endpoint(api_actor_ptr self, const call_ptr& call) {
       lq.filter.outcome = store::attempt_filter::any_failure;
     lq.filter.since = query.after;
     lq.filter.until = query.before;
-    lq.filter.before_seq = *before;
+    lq.filter.before_seq = before;
     lq.limit = query.limit;
     lq.scan_limit = attempt_scan;
     const std::string url = v.endpoint.url;

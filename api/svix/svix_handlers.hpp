@@ -8,16 +8,6 @@
 
 namespace hookd::api::svix {
 
-/// An answer the handler built from a parse: the error, sent; true when there was one.
-template <class T>
-bool failed(const call_ptr& call, parsed<T>& p) {
-  if (auto* e = std::get_if<api_error>(&p)) {
-    respond_error(*call, *e);
-    return true;
-  }
-  return false;
-}
-
 /// Runs `then(app)` with the application the path's {app} names (id or uid); 404 otherwise.
 template <class Then>
 void with_application(api_actor_ptr self, const call_ptr& call, Then then) {
@@ -51,8 +41,9 @@ void with_message(api_actor_ptr self, const call_ptr& call, const std::string& m
   });
 }
 
-/// The iterator of a list that pages by seq: nullopt (with the 422 sent) when it is not one.
-std::optional<std::int64_t> seq_iterator(const call_ptr& call, const list_query& q);
+/// The query of a list that pages by seq (messages, attempts) and the seq its page starts
+/// below (0: the newest); nullopt, with the 422 answered, when either is bad.
+std::optional<std::pair<list_query, std::int64_t>> seq_list_query(const call_ptr& call);
 
 void handle_application(api_actor_ptr self, const call_ptr& call);
 void handle_endpoint(api_actor_ptr self, const call_ptr& call);

@@ -84,13 +84,11 @@ void create(api_actor_ptr self, const call_ptr& call) {
 }
 
 void list(api_actor_ptr self, const call_ptr& call) {
-  auto q = parse_list_query(call->route.query);
-  if (failed(call, q))
+  const auto parsed_query = seq_list_query(call);
+  if (!parsed_query)
     return;
-  const auto query = std::get<list_query>(q);
-  const auto before = seq_iterator(call, query);
-  if (!before)
-    return;
+  const list_query query = parsed_query->first;
+  const std::int64_t before = parsed_query->second;
   with_application(self, call, [=](store::application_record& app) {
     list_messages_query lq;
     lq.filter.application_id = app.id;
@@ -98,7 +96,7 @@ void list(api_actor_ptr self, const call_ptr& call) {
     lq.filter.channel = query.channel;
     lq.filter.since = query.after;
     lq.filter.until = query.before;
-    lq.filter.before_seq = *before;
+    lq.filter.before_seq = before;
     lq.limit = query.limit;
     self->request(self->state.deps.reader, caf::infinite, std::move(lq))
         .then(

@@ -6,11 +6,15 @@ namespace hookd::api {
 
 namespace svix {
 
-std::optional<std::int64_t> seq_iterator(const call_ptr& call, const list_query& q) {
-  if (q.iterator.empty())
-    return 0;
-  if (auto seq = decode_seq_cursor(q.iterator))
-    return *seq;
+std::optional<std::pair<list_query, std::int64_t>> seq_list_query(const call_ptr& call) {
+  auto q = parse_list_query(call->route.query);
+  if (failed(call, q))
+    return std::nullopt;
+  auto& query = std::get<list_query>(q);
+  if (query.iterator.empty())
+    return std::pair{std::move(query), std::int64_t{0}};
+  if (auto seq = decode_seq_cursor(query.iterator))
+    return std::pair{std::move(query), *seq};
   respond_error(*call, api_error::invalid_at({"query", "iterator"},
                                              "iterator: not one this API returned"));
   return std::nullopt;

@@ -298,11 +298,7 @@ message_page pg_store::list_messages(const message_filter& f, std::size_t limit,
   auto r = db().exec(q.sql, listing_params(q), op);
   message_page page;
   page.messages = read_all(r, columns::read_message<pg::result>);
-  const auto rows = page.messages.size();
-  if (rows > limit)
-    page.messages.resize(limit);
-  page.next_before =
-      listing::next_before(rows, limit, page.messages.empty() ? 0 : page.messages.back().seq, w);
+  page.next_before = listing::finish_page(page.messages, limit, w);
   return page;
 }
 
@@ -317,11 +313,7 @@ attempt_page pg_store::list_attempts(const attempt_filter& f, std::size_t limit,
   auto r = db().exec(q.sql, listing_params(q), op);
   attempt_page page;
   page.attempts = read_all(r, columns::read_attempt<pg::result>);
-  const auto rows = page.attempts.size();
-  if (rows > limit)
-    page.attempts.resize(limit);
-  page.next_before =
-      listing::next_before(rows, limit, page.attempts.empty() ? 0 : page.attempts.back().seq, w);
+  page.next_before = listing::finish_page(page.attempts, limit, w);
   return page;
 }
 

@@ -236,6 +236,20 @@ event_type_record read_event_type(Row& r) {
   return t;
 }
 
+/// A row of counts_by_application: application id, endpoints enabled and disabled, then
+/// pending, failed and all deliveries (delivered = all - pending - failed, as stats_of).
+template <class Row>
+application_counts read_application_counts(Row& r) {
+  application_counts c;
+  c.application_id = r.column_text();
+  c.endpoints_enabled = r.column_int();
+  c.endpoints_disabled = r.column_int();
+  c.pending = r.column_int();
+  c.failed = r.column_int();
+  c.delivered = r.column_int() - c.pending - c.failed;
+  return c;
+}
+
 template <class Row>
 application_record read_application(Row& r) {
   application_record app;

@@ -203,17 +203,7 @@ std::vector<event_type_record> sqlite_store::list_event_types(const std::string&
 
 std::vector<application_counts> sqlite_store::counts_by_application() {
   query q{sql_.counts_by_application, "counts_by_application"};
-  auto rows = read_all(q, [](query& row) {
-    application_counts c;
-    c.application_id = row.column_text();
-    c.endpoints_enabled = row.column_int();
-    c.endpoints_disabled = row.column_int();
-    c.pending = row.column_int();
-    c.failed = row.column_int();
-    c.delivered = row.column_int() - c.pending - c.failed; // the total, as stats_of
-    return c;
-  });
-  return rows;
+  return read_all(q, [](query& row) { return columns::read_application_counts(row); });
 }
 
 namespace {

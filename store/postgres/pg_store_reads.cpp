@@ -254,16 +254,7 @@ std::vector<event_type_record> pg_store::list_event_types(const std::string& aft
 
 std::vector<application_counts> pg_store::counts_by_application() {
   auto r = run(pg::stmt::counts_by_application, {}, "counts_by_application");
-  return read_all(r, [](pg::result& row) {
-    application_counts c;
-    c.application_id = row.column_text();
-    c.endpoints_enabled = row.column_int();
-    c.endpoints_disabled = row.column_int();
-    c.pending = row.column_int();
-    c.failed = row.column_int();
-    c.delivered = row.column_int() - c.pending - c.failed; // the total, as stats_of
-    return c;
-  });
+  return read_all(r, columns::read_application_counts<pg::result>);
 }
 
 namespace {

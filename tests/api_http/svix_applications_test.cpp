@@ -218,3 +218,32 @@ TEST_CASE("svix: recover re-queues failed deliveries since a time", "[api][svix]
   CHECK(api.call("POST", base + "/recover", R"({})").status == 422);
   CHECK(api.call("POST", base + "/recover", R"({"since":"yesterday"})").status == 422);
 }
+
+TEST_CASE("svix: event types are created once by name, listed by name and read", "[api][svix]") {
+  api_harness api;
+  auto t = expect(api, "POST", "/api/v1/event-type",
+                  R"({"name":"invoice.paid","description":"An invoice was paid","schemas":{"1":{"type":"object"}}})",
+                  201, "EventTypeOut");
+  CHECK(t["schemas"]["1"]["type"] == "object");
+  CHECK(t["archived"] == false);
+  auto again = api.call("POST", "/api/v1/event-type", R"({"name":"invoice.paid","description":"twice"})");
+  CHECK(again.status == 409);
+  check_shape(json_of(again), "HttpErrorOut");
+  // An archived type comes back with the new description.
+  expect(api, "POST", "/api/v1/event-type", R"({"name":"old.kind","description":"old","archived":true})", 201,
+         "EventTypeOut");
+  auto revived = expect(api, "POST", "/api/v1/event-type", R"({"name":"old.kind","description":"new"})", 201,
+                        "EventTypeOut");
+  CHECK(revived["description"] == "new");
+  CHECK(revived["archived"] == false);
+  for (const char* name : {"a.one", "b.two", "c.three"})
+    expect(api, "POST", "/api/v1/event-type", json{{"name", name}, {"description", name}}.dump(), 201, "EventTypeOut");
+  int pages = 0;
+  auto all = all_items(api, "/api/v1/event-type?limit=2", "ListResponse_EventTypeOut_", &pages);
+  REQUIRE(all.size() == 5);
+  CHECK(all[0]["name"] == "a.one"); // by name
+  CHECK(pages == 3);
+  CHECK(expect(api, "GET", "/api/v1/event-type/invoice.paid", {}, 200, "EventTypeOut")["description"] ==
+        "An invoice was paid");
+  CHECK(api.call("GET", "/api/v1/event-type/nope").status == 404);
+}

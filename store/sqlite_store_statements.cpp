@@ -15,6 +15,8 @@ namespace {
 
 using columns::delivery_select;
 constexpr const char* endpoint_columns = columns::endpoint_list;
+/// One placeholder per column of endpoint_list (20).
+constexpr const char* endpoint_placeholders = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
 
 /// The oldest ?2 messages created before ?1 none of whose deliveries is pending
 /// (messages_by_created_at holds (created_at, seq) in order: no sort).
@@ -68,9 +70,9 @@ statements::statements(connection& db, bool read_only)
                           "created_at) VALUES (?, ?, ?, ?)"},
       // An upsert on the id, not INSERT OR REPLACE: REPLACE would delete another endpoint
       // whose uid this one takes (endpoints_by_uid) instead of refusing the write.
-      put_endpoint{db, cat({"INSERT INTO endpoints (", endpoint_columns,
-                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                            "?) ON CONFLICT (id) DO UPDATE SET (", endpoint_columns, ") = (",
+      put_endpoint{db, cat({"INSERT INTO endpoints (", endpoint_columns, ") VALUES (",
+                            endpoint_placeholders, ") ON CONFLICT (id) DO UPDATE SET (",
+                            endpoint_columns, ") = (",
                             columns::prefixed_columns("excluded.", endpoint_columns), ")"})},
       // ?3 holds the endpoint_field bits: each named column takes its parameter, the others
       // keep what is stored now. SET expressions read the row as it was before the UPDATE, so

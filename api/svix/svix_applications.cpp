@@ -107,7 +107,7 @@ void update(api_actor_ptr self, const call_ptr& call, body_mode mode) {
 
 /// Deletes the application's endpoints a page at a time (each as DELETE of an endpoint does:
 /// its pending deliveries fail as endpoint_deleted), then the application's row.
-void remove_endpoints_then_app(api_actor_ptr self, const call_ptr& call, std::string app_id) {
+void remove_endpoints_then_app(api_actor_ptr self, const call_ptr& call, const std::string& app_id) {
   self->request(self->state.deps.reader, caf::infinite,
                 list_application_endpoints_query{app_id, "", delete_page})
       .then(

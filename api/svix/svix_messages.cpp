@@ -68,7 +68,8 @@ void create(api_actor_ptr self, const call_ptr& call) {
     // Keys are kept per application: two tenants' SDKs may pick the same key.
     msg.idempotency_key = "app:" + app.id + ":" + key;
     msg.request_hash = request_hash(call->request);
-    self->request(self->state.deps.reader, caf::infinite, idempotency_query{msg.idempotency_key})
+    const std::string scoped_key = msg.idempotency_key; // msg moves into the reply's handler
+    self->request(self->state.deps.reader, caf::infinite, idempotency_query{scoped_key})
         .then(
             [=, msg = std::move(msg)](store::idempotency_record& rec) mutable {
               if (rec.key.empty())

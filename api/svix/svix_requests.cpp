@@ -91,7 +91,7 @@ parsed<std::string> read_metadata(const json& v) {
   for (const auto& [key, value] : v.items())
     if (!value.is_string())
       return invalid("metadata", "metadata: the value of '" + key + "' must be a string");
-  if (v.dump().size() > 16 * 1024)
+  if (v.dump().size() > std::size_t{16} * 1024)
     return invalid("metadata", "metadata: at most 16 KiB");
   return v.dump();
 }
@@ -194,7 +194,7 @@ bool valid_name(std::string_view s, std::size_t max) {
   });
 }
 
-std::string with_secret_prefix(std::string key) {
+std::string with_secret_prefix(const std::string& key) {
   return key.starts_with("whsec_") ? key : "whsec_" + key;
 }
 
@@ -396,7 +396,7 @@ parsed<event_type_in> parse_event_type(std::string_view body) {
     if (!schemas->is_object())
       return invalid("schemas", "schemas: must be an object");
     t.schemas = schemas->dump();
-    if (t.schemas.size() > 64 * 1024)
+    if (t.schemas.size() > std::size_t{64} * 1024)
       return invalid("schemas", "schemas: at most 64 KiB");
   }
   return t;

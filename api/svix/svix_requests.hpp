@@ -122,6 +122,6 @@ parsed<list_query> parse_list_query(const std::map<std::string, std::string>& qu
 bool valid_name(std::string_view s, std::size_t max = 256);
 
 /// "whsec_" + key for a key given without it (Svix takes both spellings).
-std::string with_secret_prefix(std::string key);
+std::string with_secret_prefix(const std::string& key);
 
 } // namespace hookd::api::svix

@@ -128,7 +128,8 @@ std::variant<insert_message_cmd, caf::error> prepare_insert(dispatcher_ptr self,
     // the insert's own transaction instead (missing: 404, disabled: 409).
     if (!st.owned.clustered()) {
       const auto* ep = st.registry.find(msg.endpoint_id);
-      if (ep == nullptr || (!msg.application_id.empty() && ep->application_id != msg.application_id))
+      if (ep == nullptr ||
+          (!msg.application_id.empty() && ep->tenancy().application_id != msg.application_id))
         return make_error(errc::unknown_endpoint, "no endpoint " + msg.endpoint_id);
       if (ep->status != endpoint_status::enabled)
         return make_error(errc::endpoint_disabled, "endpoint " + msg.endpoint_id + " is disabled");

@@ -53,8 +53,8 @@ attempt_request request_for(endpoint_ptr self, const delivery::pending_delivery&
     req.secrets.push_back(ep.previous_secret);
   req.body = std::move(body);
   req.timeout = attempt_timeout_of(cfg(self), ep);
-  req.headers = ep.headers;
-  req.svix_headers = !ep.application_id.empty();
+  req.headers = ep.tenancy().headers;
+  req.svix_headers = !ep.tenancy().application_id.empty();
   return req;
 }
 

@@ -103,7 +103,7 @@ reader_impl::behavior_type reader(reader_ptr self, std::shared_ptr<store::store>
         return guarded_or(self, [&](store::store& s) -> caf::result<endpoint_view> {
           auto ep = s.find_endpoint(q.endpoint_id);
           if (!q.application_id.empty()) {
-            if (ep && ep->application_id != q.application_id)
+            if (ep && ep->tenancy().application_id != q.application_id)
               ep.reset(); // another application's: as if it did not exist
             if (!ep)
               ep = s.find_endpoint_by_uid(q.application_id, q.endpoint_id);

@@ -35,7 +35,7 @@ json endpoint_json(const store::endpoint_record& ep, const store::endpoint_stats
     {"rate_limit_per_s", ep.rate_limit_per_s},
     {"max_concurrency", ep.max_concurrency},
     {"timeout_ms", ep.timeout_ms == 0 ? json(nullptr) : json(ep.timeout_ms)},
-    {"application_id", ep.application_id.empty() ? json(nullptr) : json(ep.application_id)},
+    {"application_id", ep.tenancy().application_id.empty() ? json(nullptr) : json(ep.tenancy().application_id)},
     {"created_at", time_or_null(ep.created_at)},
     {"updated_at", time_or_null(ep.updated_at)},
     {"stats",

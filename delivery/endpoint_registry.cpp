@@ -18,21 +18,21 @@ std::string type_key(const std::string& application_id, const std::string& event
 
 void endpoint_registry::index(const store::endpoint_record& ep) {
   if (ep.event_types.empty()) {
-    all_events_[ep.application_id].insert(ep.id);
+    all_events_[ep.tenancy().application_id].insert(ep.id);
     return;
   }
   for (const auto& type : ep.event_types)
-    by_event_type_[type_key(ep.application_id, type)].insert(ep.id);
+    by_event_type_[type_key(ep.tenancy().application_id, type)].insert(ep.id);
 }
 
 void endpoint_registry::unindex(const store::endpoint_record& ep) {
-  if (auto all = all_events_.find(ep.application_id); all != all_events_.end()) {
+  if (auto all = all_events_.find(ep.tenancy().application_id); all != all_events_.end()) {
     all->second.erase(ep.id);
     if (all->second.empty())
       all_events_.erase(all);
   }
   for (const auto& type : ep.event_types) {
-    auto it = by_event_type_.find(type_key(ep.application_id, type));
+    auto it = by_event_type_.find(type_key(ep.tenancy().application_id, type));
     if (it == by_event_type_.end())
       continue;
     it->second.erase(ep.id);

@@ -6,10 +6,23 @@
 
 namespace hookd::store {
 
-HOOKD_INSPECT(endpoint_record, x.id, x.url, x.description, x.event_types, x.secret,
-              x.previous_secret, x.previous_secret_expires_at, x.scheme, x.rate_limit_per_s,
-              x.max_concurrency, x.timeout_ms, x.status, x.reason, x.failing_since, x.created_at,
-              x.updated_at, x.application_id, x.uid, x.headers, x.metadata)
+HOOKD_INSPECT(endpoint_tenancy, x.application_id, x.uid, x.headers, x.metadata)
+
+/// The tenancy block travels as its fields (an empty block: none), and is shared again on load.
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, endpoint_record& x) {
+  endpoint_tenancy tenancy;
+  if constexpr (Inspector::reads_state)
+    tenancy = x.tenancy();
+  auto load = caf::meta::load_callback([&]() -> caf::error {
+    x.set_tenancy(std::move(tenancy));
+    return caf::none;
+  });
+  return f(caf::meta::type_name("endpoint_record"), x.id, x.url, x.description, x.event_types,
+           x.secret, x.previous_secret, x.previous_secret_expires_at, x.scheme, x.rate_limit_per_s,
+           x.max_concurrency, x.timeout_ms, x.status, x.reason, x.failing_since, x.created_at,
+           x.updated_at, tenancy, load);
+}
 
 HOOKD_INSPECT(message_record, x.seq, x.id, x.event_type, x.payload, x.created_at,
               x.application_id, x.event_id, x.channels)

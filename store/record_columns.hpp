@@ -86,7 +86,8 @@ struct endpoint_text_columns {
   std::string event_types;
   std::string headers;
   explicit endpoint_text_columns(const endpoint_record& ep)
-      : event_types(encode_event_types(ep.event_types)), headers(encode_headers(ep.headers)) {}
+      : event_types(encode_event_types(ep.event_types)),
+        headers(encode_headers(ep.tenancy().headers)) {}
 };
 
 /// Every column of an endpoint, in the order of endpoint_list.
@@ -108,10 +109,10 @@ void bind_endpoint(Params& p, const endpoint_record& ep, const endpoint_text_col
       .bind_time(ep.failing_since)
       .bind_time(ep.created_at)
       .bind_time(ep.updated_at)
-      .bind_text_or_null(ep.application_id)
-      .bind_text_or_null(ep.uid)
+      .bind_text_or_null(ep.tenancy().application_id)
+      .bind_text_or_null(ep.tenancy().uid)
       .bind_text(text.headers)
-      .bind_text(ep.metadata);
+      .bind_text(ep.tenancy().metadata);
 }
 
 /// Every column of an event type, in the order of event_type_list.
@@ -166,10 +167,12 @@ endpoint_record read_endpoint(Row& r) {
   ep.failing_since = r.column_time();
   ep.created_at = r.column_time();
   ep.updated_at = r.column_time();
-  ep.application_id = r.column_text(); // NULL reads as ""
-  ep.uid = r.column_text();
-  ep.headers = decode_headers(r.column_text());
-  ep.metadata = r.column_text();
+  endpoint_tenancy t;
+  t.application_id = r.column_text(); // NULL reads as ""
+  t.uid = r.column_text();
+  t.headers = decode_headers(r.column_text());
+  t.metadata = r.column_text();
+  ep.set_tenancy(std::move(t)); // none for an endpoint of no application
   return ep;
 }
 

@@ -8,6 +8,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -41,6 +42,18 @@ struct event_type_record {
 /// Custom HTTP headers an endpoint's delivery requests carry (name, value), in order.
 using header_list = std::vector<std::pair<std::string, std::string>>;
 
+/// What an endpoint of an application (the Svix-compatible API's) carries beyond its delivery
+/// settings. Kept in a block of its own so that an endpoint of no application pays one pointer
+/// for it: the registry holds every endpoint in memory (≤ 1 KiB each, docs/benchmarks.md).
+struct endpoint_tenancy {
+  std::string application_id; ///< "app_..."
+  std::string uid;            ///< unique within its application; empty: none
+  header_list headers;        ///< sent with every delivery request
+  std::string metadata = "{}"; ///< a JSON object of strings, as given
+
+  bool empty() const { return application_id.empty() && uid.empty() && headers.empty() && metadata == "{}"; }
+};
+
 struct endpoint_record {
   std::string id; ///< "ep_..."
   std::string url;
@@ -59,10 +72,24 @@ struct endpoint_record {
   time_point failing_since = no_time;
   time_point created_at = no_time;
   time_point updated_at = no_time;
-  std::string application_id; ///< "app_..."; empty: belongs to no application
-  std::string uid;            ///< unique within its application; empty: none
-  header_list headers;        ///< sent with every delivery request
-  std::string metadata = "{}"; ///< a JSON object of strings, as given
+  /// The application part; null for an endpoint of no application. Shared between copies and
+  /// never changed in place: tenancy() reads it, edit_tenancy() gives this record its own.
+  std::shared_ptr<const endpoint_tenancy> tenancy_block;
+
+  const endpoint_tenancy& tenancy() const {
+    static const endpoint_tenancy none;
+    return tenancy_block ? *tenancy_block : none;
+  }
+  endpoint_tenancy& edit_tenancy() {
+    auto own = std::make_shared<endpoint_tenancy>(tenancy());
+    auto& ref = *own;
+    tenancy_block = std::move(own);
+    return ref;
+  }
+  /// Sets the block, or drops it when `t` holds nothing.
+  void set_tenancy(endpoint_tenancy t) {
+    tenancy_block = t.empty() ? nullptr : std::make_shared<const endpoint_tenancy>(std::move(t));
+  }
 };
 
 struct message_record {

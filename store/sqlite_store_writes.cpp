@@ -124,9 +124,9 @@ std::optional<endpoint_record> sqlite_store::update_endpoint(const endpoint_reco
         .bind_int(ep.max_concurrency)
         .bind_int(ep.timeout_ms)
         .bind_text(ep.secret)
-        .bind_text_or_null(ep.uid)
+        .bind_text_or_null(ep.tenancy().uid)
         .bind_text(text.headers)
-        .bind_text(ep.metadata);
+        .bind_text(ep.tenancy().metadata);
     q.run();
     found = db_.changes() > 0;
   });

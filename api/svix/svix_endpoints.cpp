@@ -50,6 +50,7 @@ std::uint32_t apply(const endpoint_in& in, store::endpoint_record& ep, body_mode
   namespace field = store::endpoint_field;
   const bool all = mode != body_mode::patch;
   std::uint32_t bits = 0;
+  auto tenancy = ep.tenancy();
   if (in.url.set()) {
     ep.url = *in.url.value;
     bits |= field::url;
@@ -59,7 +60,7 @@ std::uint32_t apply(const endpoint_in& in, store::endpoint_record& ep, body_mode
     bits |= field::description;
   }
   if (all || in.uid.present) {
-    ep.uid = in.uid.value.value_or("");
+    tenancy.uid = in.uid.value.value_or("");
     bits |= field::uid;
   }
   if (all || in.filter_types.present) {
@@ -71,17 +72,18 @@ std::uint32_t apply(const endpoint_in& in, store::endpoint_record& ep, body_mode
     bits |= field::rate_limit_per_s;
   }
   if (all || in.metadata.present) {
-    ep.metadata = in.metadata.value.value_or("{}");
+    tenancy.metadata = in.metadata.value.value_or("{}");
     bits |= field::metadata;
   }
   if (in.headers.present) {
-    ep.headers = in.headers.value.value_or(store::header_list{});
+    tenancy.headers = in.headers.value.value_or(store::header_list{});
     bits |= field::headers;
   }
   if (in.secret.set()) {
     ep.secret = *in.secret.value;
     bits |= field::secret;
   }
+  ep.set_tenancy(std::move(tenancy));
   return bits;
 }
 
@@ -117,7 +119,7 @@ void create(api_actor_ptr self, const call_ptr& call) {
   with_application(self, call, [=, in = std::get<endpoint_in>(parsed_in)](store::application_record& app) {
     const time_point t = now(self);
     store::endpoint_record ep; // the dispatcher assigns the id
-    ep.application_id = app.id;
+    ep.edit_tenancy().application_id = app.id;
     ep.secret = policy::generate_secret(24);
     ep.created_at = ep.updated_at = t;
     apply(in, ep, body_mode::create);
@@ -198,8 +200,9 @@ void set_headers(api_actor_ptr self, const call_ptr& call, body_mode mode) {
   with_endpoint(self, call, endpoint_param(call),
                 [=, h = std::get<headers_in>(in)](store::application_record&, endpoint_view& v) {
                   auto& ep = v.endpoint;
+                  auto& headers = ep.edit_tenancy().headers;
                   if (mode == body_mode::replace) {
-                    ep.headers = h.set;
+                    headers = h.set;
                   } else {
                     auto named = [](const std::string& a, const std::string& b) {
                       return a.size() == b.size() &&
@@ -209,16 +212,16 @@ void set_headers(api_actor_ptr self, const call_ptr& call, body_mode mode) {
                              });
                     };
                     auto drop = [&](const std::string& name) {
-                      std::erase_if(ep.headers, [&](const auto& kv) { return named(kv.first, name); });
+                      std::erase_if(headers, [&](const auto& kv) { return named(kv.first, name); });
                     };
                     for (const auto& name : h.removed)
                       drop(name);
                     for (const auto& [name, value] : h.set) {
                       drop(name);
-                      ep.headers.emplace_back(name, value);
+                      headers.emplace_back(name, value);
                     }
                   }
-                  if (ep.headers.size() > 64)
+                  if (headers.size() > 64)
                     return respond_error(*call, api_error::invalid_at({"body", "headers"},
                                                                       "headers: at most 64"));
                   ep.updated_at = now(self);
@@ -254,7 +257,7 @@ void handle_endpoint(api_actor_ptr self, const call_ptr& call) {
     case route::svix_recover_endpoint: return recover(self, call);
     case route::svix_get_endpoint_headers:
       return with_endpoint(self, call, endpoint_param(call), [=](store::application_record&, endpoint_view& v) {
-        respond_json(*call, 200, headers_out(v.endpoint.headers));
+        respond_json(*call, 200, headers_out(v.endpoint.tenancy().headers));
       });
     case route::svix_update_endpoint_headers: return set_headers(self, call, body_mode::replace);
     case route::svix_patch_endpoint_headers: return set_headers(self, call, body_mode::patch);

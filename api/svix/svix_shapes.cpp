@@ -40,7 +40,7 @@ json endpoint_out(const store::endpoint_record& ep) {
   const json types = ep.event_types.empty() ? json(nullptr) : json(ep.event_types);
   return json{
       {"id", ep.id},
-      {"uid", text_or_null(ep.uid)},
+      {"uid", text_or_null(ep.tenancy().uid)},
       {"url", ep.url},
       {"description", ep.description},
       {"version", 1},
@@ -50,7 +50,7 @@ json endpoint_out(const store::endpoint_record& ep) {
       {"channels", nullptr},
       {"rateLimit", rate},
       {"throttleRate", rate},
-      {"metadata", parsed_or(ep.metadata, json::object())},
+      {"metadata", parsed_or(ep.tenancy().metadata, json::object())},
       {"createdAt", time_or_null(ep.created_at)},
       {"updatedAt", time_or_null(ep.updated_at)},
   };

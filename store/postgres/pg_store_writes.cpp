@@ -184,7 +184,8 @@ void pg_store::put_endpoint(const endpoint_record& ep) {
     pg::params p;
     columns::bind_endpoint(p, ep, columns::endpoint_text_columns{ep});
     if (run(pg::stmt::put_endpoint, p, op).rows() == 0)
-      throw error(std::string{op} + ": another endpoint of the application has uid " + ep.uid,
+      throw error(std::string{op} + ": another endpoint of the application has uid " +
+                      ep.tenancy().uid,
                   error::kind::conflict);
     endpoint_changed(ep.id);
   });
@@ -208,15 +209,15 @@ std::optional<endpoint_record> pg_store::update_endpoint(const endpoint_record& 
         .bind_int(ep.max_concurrency)
         .bind_int(ep.timeout_ms)
         .bind_text(ep.secret)
-        .bind_text_or_null(ep.uid)
+        .bind_text_or_null(ep.tenancy().uid)
         .bind_text(text.headers)
-        .bind_text(ep.metadata);
+        .bind_text(ep.tenancy().metadata);
     auto r = run(pg::stmt::update_endpoint, p, op);
     after = first_endpoint(r);
     if (after)
       endpoint_changed(ep.id);
-    else if ((fields & endpoint_field::uid) != 0 && !ep.uid.empty() && find_endpoint(ep.id))
-      throw error(std::string{op} + ": another endpoint of the application has uid " + ep.uid,
+    else if ((fields & endpoint_field::uid) != 0 && !ep.tenancy().uid.empty() && find_endpoint(ep.id))
+      throw error(std::string{op} + ": another endpoint of the application has uid " + ep.tenancy().uid,
                   error::kind::conflict);
   });
   return after;

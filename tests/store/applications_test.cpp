@@ -24,10 +24,11 @@ application_record make_app(const std::string& id, const std::string& uid) {
 
 endpoint_record app_endpoint(const std::string& id, const std::string& app, const std::string& uid) {
   auto ep = make_endpoint(id);
-  ep.application_id = app;
-  ep.uid = uid;
-  ep.headers = {{"X-Team", "billing"}, {"X-Team", "second"}};
-  ep.metadata = R"({"owner":"ana"})";
+  auto& t = ep.edit_tenancy();
+  t.application_id = app;
+  t.uid = uid;
+  t.headers = {{"X-Team", "billing"}, {"X-Team", "second"}};
+  t.metadata = R"({"owner":"ana"})";
   return ep;
 }
 
@@ -105,22 +106,22 @@ TEST_CASE("an endpoint keeps its application, uid, headers and metadata", "[stor
   f.db->put_endpoint(app_endpoint("ep_a", "app_1", "primary"));
   auto ep = f.db->find_endpoint("ep_a");
   REQUIRE(ep);
-  CHECK(ep->application_id == "app_1");
-  CHECK(ep->uid == "primary");
-  REQUIRE(ep->headers.size() == 2);
-  CHECK(ep->headers[0] == std::pair<std::string, std::string>{"X-Team", "billing"});
-  CHECK(ep->headers[1].second == "second");
-  CHECK(ep->metadata == R"({"owner":"ana"})");
+  CHECK(ep->tenancy().application_id == "app_1");
+  CHECK(ep->tenancy().uid == "primary");
+  REQUIRE(ep->tenancy().headers.size() == 2);
+  CHECK(ep->tenancy().headers[0] == std::pair<std::string, std::string>{"X-Team", "billing"});
+  CHECK(ep->tenancy().headers[1].second == "second");
+  CHECK(ep->tenancy().metadata == R"({"owner":"ana"})");
   CHECK(f.db->find_endpoint_by_uid("app_1", "primary")->id == "ep_a");
   CHECK_FALSE(f.db->find_endpoint_by_uid("app_2", "primary"));
 
   // An endpoint of no application reads back with none of these.
   f.db->put_endpoint(make_endpoint("ep_plain"));
   auto plain = f.db->find_endpoint("ep_plain");
-  CHECK(plain->application_id.empty());
-  CHECK(plain->uid.empty());
-  CHECK(plain->headers.empty());
-  CHECK(plain->metadata == "{}");
+  CHECK(plain->tenancy().application_id.empty());
+  CHECK(plain->tenancy().uid.empty());
+  CHECK(plain->tenancy().headers.empty());
+  CHECK(plain->tenancy().metadata == "{}");
 }
 
 TEST_CASE("an endpoint uid is unique within its application only", "[store][applications]") {
@@ -140,28 +141,28 @@ TEST_CASE("an endpoint uid is unique within its application only", "[store][appl
   // update_endpoint may not take another's uid either.
   f.db->put_endpoint(app_endpoint("ep_d", "app_1", "backup"));
   auto taking = *f.db->find_endpoint("ep_d");
-  taking.uid = "primary";
+  taking.edit_tenancy().uid = "primary";
   CHECK(refused_as_conflict([&] { f.db->update_endpoint(taking, endpoint_field::uid); }));
-  CHECK(f.db->find_endpoint("ep_d")->uid == "backup");
+  CHECK(f.db->find_endpoint("ep_d")->tenancy().uid == "backup");
 }
 
 TEST_CASE("update_endpoint writes uid, headers and metadata only when named", "[store][applications]") {
   store_fixture f;
   f.db->put_endpoint(app_endpoint("ep_a", "app_1", "primary"));
   auto changed = *f.db->find_endpoint("ep_a");
-  changed.uid = "renamed";
-  changed.headers = {{"X-New", "1"}};
-  changed.metadata = R"({"k":"v"})";
+  changed.edit_tenancy().uid = "renamed";
+  changed.edit_tenancy().headers = {{"X-New", "1"}};
+  changed.edit_tenancy().metadata = R"({"k":"v"})";
   changed.description = "not named";
   auto after = f.db->update_endpoint(changed, endpoint_field::headers | endpoint_field::metadata);
   REQUIRE(after);
-  CHECK(after->uid == "primary");
-  REQUIRE(after->headers.size() == 1);
-  CHECK(after->headers[0].first == "X-New");
-  CHECK(after->metadata == R"({"k":"v"})");
+  CHECK(after->tenancy().uid == "primary");
+  REQUIRE(after->tenancy().headers.size() == 1);
+  CHECK(after->tenancy().headers[0].first == "X-New");
+  CHECK(after->tenancy().metadata == R"({"k":"v"})");
   CHECK(after->description == "endpoint ep_a");
   after = f.db->update_endpoint(changed, endpoint_field::uid);
-  CHECK(after->uid == "renamed");
+  CHECK(after->tenancy().uid == "renamed");
   CHECK(f.db->find_endpoint_by_uid("app_1", "renamed"));
 }
 

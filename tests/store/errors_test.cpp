@@ -136,9 +136,10 @@ TEST_CASE("a version 2 database is migrated to version 3: rows written before be
   CHECK(msg->application_id.empty());
   auto ep = f.db->find_endpoint("ep_a");
   REQUIRE(ep);
-  CHECK(ep->application_id.empty());
-  CHECK(ep->headers.empty());
-  CHECK(ep->metadata == "{}");
+  CHECK(ep->tenancy().application_id.empty());
+  CHECK(ep->tenancy().headers.empty());
+  CHECK(ep->tenancy().metadata == "{}");
+  CHECK_FALSE(ep->tenancy_block); // an endpoint of no application carries no block
   application_record app;
   app.id = "app_1";
   app.name = "one";

@@ -149,6 +149,7 @@ std::variant<insert_message_cmd, caf::error> prepare_insert(dispatcher_ptr self,
   cmd.message.application_id = std::move(msg.application_id);
   cmd.message.event_id = std::move(msg.event_id);
   cmd.message.channels = std::move(msg.channels);
+  cmd.message.source_id = std::move(msg.source_id);
   cmd.endpoints_named = !msg.endpoint_id.empty();
   if (!msg.idempotency_key.empty())
     cmd.idempotency = store::idempotency_record{std::move(msg.idempotency_key),

@@ -38,6 +38,8 @@ using store_writer_actor = caf::typed_actor<
   caf::replies_to<put_application_cmd>::with<store::application_record>,
   caf::replies_to<delete_application_cmd>::with<bool>,
   caf::replies_to<put_event_type_cmd>::with<store::event_type_record>,
+  caf::replies_to<put_source_cmd>::with<store::source_record>,
+  caf::replies_to<delete_source_cmd>::with<bool>,
   caf::replies_to<flush_atom>::with<caf::ok_atom>>;  // after everything sent before is committed
 
 /// A reader on its own connection; sees committed data only.
@@ -63,7 +65,9 @@ using store_reader_actor = caf::typed_actor<
   caf::replies_to<attempt_query>::with<store::attempt_record>,
   caf::replies_to<event_type_query>::with<store::event_type_record>,
   caf::replies_to<list_event_types_query>::with<std::vector<store::event_type_record>>,
-  caf::replies_to<application_counts_query>::with<std::vector<store::application_counts>>>;
+  caf::replies_to<application_counts_query>::with<std::vector<store::application_counts>>,
+  caf::replies_to<source_query>::with<store::source_record>,
+  caf::replies_to<list_sources_query>::with<std::vector<store::source_record>>>;
 
 /// One per endpoint with work: owns its pending deliveries, timers, breaker, rate limiter and
 /// failure clock (delivery/endpoint_scheduler.hpp).

@@ -155,6 +155,17 @@ reader_impl::behavior_type reader(reader_ptr self, std::shared_ptr<store::store>
       [=](const application_counts_query&) {
         return guarded(self, [](store::store& s) { return s.counts_by_application(); });
       },
+      [=](const source_query& q) -> caf::result<store::source_record> {
+        return guarded_or(self, [&](store::store& s) -> caf::result<store::source_record> {
+          auto src = s.find_source(q.source_id);
+          if (!src)
+            return make_error(errc::unknown_source, "no source " + q.source_id);
+          return std::move(*src);
+        });
+      },
+      [=](const list_sources_query& q) {
+        return guarded(self, [&](store::store& s) { return s.list_sources(q.after_id, q.limit); });
+      },
       [=](const list_event_types_query& q) {
         return guarded(self, [&](store::store& s) { return s.list_event_types(q.after_name, q.limit); });
       },

@@ -427,6 +427,29 @@ writer_impl::behavior_type writer(writer_ptr self, std::shared_ptr<store::store>
           return db.find_event_type(cmd.event_type.name).value_or(cmd.event_type);
         });
       },
+      [=](put_source_cmd& cmd) -> caf::result<store::source_record> {
+        guarded_promise<store::source_record> rp{self};
+        auto found = std::make_shared<bool>(true);
+        add(self, operation{[cmd, found](store::store& db) {
+                              if (cmd.create)
+                                db.insert_source(cmd.source);
+                              else
+                                *found = db.update_source(cmd.source);
+                            },
+                            [rp, found, src = cmd.source]() mutable {
+                              if (*found)
+                                rp.deliver(std::move(src));
+                              else
+                                rp.deliver(make_error(errc::unknown_source, "no source " + src.id));
+                            },
+                            [rp](const caf::error& e) mutable { rp.deliver(e); }, {}, {}});
+        return rp;
+      },
+      [=](delete_source_cmd& cmd) -> caf::result<bool> {
+        return enqueue_value<bool>(self, [cmd = std::move(cmd)](store::store& db) {
+          return db.delete_source(cmd.source_id);
+        });
+      },
       [=](delete_application_cmd& cmd) -> caf::result<bool> {
         return enqueue_value<bool>(self, [cmd = std::move(cmd)](store::store& db) {
           return db.delete_application(cmd.application_id);

@@ -47,6 +47,10 @@ void handle_monitoring_route(api_actor_ptr self, const call_ptr& call);
 void handle_application_route(api_actor_ptr self, const call_ptr& call);
 /// GET /v1/messages (api/message_list.cpp).
 void list_messages(api_actor_ptr self, const call_ptr& call);
+/// /v1/sources (api/source_routes.cpp).
+void handle_source_route(api_actor_ptr self, const call_ptr& call);
+/// POST /in/{source}: a sender's webhook (api/inbound_route.cpp).
+void receive_inbound(api_actor_ptr self, const call_ptr& call);
 /// Everything under /api/v1: the Svix-compatible API (api/svix/svix_routes.cpp).
 void handle_svix_route(api_actor_ptr self, const call_ptr& call);
 

@@ -25,6 +25,16 @@ caf::behavior api_actor(api_actor_ptr self, api_deps deps) {
           case route::list_applications:
           case route::get_application:
             return handle_application_route(self, shared);
+          case route::create_source:
+          case route::list_sources:
+          case route::get_source:
+          case route::patch_source:
+          case route::delete_source:
+          case route::get_source_secret:
+          case route::rotate_source_secret:
+            return handle_source_route(self, shared);
+          case route::inbound:
+            return receive_inbound(self, shared);
           case route::stats:
           case route::alerts:
           case route::cluster:
@@ -62,11 +72,27 @@ std::size_t api_service::body_limit(const net::server_request& head) const {
   const auto* found = std::get_if<route_match>(&matched);
   if (found != nullptr && found->id == route::create_message_batch)
     return config::batch_body_limit(deps_.ctx->cfg->server);
+  if (found != nullptr && found->id == route::inbound)
+    return deps_.ctx->cfg->server.inbound_max_payload_bytes;
   return 0;
 }
 
+std::optional<net::server_response> api_service::check_inbound_head(const net::server_request& head) const {
+  auto matched = match_route(head.method, head.target);
+  const auto* found = std::get_if<route_match>(&matched);
+  if (found == nullptr || (found->id != route::inbound && found->id != route::healthz))
+    return error_response_for(api_error::not_found("this listener serves only POST /in/{source}"));
+  return check_head(head);
+}
+
 std::optional<std::string> api_service::error_body(const net::server_request& head,
-                                                  std::string_view code, std::string_view message) {
+                                                  std::string_view code, std::string_view message) const {
+  if (code == "payload_too_large" && head.target.starts_with("/in/")) {
+    auto matched = match_route(head.method, head.target);
+    const auto* found = std::get_if<route_match>(&matched);
+    if (found != nullptr && found->id == route::inbound)
+      deps_.ctx->metrics->inbound.count("unknown", metrics::inbound_result::too_large);
+  }
   if (dialect_of(head.target) != api_dialect::svix)
     return std::nullopt;
   return api_error{400, std::string{code}, std::string{message}}.svix_body();
@@ -106,8 +132,11 @@ void api_service::handle(net::server_request req, net::respond_fn respond) {
     default:
       break;
   }
-  if (draining_)
+  if (draining_) {
+    if (call.route.id == route::inbound)
+      deps_.ctx->metrics->inbound.count("unknown", metrics::inbound_result::unavailable);
     return respond_error(call, api_error::unavailable("shutting_down", "hookd is shutting down"));
+  }
   // A request with a body had its token checked on the head already (check_head).
   if (call.route.needs_auth && !call.request.head_checked &&
       !authorized(call.request.header("authorization"), deps_.ctx->cfg->server.api_token))

@@ -48,8 +48,13 @@ public:
   std::size_t body_limit(const net::server_request& head) const;
   /// For net::server_options::error_body: the server's own errors (413, 408, ...) to a request
   /// of the Svix API in that API's shape; nullopt (the native shape) for every other request.
-  static std::optional<std::string> error_body(const net::server_request& head,
-                                               std::string_view code, std::string_view message);
+  /// A 413 to POST /in/{source} is counted in hookd_inbound_requests_total (too_large).
+  std::optional<std::string> error_body(const net::server_request& head, std::string_view code,
+                                        std::string_view message) const;
+
+  /// For the inbound listener (server.inbound_listen): POST /in/{source} and GET /healthz go
+  /// on to check_head; any other request is refused (404) before its body is read.
+  std::optional<net::server_response> check_inbound_head(const net::server_request& head) const;
 
   /// /readyz answers 200 once set (the engine recovered).
   void set_ready(bool ready) { ready_ = ready; }

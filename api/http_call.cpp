@@ -52,6 +52,7 @@ api_error to_api_error(const caf::error& e) {
     case errc::unknown_application:
     case errc::unknown_attempt:
     case errc::unknown_event_type:
+    case errc::unknown_source:
       return api_error::not_found(detail);
     case errc::endpoint_disabled:
       return api_error::conflict("endpoint_disabled", detail);

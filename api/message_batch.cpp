@@ -155,7 +155,7 @@ void create_message_batch(api_actor_ptr self, const call_ptr& call) {
     if (!p.key.empty())
       p.hash = item_hash(item.text);
     messages.push_back(submit_message{std::move(req.event_type), std::move(req.payload),
-                                      std::move(req.endpoint_id), {}, p.key, p.hash, {}, {}, {}});
+                                      std::move(req.endpoint_id), {}, p.key, p.hash, {}, {}, {}, {}});
     items.push_back(std::move(p));
   }
   // Refusals last: the answer goes out when the last result is set, possibly right here.

@@ -62,7 +62,7 @@ void create(api_actor_ptr self, const call_ptr& call) {
   auto& req = std::get<message_request>(parsed_request);
   if (req.endpoint_id == alert_endpoint_id)
     return respond_error(*call, api_error::not_found("no endpoint " + req.endpoint_id));
-  submit_message msg{std::move(req.event_type), std::move(req.payload), std::move(req.endpoint_id), {}, {}, {}, {}, {}, {}};
+  submit_message msg{std::move(req.event_type), std::move(req.payload), std::move(req.endpoint_id), {}, {}, {}, {}, {}, {}, {}};
   const std::string key{call->request.header("idempotency-key")};
   if (key.empty())
     return submit(self, call, std::move(msg));

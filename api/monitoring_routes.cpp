@@ -68,6 +68,13 @@ json stats_json(const engine_context& ctx, time_point now, const store::store_co
   json per_application = json::array();
   for (const auto& a : applications)
     per_application.push_back(application_counts_json(a));
+  // Requests to /in/ since start, per source: {"source", "requests": {result: count}}.
+  json inbound = json::array();
+  for (const auto& row : m.inbound.read()) {
+    if (inbound.empty() || inbound.back()["source"] != row.source)
+      inbound.push_back(json{{"source", row.source}, {"requests", json::object()}});
+    inbound.back()["requests"][std::string{metrics::to_string(row.result)}] = row.value;
+  }
   std::uint64_t failed = 0;
   for (const auto& c : m.deliveries_failed)
     failed += c.value();
@@ -93,6 +100,7 @@ json stats_json(const engine_context& ctx, time_point now, const store::store_co
       {"retry_backlog", {{"now", due[0]}, {"1m", due[1]}, {"10m", due[2]}, {"1h", due[3]}, {"later", due[4]}}},
       {"endpoints", {{"enabled", counts.endpoints_enabled}, {"disabled", counts.endpoints_disabled}}},
       {"applications", std::move(per_application)},
+      {"inbound", std::move(inbound)},
       {"failing_endpoints", std::move(failing)},
       {"alerts", std::move(recent)},
   };

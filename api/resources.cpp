@@ -84,6 +84,7 @@ std::string message_text(const store::message_record& m, std::string_view payloa
     {"event_type", m.event_type},
     {"application_id", m.application_id.empty() ? json(nullptr) : json(m.application_id)},
     {"event_id", m.event_id.empty() ? json(nullptr) : json(m.event_id)},
+    {"source_id", m.source_id.empty() ? json(nullptr) : json(m.source_id)},
     {"created_at", time_or_null(m.created_at)},
     {"deliveries", std::move(list)},
   };
@@ -110,6 +111,8 @@ std::string accepted_message_text(const store::message_record& m, std::string_vi
   out += m.application_id.empty() ? "null" : json(m.application_id).dump();
   out += ",\"event_id\":";
   out += m.event_id.empty() ? "null" : json(m.event_id).dump();
+  out += ",\"source_id\":";
+  out += m.source_id.empty() ? "null" : json(m.source_id).dump();
   out += ",\"created_at\":\"" + created + "\",\"deliveries\":[";
   for (std::size_t i = 0; i < endpoint_ids.size(); ++i) {
     out += i == 0 ? "{\"endpoint_id\":" : ",{\"endpoint_id\":";
@@ -161,8 +164,36 @@ json message_summary_json(const store::message_record& m) {
     {"event_type", m.event_type},
     {"application_id", m.application_id.empty() ? json(nullptr) : json(m.application_id)},
     {"event_id", m.event_id.empty() ? json(nullptr) : json(m.event_id)},
+    {"source_id", m.source_id.empty() ? json(nullptr) : json(m.source_id)},
     {"created_at", time_or_null(m.created_at)},
     {"payload", payload.is_discarded() ? json(nullptr) : std::move(payload)},
+  };
+}
+
+json source_json(const store::source_record& src) {
+  return json{
+    {"id", src.id},
+    {"name", src.name},
+    {"kind", src.kind},
+    {"event_type_from", src.event_type_from.empty() ? json(nullptr) : json(src.event_type_from)},
+    {"inbound_path", "/in/" + src.id},
+    {"created_at", time_or_null(src.created_at)},
+    {"updated_at", time_or_null(src.updated_at)},
+  };
+}
+
+json created_source_json(const store::source_record& src) {
+  json out = source_json(src);
+  out["secret"] = src.secret;
+  return out;
+}
+
+json source_secret_json(const store::source_record& src, time_point now) {
+  const bool rotating = !src.previous_secret.empty() && now < src.previous_secret_expires_at;
+  return json{
+    {"secret", src.secret},
+    {"previous_secret", rotating ? json(src.previous_secret) : json(nullptr)},
+    {"previous_expires_at", rotating ? time_or_null(src.previous_secret_expires_at) : json(nullptr)},
   };
 }
 

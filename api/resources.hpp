@@ -47,6 +47,13 @@ json attempt_json(const store::attempt_record& a);
 /// A message of GET /v1/messages: without its deliveries (GET /v1/messages/{id} has them).
 json message_summary_json(const store::message_record& m);
 
+/// A source without its secret (docs/inbound.md); `inbound_path` is where its sender posts.
+json source_json(const store::source_record& src);
+/// The source as POST /v1/sources answers: source_json plus its secret.
+json created_source_json(const store::source_record& src);
+/// GET /v1/sources/{id}/secret; the previous secret only while it is still accepted.
+json source_secret_json(const store::source_record& src, time_point now);
+
 /// GET /v1/applications[/{id}].
 json application_json(const store::application_record& app);
 

@@ -37,6 +37,14 @@ enum class route {
   list_applications, ///< GET   /v1/applications
   get_application,   ///< GET   /v1/applications/{id}
   list_messages,     ///< GET   /v1/messages
+  create_source,        ///< POST   /v1/sources
+  list_sources,         ///< GET    /v1/sources
+  get_source,           ///< GET    /v1/sources/{id}
+  patch_source,         ///< PATCH  /v1/sources/{id}
+  delete_source,        ///< DELETE /v1/sources/{id}
+  get_source_secret,    ///< GET    /v1/sources/{id}/secret
+  rotate_source_secret, ///< POST   /v1/sources/{id}/secret/rotate
+  inbound,              ///< POST   /in/{source}: a sender's webhook (no API token; its signature)
 
   // The Svix-compatible API (docs/svix.md), under /api/v1: {app} is an application's id or
   // uid, {ep} an endpoint's id or uid, {msg} a message's id or event id.

@@ -62,13 +62,27 @@ int run(const hookd::config::config& cfg, const std::string& node_id) {
               cfg.cluster.heartbeat.count(), cfg.cluster.lease_ttl.count());
 
   api::api_service api{sys, api::api_deps{eng->context(), eng->dispatcher(), eng->reader(), eng->supervisor(), eng->membership(), eng->writer()}};
-  net::http_server server{api_server_options(cfg, api, connections.max_connections),
-                          [&api](net::server_request req, net::respond_fn respond) {
-                            api.handle(std::move(req), std::move(respond));
-                          }};
+  // With an inbound listener (server.inbound_listen) it takes a quarter of the connection budget.
+  const std::size_t inbound_connections =
+      cfg.server.inbound_listen.empty() ? 0 : std::max<std::size_t>(1, connections.max_connections / 4);
+  const auto handle = [&api](net::server_request req, net::respond_fn respond) {
+    api.handle(std::move(req), std::move(respond));
+  };
+  net::http_server server{
+      api_server_options(cfg, api, std::max<std::size_t>(1, connections.max_connections - inbound_connections)),
+      handle};
   if (auto error = server.start()) {
     log->critical("cannot listen on {}: {}", cfg.server.listen, *error);
     return 1;
+  }
+  std::unique_ptr<net::http_server> inbound_server;
+  if (auto inbound = inbound_server_options(cfg, api, inbound_connections)) {
+    inbound_server = std::make_unique<net::http_server>(std::move(*inbound), handle);
+    if (auto error = inbound_server->start()) {
+      log->critical("cannot listen on {} (server.inbound_listen): {}", cfg.server.inbound_listen, *error);
+      return 1;
+    }
+    log->info("inbound sources on {} (POST /in/{{source}} only)", cfg.server.inbound_listen);
   }
   log->info("listening on http://{}:{} (API under /v1, health at /healthz)", cfg.server.listen.substr(0, cfg.server.listen.rfind(':')), server.port());
 
@@ -88,9 +102,13 @@ int run(const hookd::config::config& cfg, const std::string& node_id) {
   log->info("received {}, shutting down", signal == SIGTERM ? "SIGTERM" : "SIGINT");
   api.set_draining(true); // new requests get 503 while in-flight attempts finish
   server.stop_accepting();
+  if (inbound_server)
+    inbound_server->stop_accepting();
   eng->shutdown_blocking();
   listener.reset();
   server.stop();
+  if (inbound_server)
+    inbound_server->stop();
   eng.reset();
   log->info("stopped");
   return 0;

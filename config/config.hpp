@@ -30,6 +30,15 @@ struct server_section {
   std::size_t max_body_bytes_in_flight = std::size_t{64} * 1024 * 1024;
   /// Body of one POST /v1/messages/batch (see batch_body_limit for the limit in force).
   std::size_t max_batch_bytes = std::size_t{4} * 1024 * 1024;
+  /// A second listener serving only POST /in/{source} (and /healthz), for exposing inbound
+  /// sources alone to the internet (docs/inbound.md); empty: none (/in/ is served on `listen`).
+  std::string inbound_listen;
+  /// Largest body of a POST /in/{source}, on either listener.
+  std::size_t inbound_max_payload_bytes = 1048576;
+  /// The inbound listener's time to receive a request's head, and then its body.
+  duration inbound_request_timeout = std::chrono::seconds{10};
+  /// The inbound listener's keep-alive wait for the next request.
+  duration inbound_idle_timeout = std::chrono::seconds{30};
 };
 
 /// The body limit of POST /v1/messages/batch: max_batch_bytes, raised to max_payload_bytes (a

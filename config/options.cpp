@@ -176,6 +176,24 @@ rule<std::string> host_port() {
   };
 }
 
+rule<std::string> empty_or_host_port() {
+  return [](const std::string& v, const config& c) -> std::string {
+    if (v.empty())
+      return "";
+    if (!parse_listen_address(v))
+      return "must be empty or host:port with a port in 1..65535 (IPv6 in brackets: [::1]:8081)";
+    return v == c.server.listen ? "must differ from server.listen" : "";
+  };
+}
+
+rule<std::size_t> inbound_payload_rule() {
+  return [](const std::size_t& v, const config& c) -> std::string {
+    if (v < 1024)
+      return "must be >= 1024";
+    return v > c.server.max_body_bytes_in_flight ? "must be <= server.max_body_bytes_in_flight" : "";
+  };
+}
+
 /// No token is only safe when nobody but this machine can reach the API.
 rule<std::string> token_unless_loopback() {
   return [](const std::string& token, const config& c) -> std::string {
@@ -325,6 +343,19 @@ std::vector<option> build_options() {
           "largest body of POST /v1/messages/batch in bytes (>= 1024; in force: at least "
           "max_payload_bytes, at most max_body_bytes_in_flight)",
           at_least<std::size_t>(1024)),
+      row("server", "inbound_listen", &config::server, &s::inbound_listen,
+          "optional second listener serving only POST /in/{source} and /healthz (host:port); "
+          "empty = none, /in/ is served on listen",
+          empty_or_host_port()),
+      row("server", "inbound_max_payload_bytes", &config::server, &s::inbound_max_payload_bytes,
+          "largest body of POST /in/{source} in bytes (>= 1024, <= max_body_bytes_in_flight)",
+          inbound_payload_rule()),
+      row("server", "inbound_request_timeout", &config::server, &s::inbound_request_timeout,
+          "on the inbound listener: time to receive a request's head, and again its body",
+          positive()),
+      row("server", "inbound_idle_timeout", &config::server, &s::inbound_idle_timeout,
+          "an idle keep-alive connection to the inbound listener is closed after this long",
+          positive()),
 
       row("store", "backend", &config::store, &st::backend,
           "sqlite (embedded, one node) or postgres (several nodes share one database)",

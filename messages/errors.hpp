@@ -23,6 +23,7 @@ enum class errc : std::uint8_t {
   unknown_application, ///< no application with that id or uid
   unknown_attempt,     ///< no attempt with that id
   unknown_event_type,  ///< no event type with that name
+  unknown_source,      ///< no inbound source with that id
 };
 
 inline constexpr caf::atom_value error_category = caf::atom("hookd");

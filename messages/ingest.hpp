@@ -23,6 +23,9 @@ struct submit_message {
   std::string application_id;
   std::string event_id; ///< unique within the application (a repeat: errc::store_conflict)
   std::string channels; ///< a JSON list of strings, kept with the message; empty: none
+  /// The inbound source it was posted to (empty: none); `event_id` is then the sender's id of
+  /// the event, and a second message with it from that source is errc::store_conflict.
+  std::string source_id;
 };
 
 /// Reply to submit_message: sent only after the message and its deliveries are committed.
@@ -53,7 +56,7 @@ struct batch_result {
 };
 
 HOOKD_INSPECT(submit_message, x.event_type, x.payload, x.endpoint_id, x.message_id,
-              x.idempotency_key, x.request_hash, x.application_id, x.event_id, x.channels)
+              x.idempotency_key, x.request_hash, x.application_id, x.event_id, x.channels, x.source_id)
 
 HOOKD_INSPECT(submit_result, x.message, x.body, x.endpoint_ids)
 HOOKD_INSPECT(submit_batch, x.messages)

@@ -25,10 +25,13 @@ typename Inspector::result_type inspect(Inspector& f, endpoint_record& x) {
 }
 
 HOOKD_INSPECT(message_record, x.seq, x.id, x.event_type, x.payload, x.created_at,
-              x.application_id, x.event_id, x.channels)
+              x.application_id, x.event_id, x.channels, x.source_id)
 
 HOOKD_INSPECT(event_type_record, x.name, x.description, x.archived, x.deprecated, x.schemas,
               x.created_at, x.updated_at)
+
+HOOKD_INSPECT(source_record, x.id, x.name, x.kind, x.secret, x.previous_secret,
+              x.previous_secret_expires_at, x.event_type_from, x.created_at, x.updated_at)
 
 HOOKD_INSPECT(application_record, x.id, x.uid, x.name, x.rate_limit, x.metadata, x.created_at,
               x.updated_at)
@@ -52,7 +55,7 @@ HOOKD_INSPECT(idempotency_record, x.key, x.request_hash, x.message_id, x.created
 HOOKD_INSPECT(application_counts, x.application_id, x.endpoints_enabled, x.endpoints_disabled,
               x.pending, x.delivered, x.failed)
 
-HOOKD_INSPECT(message_filter, x.application_id, x.event_types, x.channel, x.endpoint_id, x.status,
+HOOKD_INSPECT(message_filter, x.application_id, x.source_id, x.event_types, x.channel, x.endpoint_id, x.status,
               x.since, x.until, x.before_seq)
 HOOKD_INSPECT(message_page, x.messages, x.next_before)
 HOOKD_INSPECT(attempt_filter, x.endpoint_id, x.outcome, x.since, x.until, x.before_seq)

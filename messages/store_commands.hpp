@@ -220,6 +220,30 @@ struct application_counts_query {
   bool unused = false; ///< (a message needs a member)
 };
 
+/// Creates (`create`) or replaces an inbound source (every field but created_at). Reply: the
+/// stored source; errc::store_conflict when the id is taken; an update of one that does not
+/// exist: errc::unknown_source.
+struct put_source_cmd {
+  store::source_record source;
+  bool create = true;
+};
+
+/// Removes a source's row (its messages stay). Reply: whether it existed.
+struct delete_source_cmd {
+  std::string source_id;
+};
+
+/// One source → store::source_record, or errc::unknown_source.
+struct source_query {
+  std::string source_id;
+};
+
+/// A page of sources after `after_id` → std::vector<store::source_record>.
+struct list_sources_query {
+  std::string after_id;
+  std::size_t limit = 20;
+};
+
 /// A page of applications after `after_id` → std::vector<store::application_record>.
 struct list_applications_query {
   std::string after_id;
@@ -331,6 +355,10 @@ HOOKD_INSPECT(list_application_endpoints_query, x.application_id, x.after_id, x.
 HOOKD_INSPECT(application_query, x.id_or_uid)
 HOOKD_INSPECT(list_applications_query, x.after_id, x.limit)
 HOOKD_INSPECT(application_counts_query, x.unused)
+HOOKD_INSPECT(put_source_cmd, x.source, x.create)
+HOOKD_INSPECT(delete_source_cmd, x.source_id)
+HOOKD_INSPECT(source_query, x.source_id)
+HOOKD_INSPECT(list_sources_query, x.after_id, x.limit)
 HOOKD_INSPECT(list_messages_query, x.filter, x.limit, x.scan_limit)
 HOOKD_INSPECT(list_attempts_query, x.filter, x.limit, x.scan_limit)
 HOOKD_INSPECT(attempt_query, x.seq)

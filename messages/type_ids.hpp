@@ -112,6 +112,14 @@ CAF_ADD_TYPE_ID(hookd, (hookd::put_event_type_cmd))
 CAF_ADD_TYPE_ID(hookd, (hookd::event_type_query))
 CAF_ADD_TYPE_ID(hookd, (hookd::list_event_types_query))
 
+// inbound sources
+CAF_ADD_TYPE_ID(hookd, (hookd::store::source_record))
+CAF_ADD_TYPE_ID(hookd, (std::vector<hookd::store::source_record>))
+CAF_ADD_TYPE_ID(hookd, (hookd::put_source_cmd))
+CAF_ADD_TYPE_ID(hookd, (hookd::delete_source_cmd))
+CAF_ADD_TYPE_ID(hookd, (hookd::source_query))
+CAF_ADD_TYPE_ID(hookd, (hookd::list_sources_query))
+
 // cluster mode
 CAF_ADD_TYPE_ID(hookd, (hookd::store::lease_token))
 CAF_ADD_TYPE_ID(hookd, (hookd::store::cluster_node))

@@ -232,6 +232,12 @@ std::string render_prometheus(const metrics& m, const store::store_counts& count
     w.sample("hookd_alerts_total", {{"kind", to_string(static_cast<alert_kind>(k))}},
              m.alerts[k].value());
 
+  w.family("hookd_inbound_requests_total", "counter",
+           "Requests posted to /in/ (inbound sources), by source and result.");
+  for (const auto& r : m.inbound.read())
+    w.sample("hookd_inbound_requests_total", {{"source", r.source}, {"result", to_string(r.result)}},
+             r.value);
+
   // Per-endpoint series only for the few endpoints passed in (the most failing ones), so the
   // scrape stays small however many endpoints exist. A repeated id is written once.
   std::unordered_set<std::string_view> seen;

@@ -6,6 +6,7 @@
 //
 // One `metrics` object per engine (engine_context::metrics); tests create their own.
 #include "metrics/endpoint_windows.hpp"
+#include "metrics/inbound_counts.hpp"
 #include "policy/outcome.hpp"
 #include "policy/success_window.hpp"
 #include "policy/time.hpp"
@@ -110,6 +111,7 @@ struct metrics {
   counter store_commands;       ///< commands committed
   attempt_windows windows;
   endpoint_windows per_endpoint; ///< each endpoint's last hour (its success_rate_1h)
+  inbound_counts inbound;        ///< requests posted to /in/, by source and result
 
   void on_attempt(attempt_outcome outcome, duration elapsed, time_point at);
 };

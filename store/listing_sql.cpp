@@ -94,6 +94,8 @@ sql_query messages(dialect d, const message_filter& f, const page_window& w, std
   add_window(b, "m.seq", w);
   if (!f.application_id.empty())
     b.where("m.application_id = @", f.application_id);
+  if (!f.source_id.empty())
+    b.where("m.source_id = @", f.source_id);
   if (!f.event_types.empty())
     b.in("m.event_type", f.event_types);
   if (f.since != no_time)

@@ -26,7 +26,11 @@ inline constexpr const char* endpoint_list =
 
 /// The columns of a message, in read_message's order (after a table alias and dot, or bare).
 inline constexpr const char* message_list =
-    "seq, id, event_type, payload, created_at, application_id, event_id, channels";
+    "seq, id, event_type, payload, created_at, application_id, event_id, channels, source_id";
+
+inline constexpr const char* source_list =
+    "id, name, kind, secret, previous_secret, previous_secret_expires_at, event_type_from, "
+    "created_at, updated_at";
 
 inline constexpr const char* application_list =
     "id, uid, name, rate_limit, metadata, created_at, updated_at";
@@ -139,6 +143,20 @@ void bind_application(Params& p, const application_record& app) {
       .bind_time(app.updated_at);
 }
 
+/// Every column of a source, in the order of source_list.
+template <class Params>
+void bind_source(Params& p, const source_record& src) {
+  p.bind_text(src.id)
+      .bind_text(src.name)
+      .bind_text(src.kind)
+      .bind_text(src.secret)
+      .bind_text(src.previous_secret)
+      .bind_time(src.previous_secret_expires_at)
+      .bind_text(src.event_type_from)
+      .bind_time(src.created_at)
+      .bind_time(src.updated_at);
+}
+
 // -- rows to records ------------------------------------------------------------------------------
 // Each reads the current row from its next column, in the select-list order of the statements
 // that return that record.
@@ -223,6 +241,7 @@ message_record read_message(Row& r) {
   m.application_id = r.column_text();
   m.event_id = r.column_text();
   m.channels = r.column_text();
+  m.source_id = r.column_text();
   return m;
 }
 
@@ -264,6 +283,21 @@ application_record read_application(Row& r) {
   app.created_at = r.column_time();
   app.updated_at = r.column_time();
   return app;
+}
+
+template <class Row>
+source_record read_source(Row& r) {
+  source_record src;
+  src.id = r.column_text();
+  src.name = r.column_text();
+  src.kind = r.column_text();
+  src.secret = r.column_text();
+  src.previous_secret = r.column_text();
+  src.previous_secret_expires_at = r.column_time();
+  src.event_type_from = r.column_text();
+  src.created_at = r.column_time();
+  src.updated_at = r.column_time();
+  return src;
 }
 
 template <class Row>

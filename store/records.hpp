@@ -39,6 +39,21 @@ struct event_type_record {
   time_point updated_at = no_time;
 };
 
+/// An inbound source (docs/inbound.md): a URL (/in/{id}) a third party such as Typeform posts
+/// to. hookd checks the sender's signature (`kind`), stores the event as a message and relays
+/// it to the subscribed endpoints like any other message.
+struct source_record {
+  std::string id;   ///< "src_..."
+  std::string name; ///< the event type of its messages when the sender names none
+  std::string kind; ///< how the sender signs: typeform, github, stripe, standard or token
+  std::string secret;
+  std::string previous_secret; ///< still accepted during a rotation, empty otherwise
+  time_point previous_secret_expires_at = no_time;
+  std::string event_type_from; ///< a JSON Pointer into the body naming the event type; empty: the sender's
+  time_point created_at = no_time;
+  time_point updated_at = no_time;
+};
+
 /// Custom HTTP headers an endpoint's delivery requests carry (name, value), in order.
 using header_list = std::vector<std::pair<std::string, std::string>>;
 
@@ -101,6 +116,9 @@ struct message_record {
   std::string application_id; ///< empty: none; fans out to that application's endpoints only
   std::string event_id;       ///< unique within its application; empty: none
   std::string channels;       ///< a JSON list of strings, as given; empty: none
+  /// The inbound source it came from; empty: the API. With a source, event_id is the
+  /// sender's own id of the event, unique within the source (a retried post is stored once).
+  std::string source_id;
 };
 
 struct delivery_record {
@@ -211,6 +229,7 @@ struct lease_token {
 /// that is set must hold. Unset fields select everything.
 struct message_filter {
   std::string application_id;           ///< empty: any application, or none
+  std::string source_id;                ///< empty: from any source, or none
   std::vector<std::string> event_types; ///< empty: any
   std::string channel;                  ///< empty: any; else messages whose channels list it
   std::string endpoint_id;              ///< empty: any; else with a delivery to this endpoint

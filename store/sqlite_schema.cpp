@@ -189,8 +189,31 @@ CREATE TABLE event_types (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 4: inbound sources (docs/inbound.md). A message posted to /in/{source} keeps the
+// source's id and, in event_id, the sender's own id of the event (Typeform's event_id,
+// X-GitHub-Delivery, ...), unique within the source: a sender's retry of a post hookd already
+// stored inserts nothing. Both indexes are partial: messages from the API add nothing to them.
+constexpr const char* schema_v4 = R"sql(
+CREATE TABLE sources (
+  id                         TEXT PRIMARY KEY NOT NULL,
+  name                       TEXT NOT NULL,
+  kind                       TEXT NOT NULL,    -- typeform, github, stripe, standard, token
+  secret                     TEXT NOT NULL,
+  previous_secret            TEXT NOT NULL,    -- '' outside a rotation
+  previous_secret_expires_at INTEGER,
+  event_type_from            TEXT NOT NULL,    -- a JSON Pointer; '' = the sender's type
+  created_at                 INTEGER,
+  updated_at                 INTEGER
+);
+
+ALTER TABLE messages ADD COLUMN source_id TEXT;
+CREATE INDEX messages_by_source ON messages (source_id, seq) WHERE source_id IS NOT NULL;
+CREATE UNIQUE INDEX messages_by_sender_id ON messages (source_id, event_id)
+  WHERE source_id IS NOT NULL AND event_id IS NOT NULL;
+)sql";
+
 /// migrations[i] takes a database from version i to version i + 1.
-constexpr std::array migrations{schema_v1, schema_v2, schema_v3};
+constexpr std::array migrations{schema_v1, schema_v2, schema_v3, schema_v4};
 static_assert(migrations.size() == schema_version);
 
 std::int64_t read_pragma(connection& db, const char* pragma) {

@@ -10,7 +10,7 @@
 namespace hookd::store::sqlite {
 
 /// PRAGMA user_version of the layout this build writes.
-inline constexpr std::int64_t schema_version = 3;
+inline constexpr std::int64_t schema_version = 4;
 
 /// PRAGMA application_id marking a hookd database ("hook" in ASCII).
 inline constexpr std::int64_t application_id = 0x686f6f6b;

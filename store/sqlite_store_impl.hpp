@@ -110,6 +110,13 @@ public:
   std::vector<event_type_record> list_event_types(const std::string& after_name,
                                                   std::size_t limit) override;
 
+  // -- inbound sources (sqlite_store_sources.cpp) ------------------------------------------------
+  void insert_source(const source_record& src) override;
+  bool update_source(const source_record& src) override;
+  bool delete_source(const std::string& source_id) override;
+  std::optional<source_record> find_source(const std::string& source_id) override;
+  std::vector<source_record> list_sources(const std::string& after_id, std::size_t limit) override;
+
 private:
   // -- transaction rules (sqlite_store.cpp) -------------------------------------------------------
 

@@ -45,7 +45,7 @@ statements::statements(connection& db, bool read_only)
     : begin{db, read_only ? "BEGIN" : "BEGIN IMMEDIATE"}, commit{db, "COMMIT"},
       rollback{db, "ROLLBACK"},
       insert_message{db, "INSERT INTO messages (id, event_type, payload, created_at, "
-                         "application_id, event_id, channels) VALUES (?, ?, ?, ?, ?, ?, ?)"},
+                         "application_id, event_id, channels, source_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"},
       // Only for an endpoint that exists and is enabled when the transaction gets there: a
       // delete or disable committed earlier in the same batch leaves nothing pending behind.
       insert_delivery{db, "INSERT INTO deliveries (message_seq, endpoint_id, status, reason, "
@@ -197,6 +197,15 @@ statements::statements(connection& db, bool read_only)
               "delivery_totals t WHERE t.endpoint_id = e.id)), 0) FROM endpoints e WHERE "
               "e.application_id IS NOT NULL GROUP BY e.application_id ORDER BY e.application_id"},
       max_message_seq{db, "SELECT coalesce(max(seq), 0) FROM messages"},
-      max_attempt_seq{db, "SELECT coalesce(max(seq), 0) FROM attempts"} {}
+      max_attempt_seq{db, "SELECT coalesce(max(seq), 0) FROM attempts"},
+      insert_source{db, cat({"INSERT INTO sources (", columns::source_list,
+                             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"})},
+      update_source{db, "UPDATE sources SET name = ?2, kind = ?3, secret = ?4, previous_secret = ?5, "
+                        "previous_secret_expires_at = ?6, event_type_from = ?7, updated_at = ?8 "
+                        "WHERE id = ?1"},
+      delete_source{db, "DELETE FROM sources WHERE id = ?"},
+      find_source{db, cat({"SELECT ", columns::source_list, " FROM sources WHERE id = ?"})},
+      list_sources{db, cat({"SELECT ", columns::source_list,
+                            " FROM sources WHERE id > ? ORDER BY id LIMIT ?"})} {}
 
 } // namespace hookd::store::sqlite

@@ -34,6 +34,7 @@ struct statements {
   statement list_application_endpoints, find_endpoint_by_uid, find_attempt;
   statement put_event_type, find_event_type, list_event_types;
   statement counts_by_application, max_message_seq, max_attempt_seq;
+  statement insert_source, update_source, delete_source, find_source, list_sources;
 };
 
 } // namespace hookd::store::sqlite

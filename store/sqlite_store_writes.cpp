@@ -37,8 +37,9 @@ void sqlite_store::insert_message(message_record& msg, std::vector<delivery_reco
         .bind_time(msg.created_at)
         .bind_text_or_null(msg.application_id)
         .bind_text_or_null(msg.event_id)
-        .bind_text_or_null(msg.channels);
-    q.run(); // a taken id or (application, event_id) fails here, before any other write
+        .bind_text_or_null(msg.channels)
+        .bind_text_or_null(msg.source_id);
+    q.run(); // a taken id, (application, event_id) or (source, event_id) fails here, first
     seq = db_.last_insert_rowid();
     for (const auto& d : deliveries)
       ids.push_back(insert_delivery(seq, d, initial_update_time(msg, d)));

@@ -184,6 +184,16 @@ public:
   /// Inserts the event type, or replaces every field of the one with its name but created_at.
   virtual void put_event_type(const event_type_record& t) = 0;
 
+  // -- inbound sources ---------------------------------------------------------------------------
+
+  /// Inserts the source; throws kind conflict when its id is taken.
+  virtual void insert_source(const source_record& src) = 0;
+  /// Replaces every field of `src.id` but created_at. Returns false when no such source exists.
+  virtual bool update_source(const source_record& src) = 0;
+  /// Removes the source row (its messages stay, still naming it). Returns false when it did
+  /// not exist.
+  virtual bool delete_source(const std::string& source_id) = 0;
+
   /// Cluster mode (fencing): inside a transaction, just before commit(), checks that node
   /// `node_id` still holds every lease of `tokens` unexpired with that epoch, and keeps them
   /// from changing owner until the transaction ends. Returns the tokens it does not hold (the
@@ -230,6 +240,10 @@ public:
                                                             std::size_t limit) = 0;
 
   virtual std::optional<event_type_record> find_event_type(const std::string& name) = 0;
+
+  virtual std::optional<source_record> find_source(const std::string& source_id) = 0;
+  /// Sources ordered by id, the first `limit` after `after_id` (empty: from the start).
+  virtual std::vector<source_record> list_sources(const std::string& after_id, std::size_t limit) = 0;
 
   /// Per application (those with at least one endpoint), ordered by id: its endpoints by status
   /// and their deliveries by status. Reads each endpoint's counts from the same indexes as

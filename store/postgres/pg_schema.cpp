@@ -178,8 +178,29 @@ CREATE TABLE event_types (
 );
 )sql";
 
+// Version 5: inbound sources, as SQLite's schema version 4 (store/sqlite_schema.cpp).
+// insert_message_fanout sends a source's message to the endpoints of no application.
+constexpr const char* schema_v5 = R"sql(
+CREATE TABLE sources (
+  id                         text COLLATE "C" PRIMARY KEY,
+  name                       text NOT NULL,
+  kind                       text NOT NULL,
+  secret                     text NOT NULL,
+  previous_secret            text NOT NULL,
+  previous_secret_expires_at bigint,
+  event_type_from            text NOT NULL,
+  created_at                 bigint,
+  updated_at                 bigint
+);
+
+ALTER TABLE messages ADD COLUMN source_id text COLLATE "C";
+CREATE INDEX messages_by_source ON messages (source_id, seq) WHERE source_id IS NOT NULL;
+CREATE UNIQUE INDEX messages_by_sender_id ON messages (source_id, event_id)
+  WHERE source_id IS NOT NULL AND event_id IS NOT NULL;
+)sql";
+
 /// migrations[i] takes a database from version i to version i + 1.
-constexpr std::array migrations{schema_v1, schema_v2, schema_v3, schema_v4};
+constexpr std::array migrations{schema_v1, schema_v2, schema_v3, schema_v4, schema_v5};
 static_assert(migrations.size() == schema_version);
 
 /// The advisory lock key of migrations ("hookd" in ASCII, then 1).

@@ -7,7 +7,7 @@ namespace hookd::store::pg {
 class connection;
 
 /// The layout version this hookd writes.
-inline constexpr std::int64_t schema_version = 4;
+inline constexpr std::int64_t schema_version = 5;
 
 /// Creates or upgrades the layout under a session advisory lock, so that several hookd nodes
 /// starting at once against an empty database migrate it once and all come up. Throws

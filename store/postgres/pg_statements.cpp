@@ -41,8 +41,8 @@ std::array<std::string, static_cast<std::size_t>(stmt::count_)> sql_of() {
 
   // The message and its deliveries in one statement. $1-$4 the message; $5-$13 one array per
   // delivery column (columns::bind_delivery_state's order, endpoint id first); $15-$17 the
-  // message's application, event id and channels (NULL: none). A duplicate message id, or an
-  // event id its application has already, inserts nothing and returns no row (no error: the
+  // message's application, event id and channels, $18 its source (NULL: none). A duplicate
+  // message id, or an event id its application (or source) has already, inserts nothing and returns no row (no error: the
   // transaction stays usable).
   // A delivery is inserted only when its endpoint exists and is enabled at that point of the
   // transaction. One row per inserted delivery (its id and endpoint), or one row with a NULL
@@ -54,8 +54,8 @@ std::array<std::string, static_cast<std::size_t>(stmt::count_)> sql_of() {
   // hash-joined a sequential scan of every endpoint, per message.
   set(stmt::insert_message,
       "WITH m AS (INSERT INTO messages (id, event_type, payload, created_at, application_id, "
-      "event_id, channels) SELECT $1::text, $2::text, $3::bytea, $4::bigint, $15::text, "
-      "$16::text, $17::text WHERE NOT $14::boolean OR NOT EXISTS "
+      "event_id, channels, source_id) SELECT $1::text, $2::text, $3::bytea, $4::bigint, $15::text, "
+      "$16::text, $17::text, $18::text WHERE NOT $14::boolean OR NOT EXISTS "
       "(SELECT 1 FROM unnest($5::text[]) AS n (id) WHERE (SELECT e.status FROM endpoints e "
       "WHERE e.id = n.id) IS DISTINCT FROM 0) ON CONFLICT DO NOTHING RETURNING seq), "
       "x AS (SELECT * FROM unnest($5::text[], $6::smallint[], $7::smallint[], $8::integer[], "
@@ -72,11 +72,13 @@ std::array<std::string, static_cast<std::size_t>(stmt::count_)> sql_of() {
   // Cluster mode, a message for every subscriber: the message ($1-$4), and one pending delivery
   // for each enabled endpoint of its application ($7, NULL: none) subscribed to its event type
   // ($2) in the endpoints table at that point of the transaction, whichever node wrote it, but
-  // $5 (the alert sink), all due at once ($4), updated_at $6; $8, $9 the event id and channels.
+  // $5 (the alert sink), all due at once ($4), updated_at $6; $8, $9 the event id and channels,
+  // $10 the source (a source's message has no application: it goes to endpoints of none).
   // Rows as insert_message's. The two partial indexes of schema version 3 find the subscribers.
   set(stmt::insert_message_fanout,
       "WITH m AS (INSERT INTO messages (id, event_type, payload, created_at, application_id, "
-      "event_id, channels) VALUES ($1, $2, $3, $4, $7, $8, $9) ON CONFLICT DO NOTHING "
+      "event_id, channels, source_id) VALUES ($1, $2, $3, $4, $7, $8, $9, $10) ON CONFLICT DO "
+      "NOTHING "
       "RETURNING seq), "
       "x AS (SELECT id FROM endpoints WHERE status = 0 AND "
       "(event_types::jsonb) @> jsonb_build_array($2::text) AND id <> $5 AND "
@@ -257,6 +259,16 @@ std::array<std::string, static_cast<std::size_t>(stmt::count_)> sql_of() {
       "name = $3, rate_limit = $4, metadata = $5, updated_at = $6 WHERE id = $1 AND NOT "
       "(SELECT taken FROM c) RETURNING 1) SELECT (SELECT taken FROM c), (SELECT count(*) FROM u)");
   set(stmt::delete_application, "DELETE FROM applications WHERE id = $1");
+  // Sources: a taken id inserts nothing and returns no row.
+  set(stmt::insert_source, cat({"INSERT INTO sources (", columns::source_list, ") VALUES ($1, $2, "
+                                "$3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING 1"}));
+  set(stmt::update_source,
+      "UPDATE sources SET name = $2, kind = $3, secret = $4, previous_secret = $5, "
+      "previous_secret_expires_at = $6, event_type_from = $7, updated_at = $8 WHERE id = $1");
+  set(stmt::delete_source, "DELETE FROM sources WHERE id = $1");
+  set(stmt::find_source, cat({"SELECT ", columns::source_list, " FROM sources WHERE id = $1"}));
+  set(stmt::list_sources, cat({"SELECT ", columns::source_list,
+                               " FROM sources WHERE id > $1 ORDER BY id LIMIT $2"}));
   set(stmt::find_application,
       cat({"SELECT ", columns::application_list, " FROM applications WHERE id = $1"}));
   set(stmt::find_application_by_uid,
@@ -309,7 +321,8 @@ constexpr std::array names{
     "find_application", "find_application_by_uid", "list_applications",
     "list_application_endpoints", "find_endpoint_by_uid", "find_attempt", "max_message_seq",
     "max_attempt_seq", "put_event_type", "find_event_type", "list_event_types",
-    "requeue_delivery", "counts_by_application"};
+    "requeue_delivery", "counts_by_application", "insert_source", "update_source",
+    "delete_source", "find_source", "list_sources"};
 static_assert(names.size() == static_cast<std::size_t>(stmt::count_));
 
 } // namespace

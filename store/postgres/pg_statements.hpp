@@ -63,6 +63,11 @@ enum class stmt {
   list_event_types,
   requeue_delivery,
   counts_by_application,
+  insert_source,
+  update_source,
+  delete_source,
+  find_source,
+  list_sources,
   count_ ///< not a statement
 };
 

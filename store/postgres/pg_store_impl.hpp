@@ -68,6 +68,12 @@ public:
   void insert_application(const application_record& app) override;
   bool update_application(const application_record& app) override;
   bool delete_application(const std::string& application_id) override;
+  // -- inbound sources (pg_store_sources.cpp) -----------------------------------------------------
+  void insert_source(const source_record& src) override;
+  bool update_source(const source_record& src) override;
+  bool delete_source(const std::string& source_id) override;
+  std::optional<source_record> find_source(const std::string& source_id) override;
+  std::vector<source_record> list_sources(const std::string& after_id, std::size_t limit) override;
   void put_event_type(const event_type_record& t) override;
 
   // -- purge (pg_store_purge.cpp) -----------------------------------------------------------------

@@ -66,7 +66,8 @@ void pg_store::insert_message(message_record& msg, std::vector<delivery_record>&
       p.bind_text(options_.fan_out_excluding).bind_time(msg.created_at);
       p.bind_text_or_null(msg.application_id)
           .bind_text_or_null(msg.event_id)
-          .bind_text_or_null(msg.channels);
+          .bind_text_or_null(msg.channels)
+          .bind_text_or_null(msg.source_id);
       write(pg::stmt::insert_message_fanout, p, op, [this, &msg, &deliveries](pg::result& r) {
         inserted(r, msg, deliveries, true);
       });
@@ -80,7 +81,8 @@ void pg_store::insert_message(message_record& msg, std::vector<delivery_record>&
     p.bind_int(endpoints_named ? 1 : 0);
     p.bind_text_or_null(msg.application_id)
         .bind_text_or_null(msg.event_id)
-        .bind_text_or_null(msg.channels);
+        .bind_text_or_null(msg.channels)
+        .bind_text_or_null(msg.source_id);
     write(pg::stmt::insert_message, p, op, [this, &msg, &deliveries](pg::result& r) {
       inserted(r, msg, deliveries, false);
     });

@@ -354,7 +354,7 @@ TEST_CASE("a DELETE queued at the writer between inserts leaves no delivery of t
   e.script_for(url_a, [](const attempt_request&) { return status(500); }); // results come late
   caf::scoped_actor self{e.sys()};
   const auto dispatcher = caf::actor_cast<caf::actor>(e.eng().dispatcher());
-  auto submit = [&] { self->send(dispatcher, submit_message{"t", "{}", {}, {}, {}, {}, {}, {}, {}}); };
+  auto submit = [&] { self->send(dispatcher, submit_message{"t", "{}", {}, {}, {}, {}, {}, {}, {}, {}}); };
   // All in the dispatcher's mailbox before anything runs: the inserts behind the DELETE were
   // routed to both endpoints (the registry still knew `gone`) and reach the writer after it.
   for (int i = 0; i < 3; ++i)
@@ -402,7 +402,7 @@ TEST_CASE("recovery counts known endpoints only and fails what deleted endpoints
       ep.secret = "whsec_dGVzdC1zZWNyZXQtdGVzdC1zZWNyZXQtdGVzdA==";
       db->put_endpoint(ep);
     }
-    store::message_record msg{0, "msg_old", "t", "{}", from_unix_ms(1'700'000'000'000), {}, {}, {}};
+    store::message_record msg{0, "msg_old", "t", "{}", from_unix_ms(1'700'000'000'000), {}, {}, {}, {}};
     std::vector<store::delivery_record> ds(2);
     ds[0].endpoint_id = "ep_known";
     ds[1].endpoint_id = "ep_orphan";

@@ -22,7 +22,7 @@ std::uint8_t code(errc c) {
 }
 
 submit_message to_endpoint(const std::string& endpoint_id) {
-  return submit_message{"order.created", R"({"n":1})", endpoint_id, {}, {}, {}, {}, {}, {}};
+  return submit_message{"order.created", R"({"n":1})", endpoint_id, {}, {}, {}, {}, {}, {}, {}};
 }
 
 } // namespace

@@ -152,7 +152,7 @@ std::string vtime_engine::submit(const std::string& event_type, const std::strin
                                  const std::string& endpoint_id) {
   last_error = caf::error{};
   auto result = ask<submit_result>(caf::actor_cast<caf::actor>(engine_->dispatcher()),
-                                   submit_message{event_type, payload, endpoint_id, {}, {}, {}, {}, {}, {}});
+                                   submit_message{event_type, payload, endpoint_id, {}, {}, {}, {}, {}, {}, {}});
   return result.message.id;
 }
 
@@ -162,7 +162,7 @@ std::vector<std::string> vtime_engine::submit_concurrently(std::size_t n,
   last_error = caf::error{};
   for (std::size_t i = 0; i < n; ++i)
     (*self_)->send(caf::actor_cast<caf::actor>(engine_->dispatcher()),
-                   submit_message{event_type, payload, {}, {}, {}, {}, {}, {}, {}});
+                   submit_message{event_type, payload, {}, {}, {}, {}, {}, {}, {}, {}});
   run();
   std::vector<std::string> ids;
   for (std::size_t i = 0; i < n; ++i)

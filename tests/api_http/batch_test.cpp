@@ -75,7 +75,7 @@ TEST_CASE("api: a batch is accepted in order, shaped as single messages, and del
   for (std::size_t i = 0; i < data.size(); ++i) {
     const auto& m = data[i];
     INFO(m.dump());
-    CHECK(keys_of(m) == std::vector<std::string>{"id", "event_type", "application_id", "event_id", "created_at", "deliveries", "payload"});
+    CHECK(keys_of(m) == std::vector<std::string>{"id", "event_type", "application_id", "event_id", "source_id", "created_at", "deliveries", "payload"});
     ids.insert(id_of(m));
     REQUIRE(m["deliveries"].size() == 1);
     CHECK(m["deliveries"][0]["status"] == "pending");

@@ -49,7 +49,7 @@ TEST_CASE("api: POST /v1/messages answers 202 with pending deliveries and the pa
   CHECK(r.body.ends_with(",\"payload\":" + payload + "}"));
   const auto msg = json_of(r);
   CHECK(keys_of(msg) ==
-        std::vector<std::string>{"id", "event_type", "application_id", "event_id", "created_at", "deliveries", "payload"});
+        std::vector<std::string>{"id", "event_type", "application_id", "event_id", "source_id", "created_at", "deliveries", "payload"});
   const auto id = id_of(msg);
   CHECK(id.starts_with("msg_"));
   CHECK(id.size() == 4 + 26);

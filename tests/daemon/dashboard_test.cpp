@@ -455,3 +455,33 @@ TEST_CASE("dashboard: headless chromium lists the applications with their counts
   CHECK(contains(filter, "value=\"" + app_id + "\""));
   CHECK(d.terminate() == 0);
 }
+
+TEST_CASE("dashboard: headless chromium lists the inbound sources with their requests and latest event",
+          "[daemon][dashboard][browser]") {
+  require_chromium();
+  daemon_process d;
+  d.start();
+  auto src = call(d, "POST", "/v1/sources", R"({"name":"typeform-signups","kind":"token","secret":"shared-token-1234567"})");
+  REQUIRE(src.status == 201);
+  const auto source_id = json::parse(src.body)["id"].get<std::string>();
+  auto in = http_exchange("POST", d.url("/in/" + source_id + "?token=shared-token-1234567"), {},
+                          R"({"event_type":"form_response"})");
+  REQUIRE(in.status == 200);
+  REQUIRE(http_exchange("POST", d.url("/in/" + source_id + "?token=wrong-token-1234567"), {}, "{}").status == 401);
+
+  const auto dom_run = run_chromium({"--dump-dom"}, d.url("/"));
+  INFO("chromium exit " << dom_run.exit_code << "; stderr:\n" << tail(dom_run.err, 1500));
+  REQUIRE(dom_run.finished);
+  REQUIRE(dom_run.exit_code == 0);
+  const auto panel = element_by_id(dom_run.out, "sources-panel");
+  INFO("sources panel:\n" << panel);
+  REQUIRE_FALSE(panel.empty());
+  CHECK(panel.find(" hidden") == std::string::npos);
+  const auto body = element_by_id(dom_run.out, "sources-body");
+  CHECK(contains(body, "data-source=\"" + source_id + "\""));
+  CHECK(contains(body, ">typeform-signups<"));
+  CHECK(contains(body, ">/in/" + source_id + "<"));
+  CHECK(contains(body, ">1<"));                    // one accepted, one refused
+  CHECK(contains(body, ">typeform-signups · "));  // the latest event: a token source's type is its name
+  CHECK(d.terminate() == 0);
+}

@@ -113,7 +113,7 @@ const std::string& live_engine::secret_of(const std::string& endpoint_id) const 
 std::string live_engine::submit(const std::string& payload, const std::string& endpoint_id,
                                 const std::string& event_type) {
   auto result = ask<submit_result>(engine_->dispatcher(),
-                                   submit_message{event_type, payload, endpoint_id, {}, {}, {}, {}, {}, {}});
+                                   submit_message{event_type, payload, endpoint_id, {}, {}, {}, {}, {}, {}, {}});
   REQUIRE_FALSE(result.message.id.empty());
   return result.message.id;
 }

@@ -32,15 +32,6 @@ endpoint_record app_endpoint(const std::string& id, const std::string& app, cons
   return ep;
 }
 
-bool refused_as_conflict(const std::function<void()>& write) {
-  try {
-    write();
-  } catch (const error& e) {
-    return e.what_kind() == error::kind::conflict;
-  }
-  return false;
-}
-
 } // namespace
 
 TEST_CASE("applications round-trip and are found by id and by uid", "[store][applications]") {

@@ -1,3 +1,4 @@
+#include "store/sqlite_schema.hpp"
 #include "tests/store/store_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -16,8 +17,27 @@ void write_file(const std::string& path, const std::string& bytes) {
   std::ofstream{path, std::ios::binary} << bytes;
 }
 
-/// Takes a version 3 database back to what version 2 left (no applications).
+/// Runs `sql` on the SQLite file at `path`, checking it succeeds.
+void exec_sql(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  char* err = nullptr;
+  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &err);
+  INFO((err ? err : ""));
+  CHECK(rc == SQLITE_OK);
+  sqlite3_free(err);
+  sqlite3_close(db);
+}
+
+/// Takes a version 4 database back to what version 3 left (no inbound sources).
+void undo_version_4(const std::string& path) {
+  exec_sql(path, "DROP INDEX messages_by_source; DROP INDEX messages_by_sender_id; "
+                 "DROP TABLE sources; ALTER TABLE messages DROP COLUMN source_id;");
+}
+
+/// Takes a version 4 database back to what version 2 left (no applications).
 void undo_version_3(const std::string& path) {
+  undo_version_4(path);
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
   const char* sql =
@@ -119,7 +139,7 @@ TEST_CASE("a version 1 database is migrated to version 2: the attempt log loses 
   CHECK(f.db->find_message("msg_1"));
   f.db.reset();
   CHECK(query_int(index_count) == 0);
-  CHECK(query_int("PRAGMA user_version") == 3);
+  CHECK(query_int("PRAGMA user_version") == sqlite::schema_version);
 }
 
 TEST_CASE("a version 2 database is migrated to version 3: rows written before belong to no "
@@ -145,6 +165,27 @@ TEST_CASE("a version 2 database is migrated to version 3: rows written before be
   app.name = "one";
   f.db->insert_application(app);
   CHECK(f.db->find_application("app_1"));
+}
+
+TEST_CASE("a version 3 database is migrated to version 4: messages written before come from no "
+          "source, and sources work",
+          "[store][errors][sqlite]") {
+  store_fixture f;
+  insert(*f.db, "msg_1", at_ms(1), {"ep_a"});
+  f.db.reset();
+  undo_version_4(f.path);
+  set_user_version(f.path, 3);
+  f.reopen();
+  auto msg = f.db->find_message("msg_1");
+  REQUIRE(msg);
+  CHECK(msg->source_id.empty());
+  source_record src;
+  src.id = "src_1";
+  src.name = "forms";
+  src.kind = "typeform";
+  src.secret = "typeform-secret";
+  f.db->insert_source(src);
+  CHECK(f.db->find_source("src_1"));
 }
 
 TEST_CASE("commit without begin throws, errors name the operation", "[store][errors]") {

@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -90,6 +91,16 @@ inline message_record make_message(const std::string& id, time_point created_at)
 }
 
 /// One pending delivery per endpoint id, due when the message was accepted.
+/// Whether `write` throws the store's error of kind conflict (a uniqueness rule refused it).
+inline bool refused_as_conflict(const std::function<void()>& write) {
+  try {
+    write();
+  } catch (const error& e) {
+    return e.what_kind() == error::kind::conflict;
+  }
+  return false;
+}
+
 inline std::vector<delivery_record> make_deliveries(const message_record& msg,
                                                     const std::vector<std::string>& endpoints) {
   std::vector<delivery_record> out;

@@ -77,12 +77,31 @@ std::size_t api_service::body_limit(const net::server_request& head) const {
   return 0;
 }
 
-std::optional<net::server_response> api_service::check_inbound_head(const net::server_request& head) const {
+namespace {
+
+/// Whether the inbound listener serves this request: POST /in/{source} and GET /healthz.
+bool inbound_listener_route(const net::server_request& head) {
   auto matched = match_route(head.method, head.target);
   const auto* found = std::get_if<route_match>(&matched);
-  if (found == nullptr || (found->id != route::inbound && found->id != route::healthz))
-    return error_response_for(api_error::not_found("this listener serves only POST /in/{source}"));
+  return found != nullptr && (found->id == route::inbound || found->id == route::healthz);
+}
+
+api_error not_on_inbound_listener() {
+  return api_error::not_found("this listener serves only POST /in/{source}");
+}
+
+} // namespace
+
+std::optional<net::server_response> api_service::check_inbound_head(const net::server_request& head) const {
+  if (!inbound_listener_route(head))
+    return error_response_for(not_on_inbound_listener());
   return check_head(head);
+}
+
+void api_service::handle_inbound(net::server_request req, net::respond_fn respond) {
+  if (!inbound_listener_route(req)) // (a request without a body skips the head check)
+    return respond(error_response_for(not_on_inbound_listener()));
+  handle(std::move(req), std::move(respond));
 }
 
 std::optional<std::string> api_service::error_body(const net::server_request& head,

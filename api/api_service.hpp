@@ -52,8 +52,11 @@ public:
   std::optional<std::string> error_body(const net::server_request& head, std::string_view code,
                                         std::string_view message) const;
 
-  /// For the inbound listener (server.inbound_listen): POST /in/{source} and GET /healthz go
-  /// on to check_head; any other request is refused (404) before its body is read.
+  /// The inbound listener's handler (server.inbound_listen): POST /in/{source} and GET /healthz
+  /// as `handle` answers them; anything else 404.
+  void handle_inbound(net::server_request req, net::respond_fn respond);
+  /// The inbound listener's head check: a request with a body to any other route is refused
+  /// (404) before its body is read.
   std::optional<net::server_response> check_inbound_head(const net::server_request& head) const;
 
   /// /readyz answers 200 once set (the engine recovered).

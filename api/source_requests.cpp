@@ -13,10 +13,10 @@ api_error wrong_type(std::string_view field, std::string_view expected) {
   return api_error::wrong_type(std::string{field} + " must be " + std::string{expected});
 }
 
-/// A string field, if present (null counts as absent).
+/// A string field, if present (null is a wrong type, as everywhere in the native API).
 std::optional<api_error> read_string(const json& doc, const char* field, std::optional<std::string>& out) {
   auto it = doc.find(field);
-  if (it == doc.end() || it->is_null())
+  if (it == doc.end())
     return std::nullopt;
   if (!it->is_string())
     return wrong_type(field, "a string");

@@ -77,7 +77,10 @@ int run(const hookd::config::config& cfg, const std::string& node_id) {
   }
   std::unique_ptr<net::http_server> inbound_server;
   if (auto inbound = inbound_server_options(cfg, api, inbound_connections)) {
-    inbound_server = std::make_unique<net::http_server>(std::move(*inbound), handle);
+    inbound_server = std::make_unique<net::http_server>(
+        std::move(*inbound), [&api](net::server_request req, net::respond_fn respond) {
+          api.handle_inbound(std::move(req), std::move(respond));
+        });
     if (auto error = inbound_server->start()) {
       log->critical("cannot listen on {} (server.inbound_listen): {}", cfg.server.inbound_listen, *error);
       return 1;

@@ -36,6 +36,8 @@ std::string valid_body(api::route r) {
   switch (r) {
     case api::route::patch_endpoint:
       return R"({"description":"x"})";
+    case api::route::patch_source:
+      return R"({"name":"x"})";
     case api::route::recover_endpoint:
       return R"({"since":"2020-01-01T00:00:00Z"})";
     case api::route::create_endpoint:
@@ -80,7 +82,7 @@ TEST_CASE("api: an unknown id is 404 not_found on every route with an {id}", "[a
       ++checked;
     }
   }
-  CHECK(checked == 2 * 12); // 8 endpoint, 3 message and 1 application route have an {id}
+  CHECK(checked == 2 * 17); // 8 endpoint, 3 message, 1 application and 5 source routes have an {id}
 }
 
 TEST_CASE("api: malformed JSON, wrong types and unknown fields are 400 on every route with a body",
@@ -121,6 +123,25 @@ TEST_CASE("api: malformed JSON, wrong types and unknown fields are 400 on every 
                                {R"({"status":"disabled"})", 400, "unknown_field"},
                                {R"({"id":"ep_x"})", 400, "unknown_field"}});
     check_cases(api, "PATCH", "/v1/endpoints/" + ep, cases);
+  }
+  SECTION("POST /v1/sources") {
+    auto cases = not_json;
+    cases.insert(cases.end(), {{"", 400, "malformed_json"},
+                               {R"({"name":"a","kind":"token","bogus":1})", 400, "unknown_field"},
+                               {R"({"name":null,"kind":"token"})", 400, "wrong_type"},
+                               {R"({"name":"a","kind":1})", 400, "wrong_type"},
+                               {R"({"name":"a","kind":"token","secret":12})", 400, "wrong_type"},
+                               {R"({"name":"a","kind":"token","event_type_from":[]})", 400, "wrong_type"}});
+    check_cases(api, "POST", "/v1/sources", cases);
+  }
+  SECTION("PATCH /v1/sources/{id}") {
+    auto src = api.call("POST", "/v1/sources", R"({"name":"a","kind":"token"})");
+    REQUIRE(src.status == 201);
+    auto cases = not_json;
+    cases.insert(cases.end(), {{R"({"name":null})", 400, "wrong_type"},
+                               {R"({"event_type_from":5})", 400, "wrong_type"},
+                               {R"({"id":"src_x"})", 400, "unknown_field"}});
+    check_cases(api, "PATCH", "/v1/sources/" + id_of(json_of(src)), cases);
   }
   SECTION("POST /v1/endpoints/{id}/recover") {
     auto cases = not_json;
@@ -279,7 +300,10 @@ TEST_CASE("api: a body over max_payload_bytes is 413 payload_too_large and the d
              {"POST", "/v1/endpoints"},
              {"PATCH", "/v1/endpoints/" + ep},
              {"POST", "/v1/endpoints/" + ep + "/recover"},
-             {"POST", "/v1/endpoints/" + ep + "/secret/rotate"}}) {
+             {"POST", "/v1/endpoints/" + ep + "/secret/rotate"},
+             {"POST", "/v1/sources"},
+             {"PATCH", "/v1/sources/src_any"},
+             {"POST", "/v1/sources/src_any/secret/rotate"}}) {
       CAPTURE(method, target);
       auto r = conn.exchange(method, target, auth, padded_message(4097));
       INFO(show(r));

@@ -18,7 +18,7 @@ json create_source(api_harness& api, json body) {
 
 } // namespace
 
-TEST_CASE("sources are created, listed, read, changed and deleted; the secret only where asked", "[api][sources]") {
+TEST_CASE("sources are created, listed, read, changed and deleted, the secret only where asked", "[api][sources]") {
   api_harness api;
   auto tf = create_source(api, {{"name", "onboarding"}, {"kind", "typeform"}, {"secret", "typeform-secret-1"}});
   const auto id = id_of(tf);

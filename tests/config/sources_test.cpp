@@ -175,6 +175,10 @@ TEST_CASE("every option can be set from the environment and from a flag", "[conf
   wanted.server.max_connection_age = 1h;
   wanted.server.max_body_bytes_in_flight = 8192;
   wanted.server.max_batch_bytes = 6144;
+  wanted.server.inbound_listen = "0.0.0.0:9998";
+  wanted.server.inbound_max_payload_bytes = 2048;
+  wanted.server.inbound_request_timeout = 3s;
+  wanted.server.inbound_idle_timeout = 4s;
   wanted.store.backend = "postgres";
   wanted.store.path = "/tmp/x.db";
   wanted.store.url = "postgresql://hookd@db.internal/hookd";
@@ -307,7 +311,7 @@ TEST_CASE("help (--help) lists every option with its default and exits 0", "[con
   const load_result r = load({"--help"}, {});
   REQUIRE(r.exit_now);
   CHECK(r.exit_code == 0);
-  CHECK(options().size() == 38);
+  CHECK(options().size() == 42);
   for (const option& o : options()) {
     INFO(o.name());
     CHECK_THAT(r.output, Catch::Contains(o.flag() + " "));

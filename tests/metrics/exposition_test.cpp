@@ -44,6 +44,7 @@ const std::vector<std::pair<std::string, metric_type>> expected_families{
     {"hookd_store_commit_seconds", metric_type::histogram},
     {"hookd_store_commands_total", metric_type::counter},
     {"hookd_alerts_total", metric_type::counter},
+    {"hookd_inbound_requests_total", metric_type::counter},
     {"hookd_endpoint_failed_attempts_1h", metric_type::gauge},
     {"hookd_endpoint_last_status_code", metric_type::gauge},
 };

@@ -435,7 +435,7 @@ TEST_CASE("staleness is judged after parsing and before the HMAC", "[policy][inb
 
 // --- kind-specific details ------------------------------------------------------------------
 
-TEST_CASE("stripe: any v1 may match; v0 and unknown items are ignored", "[policy][inbound]") {
+TEST_CASE("stripe: any v1 may match, v0 and unknown items are ignored", "[policy][inbound]") {
   const auto s = secrets_for(source_kind::stripe);
   const std::string t = std::to_string(t0);
   const std::string good = stripe_v1(s.current, t0, body);

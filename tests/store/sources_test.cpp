@@ -79,7 +79,7 @@ TEST_CASE("sources round-trip, change, list in id order and go", "[store][source
   CHECK(f.db->find_source("src_2"));
 }
 
-TEST_CASE("a sender's id is stored once per source; other sources and applications may repeat it",
+TEST_CASE("a sender's id is stored once per source, other sources and applications may repeat it",
           "[store][sources]") {
   store_fixture f;
   f.db->put_endpoint(make_endpoint("ep_a"));

@@ -678,6 +678,65 @@ async function main() {
     assert.deepEqual([...ids('/a1')], [m1.id], '/a1 got exactly the first invoice');
   });
 
+  // --- inbound sources: hookd verifying what these libraries sign -------------------------------
+  // A sender using the standardwebhooks package (or the svix SDK's Webhook) posts to a source of
+  // kind "standard"; hookd accepts it, stores it once, refuses a tampered copy, and relays it to
+  // an endpoint of no application, signed with that endpoint's own secret.
+  const native = async (method, target, body) => {
+    const res = await fetch(base + target, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
+  const postIn = (sourceId, headers, payload) => fetch(`${base}/in/${sourceId}`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: payload,
+  }).then(async (r) => ({ status: r.status, body: JSON.parse(await r.text()) }));
+  let inboundSource, inboundEndpoint;
+  await step('inbound: a standardwebhooks-signed event is accepted once and a tampered one refused', async () => {
+    const ep = await native('POST', '/v1/endpoints', { url: target('/inbound'), event_types: ['partner.signup'] });
+    assert.equal(ep.status, 201);
+    inboundEndpoint = ep.body;
+    const src = await native('POST', '/v1/sources', { name: 'partner', kind: 'standard' });
+    assert.equal(src.status, 201);
+    inboundSource = src.body;
+    const payload = JSON.stringify({ type: 'partner.signup', data: { user: 'u9' } });
+    const msgId = 'msg_partner_' + crypto.randomBytes(6).toString('hex');
+    const when = new Date();
+    const signature = new standardwebhooks.Webhook(inboundSource.secret).sign(msgId, when, payload);
+    const headers = { 'webhook-id': msgId, 'webhook-timestamp': String(Math.floor(when.getTime() / 1000)),
+                      'webhook-signature': signature };
+    const first = await postIn(inboundSource.id, headers, payload);
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    assert.equal(first.body.status, 'accepted');
+    assert.equal(first.body.event_type, 'partner.signup');
+    const again = await postIn(inboundSource.id, headers, payload);
+    assert.equal(again.status, 200);
+    assert.equal(again.body.status, 'duplicate');
+    const tampered = await postIn(inboundSource.id, headers, payload.replace('u9', 'u0'));
+    assert.equal(tampered.status, 401);
+    assert.equal(tampered.body.error.code, 'bad_signature');
+    const relayed = await waitFor('the inbound event at /inbound', () => {
+      const got = receiver.deliveries.filter((d) => d.path === '/inbound' && d.headers['webhook-id'] === first.body.id);
+      return got.length ? got : null;
+    });
+    assert.equal(relayed[0].body.toString(), payload, 'relayed byte for byte');
+    new standardwebhooks.Webhook(inboundEndpoint.secret).verify(relayed[0].body.toString(), relayed[0].headers);
+  });
+
+  await step('inbound: an event signed by the svix SDK\'s Webhook under svix-* headers is accepted', async () => {
+    const payload = JSON.stringify({ type: 'partner.signup', data: { user: 'u10' } });
+    const msgId = 'msg_svix_' + crypto.randomBytes(6).toString('hex');
+    const when = new Date();
+    const signature = new Webhook(inboundSource.secret).sign(msgId, when, payload);
+    const res = await postIn(inboundSource.id, { 'svix-id': msgId, 'svix-timestamp': String(Math.floor(when.getTime() / 1000)),
+                                                 'svix-signature': signature }, payload);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.equal(res.body.status, 'accepted');
+  });
+
   await step('hookd exits with status 0 on SIGTERM', async () => {
     const how = await stopHookd();
     assert.equal(how, 'status 0', `hookd exited with ${how}`);

@@ -1,6 +1,7 @@
 // Fuzz target: what parses signing secrets (policy/signing.hpp). hookd signs outgoing requests
-// and verifies no incoming signature, so the input it parses is the secret an API client sends
-// ("whsec_<base64>", PATCH /v1/endpoints, POST .../secret/rotate) and base64 in general.
+// with them, so the input it parses is the secret an API client sends ("whsec_<base64>", PATCH
+// /v1/endpoints, POST .../secret/rotate) and base64 in general. (Incoming signatures, of
+// inbound sources, have their own target: inbound_request.)
 // Checks: never throws; base64 decoding inverts encoding; signing with any secret gives a
 // "v1,<base64 of 32 bytes>" signature.
 #include "fuzz/fuzz_target.hpp"

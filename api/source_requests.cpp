@@ -88,6 +88,10 @@ std::optional<api_error> apply_source_fields(const source_fields& fields, store:
       return api_error::invalid("secret: " + why);
     src.secret = *fields.secret;
   } else if (src.secret.empty()) {
+    // Stripe makes the signing secret itself: one of ours could never match.
+    if (*kind == policy::source_kind::stripe)
+      return api_error::invalid("secret is required for a stripe source: Stripe's endpoint signing "
+                                "secret (whsec_...) from its dashboard");
     src.secret = policy::generate_source_secret(*kind);
   }
   return std::nullopt;

@@ -25,7 +25,7 @@ inline constexpr std::size_t max_source_name_length = max_event_type_length;
 parsed<source_fields> parse_source_fields(std::string_view body, bool creating);
 
 /// Applies `fields` to `src`: a secret must suit the kind (422); creating without a secret
-/// generates one. Returns an error and leaves `src` unspecified when something is unacceptable.
+/// generates one, but for stripe, whose secret Stripe makes (422). Returns an error and leaves `src` unspecified when something is unacceptable.
 std::optional<api_error> apply_source_fields(const source_fields& fields, store::source_record& src);
 
 } // namespace hookd::api

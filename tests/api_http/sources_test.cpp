@@ -100,6 +100,7 @@ TEST_CASE("/v1/sources refuses bad input and unknown ids with clear errors", "[a
       {R"({"name":"","kind":"typeform"})", 422, "invalid_field"},
       {R"({"name":"a","kind":"paypal"})", 422, "invalid_field"},
       {R"({"name":"a","kind":"typeform","secret":"short"})", 422, "invalid_field"},
+      {R"({"name":"a","kind":"stripe"})", 422, "invalid_field"}, // Stripe makes the secret
       {R"({"name":"a","kind":"standard","secret":"not-whsec"})", 422, "invalid_field"},
       {R"({"name":"a","kind":"typeform","event_type_from":"event_type"})", 422, "invalid_field"},
   };

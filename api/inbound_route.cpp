@@ -66,6 +66,28 @@ void store_event(api_actor_ptr self, const call_ptr& call, const store::source_r
           });
 }
 
+/// A sender's retry of an event already stored is found by a read first (the unique index on
+/// (source, sender id)), so it costs no write; two copies racing each other still meet that
+/// index in the writer, which refuses the second (store_conflict, also a 200 duplicate).
+void store_unless_known(api_actor_ptr self, const call_ptr& call, const store::source_record& src,
+                        policy::inbound_event event) {
+  if (event.sender_id.empty())
+    return store_event(self, call, src, std::move(event));
+  list_messages_query q;
+  q.filter.source_id = src.id;
+  q.filter.event_id = event.sender_id;
+  q.limit = 1;
+  self->request(self->state.deps.reader, caf::infinite, std::move(q))
+      .then(
+          [=](store::message_page& page) mutable {
+            if (page.messages.empty())
+              return store_event(self, call, src, std::move(event));
+            count(self, src.id, inbound_result::duplicate);
+            respond_json(*call, 200, json{{"status", "duplicate"}, {"id", page.messages.front().id}});
+          },
+          [=](caf::error&) mutable { store_event(self, call, src, std::move(event)); });
+}
+
 void receive(api_actor_ptr self, const call_ptr& call, store::source_record& src) {
   const auto kind = policy::source_kind_from_string(src.kind);
   if (!kind)
@@ -93,7 +115,8 @@ void receive(api_actor_ptr self, const call_ptr& call, store::source_record& src
   if (body.is_discarded())
     return refuse(self, call, src.id, inbound_result::not_json,
                   api_error{415, "unsupported_media_type", "the body must be JSON"});
-  store_event(self, call, src, policy::read_inbound_event(*kind, body, header, src.name, src.event_type_from));
+  store_unless_known(self, call, src,
+                     policy::read_inbound_event(*kind, body, header, src.name, src.event_type_from));
 }
 
 } // namespace

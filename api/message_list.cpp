@@ -54,6 +54,8 @@ std::variant<list_messages_query, api_error> parse(const std::map<std::string, s
     f.application_id = it->second;
   if (auto it = query.find("source_id"); it != query.end())
     f.source_id = it->second;
+  if (auto it = query.find("event_id"); it != query.end())
+    f.event_id = it->second;
   if (auto it = query.find("status"); it != query.end() && !it->second.empty()) {
     const auto status = enum_from_string<delivery_status>(it->second);
     if (!status)

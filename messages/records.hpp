@@ -55,7 +55,7 @@ HOOKD_INSPECT(idempotency_record, x.key, x.request_hash, x.message_id, x.created
 HOOKD_INSPECT(application_counts, x.application_id, x.endpoints_enabled, x.endpoints_disabled,
               x.pending, x.delivered, x.failed)
 
-HOOKD_INSPECT(message_filter, x.application_id, x.source_id, x.event_types, x.channel, x.endpoint_id, x.status,
+HOOKD_INSPECT(message_filter, x.application_id, x.source_id, x.event_id, x.event_types, x.channel, x.endpoint_id, x.status,
               x.since, x.until, x.before_seq)
 HOOKD_INSPECT(message_page, x.messages, x.next_before)
 HOOKD_INSPECT(attempt_filter, x.endpoint_id, x.outcome, x.since, x.until, x.before_seq)

@@ -96,6 +96,8 @@ sql_query messages(dialect d, const message_filter& f, const page_window& w, std
     b.where("m.application_id = @", f.application_id);
   if (!f.source_id.empty())
     b.where("m.source_id = @", f.source_id);
+  if (!f.event_id.empty())
+    b.where("m.event_id = @", f.event_id);
   if (!f.event_types.empty())
     b.in("m.event_type", f.event_types);
   if (f.since != no_time)

@@ -230,6 +230,9 @@ struct lease_token {
 struct message_filter {
   std::string application_id;           ///< empty: any application, or none
   std::string source_id;                ///< empty: from any source, or none
+  /// empty: any; else the message with this event id (the sender's id, for a source's), which
+  /// the unique indexes find when application_id or source_id is set too
+  std::string event_id;
   std::vector<std::string> event_types; ///< empty: any
   std::string channel;                  ///< empty: any; else messages whose channels list it
   std::string endpoint_id;              ///< empty: any; else with a delivery to this endpoint
@@ -241,7 +244,8 @@ struct message_filter {
   /// Conditions no index answers: a page reads a bounded stretch of messages (list_messages).
   bool scans() const {
     return !event_types.empty() || !channel.empty() || !endpoint_id.empty() || status >= 0 ||
-           since != no_time || until != no_time;
+           since != no_time || until != no_time ||
+           (!event_id.empty() && application_id.empty() && source_id.empty());
   }
 };
 

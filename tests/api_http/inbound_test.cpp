@@ -159,12 +159,21 @@ TEST_CASE("a sender's retry of an event already stored answers 200 and stores no
   api_harness api;
   auto tf = create_source(api, "typeform", "typeform-secret-abc");
   auto gh = create_source(api, "github", "github-secret-abc");
+  std::string first_id;
   for (int i = 0; i < 3; ++i) {
     auto res = post_in(api, tf.id, typeform_body, typeform_headers(tf.secret, typeform_body));
     REQUIRE(res.status == 200);
     CHECK(json_of(res)["status"] == (i == 0 ? "accepted" : "duplicate"));
+    if (i == 0)
+      first_id = json_of(res)["id"].get<std::string>();
+    else // found by a read before any write: the answer names the message stored first
+      CHECK(json_of(res)["id"] == first_id);
   }
   CHECK(stored_from(api, tf.id).size() == 1);
+  auto found = json_of(api.call("GET", "/v1/messages?source_id=" + tf.id + "&event_id=01HXYZTYPEFORM"));
+  REQUIRE(found["data"].size() == 1);
+  CHECK(found["data"][0]["id"] == first_id);
+  CHECK(json_of(api.call("GET", "/v1/messages?source_id=" + tf.id + "&event_id=other"))["data"].empty());
   // The sender's id is unique within a source: another source may use the same one.
   const std::string body = R"({"event_id":"01HXYZTYPEFORM"})";
   REQUIRE(post_in(api, gh.id, body, github_headers(gh.secret, body, "push", "01HXYZTYPEFORM")).status == 200);

@@ -118,4 +118,17 @@ TEST_CASE("a sender's id is stored once per source, other sources and applicatio
   CHECK(listed.messages[0].id == "msg_5"); // newest first
   CHECK(listed.messages[1].id == "msg_1");
   CHECK(listed.next_before == 0);
+
+  // One sender's event, by the unique index; the same id from another source is another's.
+  by_source.event_id = "evt_42";
+  CHECK_FALSE(by_source.scans());
+  listed = f.db->list_messages(by_source, 10, 100);
+  REQUIRE(listed.messages.size() == 1);
+  CHECK(listed.messages[0].id == "msg_1");
+  by_source.source_id = "src_9";
+  CHECK(f.db->list_messages(by_source, 10, 100).messages.empty());
+  message_filter any_source;
+  any_source.event_id = "evt_42";
+  CHECK(any_source.scans()); // no index without the source or application
+  CHECK(f.db->list_messages(any_source, 10, 100).messages.size() == 3);
 }

@@ -293,6 +293,31 @@ caf::result<store::endpoint_record> enqueue_endpoint(writer_ptr self, std::strin
   return rp;
 }
 
+/// Queues the insert (`create`) or the update of a row the dispatcher does not keep (an
+/// application, a source); the reply is the record, or `missing` when an update found no row.
+template <class Record>
+caf::result<Record> put_row(writer_ptr self, Record rec, bool create,
+                            void (store::store::*insert)(const Record&),
+                            bool (store::store::*update)(const Record&), errc missing,
+                            std::string what) {
+  guarded_promise<Record> rp{self};
+  auto found = std::make_shared<bool>(true);
+  add(self, operation{[rec, create, found, insert, update](store::store& db) {
+                        if (create)
+                          (db.*insert)(rec);
+                        else
+                          *found = (db.*update)(rec);
+                      },
+                      [rp, found, rec, missing, what = std::move(what)]() mutable {
+                        if (*found)
+                          rp.deliver(std::move(rec));
+                        else
+                          rp.deliver(make_error(missing, "no " + what + " " + rec.id));
+                      },
+                      [rp](const caf::error& e) mutable { rp.deliver(e); }, {}, {}});
+  return rp;
+}
+
 /// Queues an engine write nobody waits for; kept and retried until the store takes it (or,
 /// in cluster mode, until its lease is lost).
 void enqueue_silent(writer_ptr self, std::function<void(store::store&)> apply,
@@ -402,24 +427,8 @@ writer_impl::behavior_type writer(writer_ptr self, std::shared_ptr<store::store>
             });
       },
       [=](put_application_cmd& cmd) -> caf::result<store::application_record> {
-        guarded_promise<store::application_record> rp{self};
-        auto found = std::make_shared<bool>(true);
-        auto id = cmd.application.id;
-        add(self, operation{[cmd, found](store::store& db) {
-                              if (cmd.create)
-                                db.insert_application(cmd.application);
-                              else
-                                *found = db.update_application(cmd.application);
-                            },
-                            [rp, found, app = cmd.application]() mutable {
-                              if (*found)
-                                rp.deliver(std::move(app));
-                              else
-                                rp.deliver(make_error(errc::unknown_application,
-                                                      "no application " + app.id));
-                            },
-                            [rp](const caf::error& e) mutable { rp.deliver(e); }, {}, {}});
-        return rp;
+        return put_row(self, std::move(cmd.application), cmd.create, &store::store::insert_application,
+                       &store::store::update_application, errc::unknown_application, "application");
       },
       [=](put_event_type_cmd& cmd) -> caf::result<store::event_type_record> {
         return enqueue_value<store::event_type_record>(self, [cmd = std::move(cmd)](store::store& db) {
@@ -428,22 +437,8 @@ writer_impl::behavior_type writer(writer_ptr self, std::shared_ptr<store::store>
         });
       },
       [=](put_source_cmd& cmd) -> caf::result<store::source_record> {
-        guarded_promise<store::source_record> rp{self};
-        auto found = std::make_shared<bool>(true);
-        add(self, operation{[cmd, found](store::store& db) {
-                              if (cmd.create)
-                                db.insert_source(cmd.source);
-                              else
-                                *found = db.update_source(cmd.source);
-                            },
-                            [rp, found, src = cmd.source]() mutable {
-                              if (*found)
-                                rp.deliver(std::move(src));
-                              else
-                                rp.deliver(make_error(errc::unknown_source, "no source " + src.id));
-                            },
-                            [rp](const caf::error& e) mutable { rp.deliver(e); }, {}, {}});
-        return rp;
+        return put_row(self, std::move(cmd.source), cmd.create, &store::store::insert_source,
+                       &store::store::update_source, errc::unknown_source, "source");
       },
       [=](delete_source_cmd& cmd) -> caf::result<bool> {
         return enqueue_value<bool>(self, [cmd = std::move(cmd)](store::store& db) {

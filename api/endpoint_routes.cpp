@@ -1,18 +1,14 @@
 // /v1/endpoints: create, list, get, patch, delete, enable, disable, recover, secret.
 #include "api/api_actor.hpp"
-#include "api/cursor.hpp"
+#include "api/id_pages.hpp"
 #include "api/requests.hpp"
 #include "api/resources.hpp"
 #include "policy/signing.hpp"
-
-#include <charconv>
 
 namespace hookd::api {
 namespace {
 
 constexpr duration rotation_overlap = std::chrono::hours{24};
-constexpr std::size_t default_page = 20;
-constexpr std::size_t max_page = 100;
 
 /// Reads the endpoint with its stats, then runs `then(view)`.
 template <class Then>
@@ -53,35 +49,14 @@ void create(api_actor_ptr self, const call_ptr& call) {
             [=](caf::error& e) { respond_error(*call, e); });
 }
 
-std::optional<std::size_t> page_size(const std::map<std::string, std::string>& query) {
-  auto it = query.find("limit");
-  if (it == query.end())
-    return default_page;
-  std::size_t n = 0;
-  const auto& s = it->second;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-  if (ec != std::errc{} || end != s.data() + s.size() || n < 1 || n > max_page)
-    return std::nullopt;
-  return n;
-}
-
 void list(api_actor_ptr self, const call_ptr& call) {
-  const auto limit = page_size(call->route.query);
-  if (!limit)
-    return respond_error(*call, api_error::malformed("limit must be an integer from 1 to 100"));
-  std::string after;
-  if (auto it = call->route.query.find("cursor"); it != call->route.query.end()) {
-    auto id = decode_cursor(it->second, "ep_");
-    if (!id)
-      return respond_error(*call, api_error::malformed("cursor is not one this API returned"));
-    after = std::move(*id);
-  }
+  auto asked = read_id_page(call->route.query, "ep_");
+  if (auto* e = std::get_if<api_error>(&asked))
+    return respond_error(*call, *e);
+  const std::size_t limit = std::get<id_page_request>(asked).limit;
+  const std::string after = std::get<id_page_request>(asked).after;
   auto on_page = [=](std::vector<endpoint_view>& page) {
-    std::optional<std::string> next;
-    if (page.size() > *limit) {
-      page.resize(*limit);
-      next = encode_cursor(page.back().endpoint.id);
-    }
+    const auto next = trim_id_page(page, limit, [](const endpoint_view& v) { return v.endpoint.id; });
     json data = json::array();
     for (const auto& v : page)
       if (v.endpoint.id != alert_endpoint_id)
@@ -91,11 +66,11 @@ void list(api_actor_ptr self, const call_ptr& call) {
   // ?application_id=: one application's endpoints (its id; the dashboard's filter).
   if (auto app = call->route.query.find("application_id"); app != call->route.query.end()) {
     self->request(self->state.deps.reader, caf::infinite,
-                  list_application_endpoints_query{app->second, after, *limit + 1})
+                  list_application_endpoints_query{app->second, after, limit + 1})
         .then(on_page, [=](caf::error& e) { respond_error(*call, e); });
     return;
   }
-  self->request(self->state.deps.reader, caf::infinite, list_endpoints_query{after, *limit + 1})
+  self->request(self->state.deps.reader, caf::infinite, list_endpoints_query{after, limit + 1})
       .then(on_page, [=](caf::error& e) { respond_error(*call, e); });
 }
 

@@ -2,18 +2,14 @@
 // secret (shown on create and by GET .../secret only; rotation keeps the previous one accepted
 // for a day, as an endpoint's).
 #include "api/api_actor.hpp"
-#include "api/cursor.hpp"
+#include "api/id_pages.hpp"
 #include "api/resources.hpp"
 #include "api/source_requests.hpp"
 #include "messages/errors.hpp"
 
-#include <charconv>
-
 namespace hookd::api {
 namespace {
 
-constexpr std::size_t default_page = 20;
-constexpr std::size_t max_page = 100;
 /// How long a rotated-out secret is still accepted: the sender's configuration may lag.
 constexpr duration rotation_overlap = std::chrono::hours{24};
 
@@ -48,28 +44,15 @@ void create(api_actor_ptr self, const call_ptr& call) {
 }
 
 void list(api_actor_ptr self, const call_ptr& call) {
-  std::size_t limit = default_page;
-  if (auto it = call->route.query.find("limit"); it != call->route.query.end()) {
-    const auto& s = it->second;
-    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), limit);
-    if (ec != std::errc{} || end != s.data() + s.size() || limit < 1 || limit > max_page)
-      return respond_error(*call, api_error::malformed("limit must be an integer from 1 to 100"));
-  }
-  std::string after;
-  if (auto it = call->route.query.find("cursor"); it != call->route.query.end()) {
-    auto id = decode_cursor(it->second, "src_");
-    if (!id)
-      return respond_error(*call, api_error::malformed("cursor is not one this API returned"));
-    after = std::move(*id);
-  }
-  self->request(self->state.deps.reader, caf::infinite, list_sources_query{after, limit + 1})
+  auto asked = read_id_page(call->route.query, "src_");
+  if (auto* e = std::get_if<api_error>(&asked))
+    return respond_error(*call, *e);
+  const std::size_t limit = std::get<id_page_request>(asked).limit;
+  self->request(self->state.deps.reader, caf::infinite,
+                list_sources_query{std::get<id_page_request>(asked).after, limit + 1})
       .then(
           [=](std::vector<store::source_record>& page) {
-            std::optional<std::string> next;
-            if (page.size() > limit) {
-              page.resize(limit);
-              next = encode_cursor(page.back().id);
-            }
+            const auto next = trim_id_page(page, limit, [](const auto& src) { return src.id; });
             json data = json::array();
             for (const auto& src : page)
               data.push_back(source_json(src));

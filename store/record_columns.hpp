@@ -157,6 +157,20 @@ void bind_source(Params& p, const source_record& src) {
       .bind_time(src.updated_at);
 }
 
+/// The parameters of update_source, both dialects: $1/?1 the id, then name, kind, secret,
+/// previous secret and its expiry, event_type_from, updated_at (created_at is kept).
+template <class Params>
+void bind_source_update(Params& p, const source_record& src) {
+  p.bind_text(src.id)
+      .bind_text(src.name)
+      .bind_text(src.kind)
+      .bind_text(src.secret)
+      .bind_text(src.previous_secret)
+      .bind_time(src.previous_secret_expires_at)
+      .bind_text(src.event_type_from)
+      .bind_time(src.updated_at);
+}
+
 // -- rows to records ------------------------------------------------------------------------------
 // Each reads the current row from its next column, in the select-list order of the statements
 // that return that record.

@@ -19,14 +19,7 @@ void sqlite_store::insert_source(const source_record& src) {
 bool sqlite_store::update_source(const source_record& src) {
   check_writable("update_source");
   query q{sql_.update_source, "update_source"};
-  q.bind_text(src.id)
-      .bind_text(src.name)
-      .bind_text(src.kind)
-      .bind_text(src.secret)
-      .bind_text(src.previous_secret)
-      .bind_time(src.previous_secret_expires_at)
-      .bind_text(src.event_type_from)
-      .bind_time(src.updated_at);
+  columns::bind_source_update(q, src);
   q.run();
   return changed_rows() > 0;
 }

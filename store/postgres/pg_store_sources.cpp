@@ -25,14 +25,7 @@ bool pg_store::update_source(const source_record& src) {
   bool changed = false;
   atomically(op, [&] {
     pg::params p;
-    p.bind_text(src.id)
-        .bind_text(src.name)
-        .bind_text(src.kind)
-        .bind_text(src.secret)
-        .bind_text(src.previous_secret)
-        .bind_time(src.previous_secret_expires_at)
-        .bind_text(src.event_type_from)
-        .bind_time(src.updated_at);
+    columns::bind_source_update(p, src);
     changed = run(pg::stmt::update_source, p, op).affected() > 0;
   });
   return changed;

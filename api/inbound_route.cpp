@@ -10,8 +10,6 @@
 #include "messages/errors.hpp"
 #include "policy/inbound_event.hpp"
 
-#include <algorithm>
-#include <cctype>
 
 namespace hookd::api {
 namespace {
@@ -22,14 +20,10 @@ void count(api_actor_ptr self, std::string_view source, inbound_result r) {
   self->state.deps.ctx->metrics->inbound.count(source, r);
 }
 
-/// Looks a header up by name in any case (the server lower-cases the names it received).
+/// Looks a header up by lower-case name (policy asks in lower case; the server lower-cases the
+/// names it received).
 std::function<std::string_view(std::string_view)> header_lookup(const net::server_request& r) {
-  return [&r](std::string_view name) {
-    std::string lower{name};
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return r.header(lower);
-  };
+  return [&r](std::string_view name) { return r.header(name); };
 }
 
 void refuse(api_actor_ptr self, const call_ptr& call, std::string_view source, inbound_result r,

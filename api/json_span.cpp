@@ -1,6 +1,6 @@
 #include "api/json_span.hpp"
 
-#include "api/hex.hpp"
+#include "policy/hex.hpp"
 
 #include <string>
 
@@ -57,7 +57,7 @@ long read_u16(std::string_view s, std::size_t i) {
     return -1;
   long v = 0;
   for (std::size_t k = 0; k < 4; ++k) {
-    const int d = hex_digit(s[i + k]);
+    const int d = policy::hex_digit(s[i + k]);
     if (d < 0)
       return -1;
     v = v * 16 + d;

@@ -52,13 +52,23 @@ json created_endpoint_json(const store::endpoint_record& ep) {
   return out;
 }
 
-json secret_json(const store::endpoint_record& ep, time_point now) {
-  const bool rotating = !ep.previous_secret.empty() && now < ep.previous_secret_expires_at;
+namespace {
+
+/// {secret, previous_secret, previous_expires_at}: the previous one only while it still counts.
+json secrets_json(const std::string& secret, const std::string& previous, time_point expires,
+                  time_point now) {
+  const bool rotating = !previous.empty() && now < expires;
   return json{
-    {"secret", ep.secret},
-    {"previous_secret", rotating ? json(ep.previous_secret) : json(nullptr)},
-    {"previous_expires_at", rotating ? time_or_null(ep.previous_secret_expires_at) : json(nullptr)},
+    {"secret", secret},
+    {"previous_secret", rotating ? json(previous) : json(nullptr)},
+    {"previous_expires_at", rotating ? time_or_null(expires) : json(nullptr)},
   };
+}
+
+} // namespace
+
+json secret_json(const store::endpoint_record& ep, time_point now) {
+  return secrets_json(ep.secret, ep.previous_secret, ep.previous_secret_expires_at, now);
 }
 
 json delivery_json(const store::delivery_record& d) {
@@ -189,12 +199,7 @@ json created_source_json(const store::source_record& src) {
 }
 
 json source_secret_json(const store::source_record& src, time_point now) {
-  const bool rotating = !src.previous_secret.empty() && now < src.previous_secret_expires_at;
-  return json{
-    {"secret", src.secret},
-    {"previous_secret", rotating ? json(src.previous_secret) : json(nullptr)},
-    {"previous_expires_at", rotating ? time_or_null(src.previous_secret_expires_at) : json(nullptr)},
-  };
+  return secrets_json(src.secret, src.previous_secret, src.previous_secret_expires_at, now);
 }
 
 json application_json(const store::application_record& app) {

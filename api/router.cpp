@@ -1,6 +1,6 @@
 #include "api/router.hpp"
 
-#include "api/hex.hpp"
+#include "policy/hex.hpp"
 
 #include <vector>
 
@@ -29,8 +29,8 @@ std::optional<std::string> percent_decode(std::string_view s) {
     } else if (s[i] == '%') {
       if (i + 2 >= s.size())
         return std::nullopt;
-      const int hi = hex_digit(s[i + 1]);
-      const int lo = hex_digit(s[i + 2]);
+      const int hi = policy::hex_digit(s[i + 1]);
+      const int lo = policy::hex_digit(s[i + 2]);
       if (hi < 0 || lo < 0)
         return std::nullopt;
       out += static_cast<char>(hi * 16 + lo);

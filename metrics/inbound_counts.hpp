@@ -23,7 +23,6 @@ enum class inbound_result : std::uint8_t {
   malformed,      ///< 400 (too deep)
   unavailable,    ///< 503: shutting down, recovering, overloaded or the store failed
 };
-inline constexpr std::size_t inbound_results = 8;
 std::string_view to_string(inbound_result r);
 
 class inbound_counts {

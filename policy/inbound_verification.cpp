@@ -1,5 +1,6 @@
 #include "policy/inbound_verification.hpp"
 
+#include "policy/hex.hpp"
 #include "policy/ows.hpp"
 #include "policy/signing.hpp"
 
@@ -47,24 +48,14 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
 
 // --- decoding signatures and timestamps ----------------------------------------------------
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 /// The raw digest written as hex (either case); nullopt unless exactly 32 bytes' worth.
 std::optional<std::string> hex_digest(std::string_view text) {
   if (text.size() != 2 * digest_size)
     return std::nullopt;
   std::string out(digest_size, '\0');
   for (std::size_t i = 0; i < digest_size; ++i) {
-    const int hi = hex_value(text[2 * i]);
-    const int lo = hex_value(text[2 * i + 1]);
+    const int hi = hex_digit(text[2 * i]);
+    const int lo = hex_digit(text[2 * i + 1]);
     if (hi < 0 || lo < 0)
       return std::nullopt;
     out[i] = static_cast<char>(hi * 16 + lo);
@@ -155,7 +146,7 @@ inbound_verdict parse_body_signature(const inbound_request& req, std::string_vie
 /// items are ignored, as are v1 values that are not 64 hex digits; a header with no usable v1,
 /// or with no (or more than one) t, is malformed.
 inbound_verdict parse_stripe(const inbound_request& req, claim& out) {
-  const auto value = header(req, "Stripe-Signature");
+  const auto value = header(req, "stripe-signature");
   if (value.empty())
     return inbound_verdict::missing_signature;
   std::vector<std::string_view> timestamps;
@@ -217,9 +208,9 @@ inbound_verdict parse_standard(const inbound_request& req, claim& out) {
 inbound_verdict parse_claim(source_kind kind, const inbound_request& req, claim& out) {
   switch (kind) {
     case source_kind::typeform:
-      return parse_body_signature(req, "Typeform-Signature", base64_digest, out);
+      return parse_body_signature(req, "typeform-signature", base64_digest, out);
     case source_kind::github:
-      return parse_body_signature(req, "X-Hub-Signature-256", hex_digest, out);
+      return parse_body_signature(req, "x-hub-signature-256", hex_digest, out);
     case source_kind::stripe:
       return parse_stripe(req, out);
     case source_kind::standard:
@@ -277,7 +268,7 @@ bool is_bearer(std::string_view authorization) {
 /// Authorization header that yields no token (another scheme, or "Bearer" with nothing after
 /// it) makes the request malformed unless a query token stands in.
 inbound_verdict presented_token(const inbound_request& req, std::string_view& token) {
-  const auto authorization = header(req, "Authorization");
+  const auto authorization = header(req, "authorization");
   if (is_bearer(authorization)) {
     token = trim_ows(authorization.substr(6));
     return token.empty() ? inbound_verdict::malformed_signature : inbound_verdict::ok;

@@ -32,8 +32,9 @@ enum class source_kind : std::uint8_t { typeform, github, stripe, standard, toke
 std::string_view to_string(source_kind kind);
 std::optional<source_kind> source_kind_from_string(std::string_view name);
 
-/// What verification reads of a request. `header` returns a header's value by case-insensitive
-/// name, empty when absent (an unset `header` means no headers at all).
+/// What verification reads of a request. `header` returns a header's value by its lower-case
+/// name (verification asks only for lower-case names, the form HTTP servers, hookd's included,
+/// hand header names over in), empty when absent (an unset `header` means no headers at all).
 struct inbound_request {
   std::string_view body; // the exact bytes received
   std::function<std::string_view(std::string_view name)> header;

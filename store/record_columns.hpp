@@ -28,9 +28,10 @@ inline constexpr const char* endpoint_list =
 inline constexpr const char* message_list =
     "seq, id, event_type, payload, created_at, application_id, event_id, channels, source_id";
 
+/// created_at last: the columns before it are update_source's parameters (bind_source_update).
 inline constexpr const char* source_list =
     "id, name, kind, secret, previous_secret, previous_secret_expires_at, event_type_from, "
-    "created_at, updated_at";
+    "updated_at, created_at";
 
 inline constexpr const char* application_list =
     "id, uid, name, rate_limit, metadata, created_at, updated_at";
@@ -143,20 +144,6 @@ void bind_application(Params& p, const application_record& app) {
       .bind_time(app.updated_at);
 }
 
-/// Every column of a source, in the order of source_list.
-template <class Params>
-void bind_source(Params& p, const source_record& src) {
-  p.bind_text(src.id)
-      .bind_text(src.name)
-      .bind_text(src.kind)
-      .bind_text(src.secret)
-      .bind_text(src.previous_secret)
-      .bind_time(src.previous_secret_expires_at)
-      .bind_text(src.event_type_from)
-      .bind_time(src.created_at)
-      .bind_time(src.updated_at);
-}
-
 /// The parameters of update_source, both dialects: $1/?1 the id, then name, kind, secret,
 /// previous secret and its expiry, event_type_from, updated_at (created_at is kept).
 template <class Params>
@@ -169,6 +156,13 @@ void bind_source_update(Params& p, const source_record& src) {
       .bind_time(src.previous_secret_expires_at)
       .bind_text(src.event_type_from)
       .bind_time(src.updated_at);
+}
+
+/// Every column of a source, in the order of source_list.
+template <class Params>
+void bind_source(Params& p, const source_record& src) {
+  bind_source_update(p, src);
+  p.bind_time(src.created_at);
 }
 
 // -- rows to records ------------------------------------------------------------------------------
@@ -309,8 +303,8 @@ source_record read_source(Row& r) {
   src.previous_secret = r.column_text();
   src.previous_secret_expires_at = r.column_time();
   src.event_type_from = r.column_text();
-  src.created_at = r.column_time();
   src.updated_at = r.column_time();
+  src.created_at = r.column_time();
   return src;
 }
 

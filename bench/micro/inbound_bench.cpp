@@ -13,7 +13,6 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -77,10 +76,7 @@ request signed_request(source_kind kind, const std::string& secret, const std::s
 bool handle(source_kind kind, const std::string& secret, const request& r, const std::string& body,
             time_point now) {
   const auto header = [&r](std::string_view name) -> std::string_view {
-    std::string lower{name};
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    auto it = r.headers.find(lower);
+    auto it = r.headers.find(std::string{name}); // policy asks by lower-case name
     return it == r.headers.end() ? std::string_view{} : std::string_view{it->second};
   };
   const policy::inbound_request in{body, header, r.query_token};

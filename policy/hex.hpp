@@ -1,6 +1,7 @@
 #pragma once
-// One hex digit's value, for the %-escapes of query strings and the \u escapes of JSON keys.
-namespace hookd::api {
+// One hex digit's value: the API's %-escapes of query strings and \u escapes of JSON keys, and
+// the hex signatures of inbound senders (policy/inbound_verification).
+namespace hookd::policy {
 
 /// 0–15, or -1 when `c` is not a hex digit.
 constexpr int hex_digit(char c) {
@@ -13,4 +14,4 @@ constexpr int hex_digit(char c) {
   return -1;
 }
 
-} // namespace hookd::api
+} // namespace hookd::policy
